@@ -295,6 +295,10 @@ Result<Envelope> ParseEnvelope(std::string_view xml) {
     env.has_encrypt = true;
     env.encrypt = ElementText(enc);
   }
+  // Present on an encrypted reply (what `gebi chat` and the tests read back).
+  env.msg_signature = ChildText(root, "MsgSignature");
+  env.timestamp = ChildText(root, "TimeStamp");
+  env.nonce = ChildText(root, "Nonce");
   return env;
 }
 

@@ -24,6 +24,10 @@ struct Envelope {
   std::string to_user;       // ToUserName (our gh_ id); empty if absent
   std::string encrypt;       // text of <Encrypt>
   bool has_encrypt = false;  // true iff an <Encrypt> element is present
+  // Only in an encrypted reply envelope; empty otherwise.
+  std::string msg_signature;  // MsgSignature
+  std::string timestamp;      // TimeStamp
+  std::string nonce;          // Nonce
 };
 
 // Reads ToUserName and Encrypt from any inbound body (plaintext, compatible or safe mode).

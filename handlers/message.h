@@ -13,11 +13,11 @@ namespace gebi::handlers {
 // One item of SubscribeMsgPopupEvent / SubscribeMsgChangeEvent / SubscribeMsgSentEvent lists.
 struct SubscribeMsgItem {
   std::string template_id;
-  std::string status;       // SubscribeStatusString: accept / reject
-  std::string popup_scene;  // 1 = H5 page, 2 = article
-  std::string msg_id;       // MsgID (sent event)
-  std::string error_code;   // ErrorCode (sent event)
-  std::string error_status; // ErrorStatus (sent event)
+  std::string status;        // SubscribeStatusString: accept / reject
+  std::string popup_scene;   // 1 = H5 page, 2 = article
+  std::string msg_id;        // MsgID (sent event)
+  std::string error_code;    // ErrorCode (sent event)
+  std::string error_status;  // ErrorStatus (sent event)
 };
 
 // An inbound push from WeChat. Numbers that WeChat sends as 64-bit ids stay strings.
@@ -26,8 +26,8 @@ struct Message {
   std::string to_user;    // ToUserName: our account's gh_ id
   std::string from_user;  // FromUserName: the sender's openid
   int64_t create_time = 0;
-  std::string msg_type;   // text, image, voice, video, shortvideo, location, link, event, or unknown
-  std::string msg_id;     // MsgId (ordinary messages); empty for events
+  std::string msg_type;  // text, image, voice, video, shortvideo, location, link, event, or unknown
+  std::string msg_id;    // MsgId (ordinary messages); empty for events
 
   // text
   std::string content;
@@ -58,9 +58,9 @@ struct Message {
   double latitude = 0;    // LOCATION event
   double longitude = 0;
   double precision = 0;
-  std::string menu_id;      // VIEW / view_miniprogram MenuId
-  std::string scan_type;    // ScanCodeInfo/ScanType
-  std::string scan_result;  // ScanCodeInfo/ScanResult
+  std::string menu_id;                    // VIEW / view_miniprogram MenuId
+  std::string scan_type;                  // ScanCodeInfo/ScanType
+  std::string scan_result;                // ScanCodeInfo/ScanResult
   int64_t pics_count = 0;                 // SendPicsInfo/Count
   std::vector<std::string> pic_md5_sums;  // SendPicsInfo/PicList/item/PicMd5Sum
   std::string poiname;                    // SendLocationInfo/Poiname (location_select)
@@ -87,13 +87,13 @@ struct Article {
 struct Reply {
   enum class Kind { kNone, kText, kImage, kVoice, kVideo, kMusic, kNews, kTransferCustomerService };
   Kind kind = Kind::kNone;
-  std::string content;         // kText
-  std::string media_id;        // kImage, kVoice, kVideo
-  std::string title;           // kVideo, kMusic
-  std::string description;     // kVideo, kMusic
-  std::string music_url;       // kMusic
-  std::string hq_music_url;    // kMusic
-  std::string thumb_media_id;  // kMusic
+  std::string content;            // kText
+  std::string media_id;           // kImage, kVoice, kVideo
+  std::string title;              // kVideo, kMusic
+  std::string description;        // kVideo, kMusic
+  std::string music_url;          // kMusic
+  std::string hq_music_url;       // kMusic
+  std::string thumb_media_id;     // kMusic
   std::vector<Article> articles;  // kNews
   std::string kf_account;         // kTransferCustomerService (optional)
 

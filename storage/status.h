@@ -28,9 +28,15 @@ class Status {
   Status() = default;
   static Status Ok() { return Status(); }
   static Status NotFound(std::string m) { return Status(Code::kNotFound, std::move(m)); }
-  static Status InvalidArgument(std::string m) { return Status(Code::kInvalidArgument, std::move(m)); }
-  static Status PermissionDenied(std::string m) { return Status(Code::kPermissionDenied, std::move(m)); }
-  static Status Unauthenticated(std::string m) { return Status(Code::kUnauthenticated, std::move(m)); }
+  static Status InvalidArgument(std::string m) {
+    return Status(Code::kInvalidArgument, std::move(m));
+  }
+  static Status PermissionDenied(std::string m) {
+    return Status(Code::kPermissionDenied, std::move(m));
+  }
+  static Status Unauthenticated(std::string m) {
+    return Status(Code::kUnauthenticated, std::move(m));
+  }
   static Status AlreadyExists(std::string m) { return Status(Code::kAlreadyExists, std::move(m)); }
   static Status FailedPrecondition(std::string m) {
     return Status(Code::kFailedPrecondition, std::move(m));
@@ -64,7 +70,7 @@ class Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}       // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {}  // NOLINT: REQUIRES: !status.ok()
 
   bool ok() const { return std::holds_alternative<T>(v_); }
@@ -85,10 +91,17 @@ class [[nodiscard]] Result {
 };
 
 inline std::string Status::ToString() const {
-  static const char* kNames[] = {"OK",         "NotFound",         "InvalidArgument",
-                                 "PermissionDenied", "Unauthenticated", "AlreadyExists",
-                                 "FailedPrecondition", "Corruption",   "IOError",
-                                 "Unavailable", "Internal"};
+  static const char* kNames[] = {"OK",
+                                 "NotFound",
+                                 "InvalidArgument",
+                                 "PermissionDenied",
+                                 "Unauthenticated",
+                                 "AlreadyExists",
+                                 "FailedPrecondition",
+                                 "Corruption",
+                                 "IOError",
+                                 "Unavailable",
+                                 "Internal"};
   if (ok()) return "OK";
   return std::string(kNames[static_cast<int>(code_)]) + ": " + message_;
 }
@@ -96,9 +109,9 @@ inline std::string Status::ToString() const {
 }  // namespace gebi
 
 // Propagates a non-OK Status from an expression returning Status.
-#define GEBI_RETURN_IF_ERROR(expr)            \
-  do {                                        \
-    ::gebi::Status gebi_status_ = (expr);     \
+#define GEBI_RETURN_IF_ERROR(expr)               \
+  do {                                           \
+    ::gebi::Status gebi_status_ = (expr);        \
     if (!gebi_status_.ok()) return gebi_status_; \
   } while (0)
 

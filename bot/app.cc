@@ -1,0 +1,68 @@
+#include "bot/app.h"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "storage/migrations.h"
+
+namespace gebi::bot {
+
+Result<std::vector<handlers::TemplateText>> ReadTemplateDir(const std::string& dir) {
+  std::vector<handlers::TemplateText> out;
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".toml") files.push_back(entry.path());
+  }
+  if (ec) return Status::IOError(fmt::format("templates folder {}: {}", dir, ec.message()));
+  std::sort(files.begin(), files.end());
+  for (const auto& path : files) {
+    toml::table t;
+    try {
+      t = toml::parse_file(path.string());
+    } catch (const toml::parse_error& e) {
+      return Status::InvalidArgument(
+          fmt::format("{}:{}: {}", path.string(), e.source().begin.line, e.description()));
+    }
+    for (const auto& [k, v] : t) {
+      auto text = v.value<std::string>();
+      if (!text) {
+        return Status::InvalidArgument(
+            fmt::format("{}: template '{}' must be a string", path.string(), k.str()));
+      }
+      out.push_back({std::string(k.str()), *text, path.string()});
+    }
+  }
+  return out;
+}
+
+Result<std::unique_ptr<App>> App::Create(const Config& config, const Clock& clock) {
+  std::unique_ptr<App> app(new App(config, clock));
+  std::error_code ec;
+  auto parent = std::filesystem::path(config.storage.sqlite).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+
+  storage::DatabaseOptions db_options;
+  db_options.synchronous = config.storage.synchronous;
+  GEBI_ASSIGN_OR_RETURN(app->db_, storage::Database::Open(config.storage.sqlite, db_options));
+  GEBI_RETURN_IF_ERROR(storage::Migrate(*app->db_));
+
+  GEBI_ASSIGN_OR_RETURN(auto texts, ReadTemplateDir(config.paths.templates));
+  GEBI_ASSIGN_OR_RETURN(app->templates_, handlers::Templates::Create(texts));
+
+  if (!config.wechat.encoding_aes_key.empty()) {
+    GEBI_ASSIGN_OR_RETURN(
+        MsgCrypt crypt,
+        MsgCrypt::Create(config.wechat.token, config.wechat.encoding_aes_key, config.wechat.appid));
+    app->crypt_.emplace(std::move(crypt));
+  }
+  app->settings_.flow_ttl_seconds = int64_t{config.conversation.ttl_minutes} * 60;
+  app->pipeline_ =
+      std::make_unique<handlers::Pipeline>(*app->db_, clock, app->templates_, app->settings_);
+  return app;
+}
+
+}  // namespace gebi::bot

@@ -1,0 +1,48 @@
+// App: the process's long-lived parts wired together from a Config: the database (migrated),
+// the reply templates, the message pipeline and the WeChat crypto. main and the tests build
+// one; the HTTP server and the CLI borrow it. Thread-safe after Create.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "bot/config.h"
+#include "bot/wechat_crypto.h"
+#include "handlers/pipeline.h"
+#include "handlers/templates.h"
+#include "storage/clock.h"
+#include "storage/database.h"
+
+namespace gebi::bot {
+
+// Reads every *.toml file of dir as key = "text" pairs. InvalidArgument naming the file.
+Result<std::vector<handlers::TemplateText>> ReadTemplateDir(const std::string& dir);
+
+class App {
+ public:
+  // Opens and migrates the database, loads and checks the templates, prepares the crypto.
+  // clock must outlive the App.
+  static Result<std::unique_ptr<App>> Create(const Config& config, const Clock& clock);
+
+  const Config& config() const { return config_; }
+  const Clock& clock() const { return clock_; }
+  storage::Database& db() { return *db_; }
+  handlers::Pipeline& pipeline() { return *pipeline_; }
+  const handlers::Templates& templates() const { return templates_; }
+  // nullopt when no EncodingAESKey is configured (plaintext mode only).
+  const std::optional<MsgCrypt>& crypt() const { return crypt_; }
+
+ private:
+  App(const Config& config, const Clock& clock) : config_(config), clock_(clock) {}
+
+  Config config_;
+  const Clock& clock_;
+  std::unique_ptr<storage::Database> db_;
+  handlers::Templates templates_;
+  handlers::HandlerSettings settings_;
+  std::optional<MsgCrypt> crypt_;
+  std::unique_ptr<handlers::Pipeline> pipeline_;
+};
+
+}  // namespace gebi::bot

@@ -1,0 +1,15 @@
+// The list of operator command groups registered beside the core ones of cli.cc.
+#include "bot/cli.h"
+
+namespace gebi::bot {
+
+void AddDemoCommand(CLI::App& app, CliCommon& common, int* exit_code);
+
+const std::vector<CommandRegistrar>& ExtraCommands() {
+  static const std::vector<CommandRegistrar> kCommands = {
+      AddDemoCommand,
+  };
+  return kCommands;
+}
+
+}  // namespace gebi::bot

@@ -1,0 +1,109 @@
+#include "bot/http_server.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <thread>
+
+#include "bot/log.h"
+#include "bot/webhook.h"
+#include "storage/migrations.h"
+
+namespace gebi::bot {
+
+namespace {
+
+WebhookRequest ToWebhookRequest(const httplib::Request& req) {
+  WebhookRequest w;
+  w.method = req.method;
+  for (const auto& [k, v] : req.params) w.query.emplace(k, v);  // first value wins
+  w.body = req.body;
+  return w;
+}
+
+}  // namespace
+
+HttpServer::HttpServer(App& app) : app_(app) {
+  const Config& c = app_.config();
+  const int threads = c.server.threads;
+  server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server_.set_payload_max_length(static_cast<size_t>(c.server.max_body_bytes));
+  server_.set_read_timeout(c.server.read_timeout_seconds, 0);
+  server_.set_write_timeout(c.server.write_timeout_seconds, 0);
+  server_.set_keep_alive_max_count(static_cast<size_t>(c.server.keep_alive_max));
+  server_.set_keep_alive_timeout(5);
+  server_.set_tcp_nodelay(true);
+
+  auto webhook = [this](const httplib::Request& req, httplib::Response& res) {
+    auto start = std::chrono::steady_clock::now();
+    WebhookResponse w = HandleWebhook(app_, ToWebhookRequest(req));
+    res.status = w.status;
+    res.set_content(w.body, w.content_type.c_str());
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                  std::chrono::steady_clock::now() - start)
+                  .count();
+    auto level = w.status == 200 && w.outcome.rfind("failed", 0) != 0 ? spdlog::level::info
+                                                                      : spdlog::level::warn;
+    spdlog::log(level, "{} {} {} type={} key={} route={} outcome={} us={}", req.method, req.path,
+                w.status, w.msg_type, w.msg_key, w.route, w.outcome, us);
+  };
+  server_.Get(c.server.path, webhook);
+  server_.Post(c.server.path, webhook);
+  server_.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
+    auto version = storage::SchemaVersion(app_.db());
+    if (!version.ok()) {
+      res.status = 503;
+      res.set_content(R"({"status":"db unavailable"})", "application/json");
+      return;
+    }
+    res.set_content(fmt::format(R"({{"status":"ok","schema":{}}})", *version), "application/json");
+  });
+  server_.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (res.status == 413) res.set_content("body too large", "text/plain");
+    spdlog::warn("{} {} {}", req.method, req.path, res.status);
+  });
+  // Last net: an exception escaping a route must not become a bare 500 that WeChat retries.
+  server_.set_exception_handler(
+      [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unknown";
+        try {
+          if (ep) std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        spdlog::error("{} {} exception: {}", req.method, req.path, what);
+        res.status = 200;
+        res.set_content("success", "text/plain");
+      });
+}
+
+HttpServer::~HttpServer() { Stop(); }
+
+Result<int> HttpServer::Bind(const std::string& host, int port) {
+  if (port == 0) {
+    int p = server_.bind_to_any_port(host);
+    if (p <= 0) return Status::IOError(fmt::format("cannot bind {}:any", host));
+    return p;
+  }
+  if (!server_.bind_to_port(host, port)) {
+    return Status::IOError(fmt::format("cannot bind {}:{} (in use?)", host, port));
+  }
+  return port;
+}
+
+bool HttpServer::Listen() { return server_.listen_after_bind(); }
+
+void HttpServer::Stop() {
+  if (server_.is_running()) server_.stop();
+}
+
+bool HttpServer::WaitUntilRunning(int timeout_ms) const {
+  for (int waited = 0; waited < timeout_ms; waited += 5) {
+    if (server_.is_running()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return server_.is_running();
+}
+
+}  // namespace gebi::bot

@@ -1,0 +1,38 @@
+// HttpServer: the cpp-httplib server with the webhook route, /healthz, explicit limits
+// (body size, timeouts, keep-alive) and a request log line. Other parts (the admin API) add
+// their routes through raw() before Listen. Start/stop from any thread; Stop lets in-flight
+// requests finish.
+#pragma once
+
+#include <httplib.h>
+
+#include <memory>
+#include <string>
+
+#include "bot/app.h"
+
+namespace gebi::bot {
+
+class HttpServer {
+ public:
+  // app must outlive the server.
+  explicit HttpServer(App& app);
+  ~HttpServer();
+
+  // Binds host:port (port 0 = any free port). Returns the bound port, or IOError.
+  Result<int> Bind(const std::string& host, int port);
+  // Serves until Stop(); returns false if it could not serve. REQUIRES: Bind succeeded.
+  bool Listen();
+  // Stops accepting, finishes in-flight requests. Safe to call twice or before Listen.
+  void Stop();
+  // Waits until the listening loop runs (tests). false after timeout_ms.
+  bool WaitUntilRunning(int timeout_ms) const;
+
+  httplib::Server& raw() { return server_; }
+
+ private:
+  App& app_;
+  httplib::Server server_;
+};
+
+}  // namespace gebi::bot

@@ -1,0 +1,79 @@
+#include "handlers/normalize.h"
+
+#include <cstdint>
+
+namespace gebi::handlers {
+
+namespace {
+
+// Decodes one UTF-8 code point at s[i]; advances i. Invalid bytes pass through as themselves.
+uint32_t NextCodePoint(std::string_view s, size_t& i, size_t& len) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  uint32_t cp = c;
+  len = 1;
+  if (c >= 0xE0 && c < 0xF0 && i + 2 < s.size()) {
+    cp = ((c & 0x0F) << 12) | ((static_cast<unsigned char>(s[i + 1]) & 0x3F) << 6) |
+         (static_cast<unsigned char>(s[i + 2]) & 0x3F);
+    len = 3;
+  }
+  i += len;
+  return cp;
+}
+
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+}  // namespace
+
+std::string Normalize(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool pending_space = false;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t start = i, len = 0;
+    uint32_t cp = NextCodePoint(text, i, len);
+    char ascii = 0;
+    if (len == 3 && cp >= 0xFF01 && cp <= 0xFF5E) {
+      ascii = static_cast<char>(cp - 0xFEE0);
+    } else if (len == 3 && cp == 0x3000) {
+      ascii = ' ';
+    } else if (len == 1) {
+      ascii = text[start];
+    }
+    if (ascii != 0 && IsSpace(ascii)) {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) {
+      out.push_back(' ');
+      pending_space = false;
+    }
+    if (ascii != 0) {
+      out.push_back((ascii >= 'A' && ascii <= 'Z') ? static_cast<char>(ascii - 'A' + 'a') : ascii);
+    } else {
+      out.append(text.substr(start, len));
+    }
+  }
+  return out;
+}
+
+std::pair<std::string, std::string> SplitFirstWord(std::string_view s) {
+  size_t sp = s.find(' ');
+  if (sp == std::string_view::npos) return {std::string(s), ""};
+  return {std::string(s.substr(0, sp)), std::string(s.substr(sp + 1))};
+}
+
+int64_t ParseNumberArg(std::string_view s) {
+  if (!s.empty() && s.front() == '#') s.remove_prefix(1);
+  if (s.empty() || s.size() > 12) return -1;
+  int64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return -1;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+}  // namespace gebi::handlers

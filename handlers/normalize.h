@@ -1,0 +1,20 @@
+// Text normalisation applied before keyword matching: trim, full-width ASCII forms and the
+// ideographic space to half-width, ASCII case-fold, runs of whitespace to one space.
+// Pure functions; thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace gebi::handlers {
+
+std::string Normalize(std::string_view text);
+
+// Splits "cmd rest of text" at the first space: {"cmd", "rest of text"} (rest may be empty).
+std::pair<std::string, std::string> SplitFirstWord(std::string_view normalized);
+
+// Parses a ticket / request number written "12", "#12" or "＃12" (after Normalize: "#12").
+// Returns -1 when s is not such a number.
+int64_t ParseNumberArg(std::string_view s);
+
+}  // namespace gebi::handlers

@@ -1,0 +1,235 @@
+#include "handlers/pipeline.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "handlers/normalize.h"
+#include "storage/conversation_store.h"
+#include "storage/inbound_ledger.h"
+#include "storage/user_store.h"
+
+namespace gebi::handlers {
+
+namespace {
+
+using nlohmann::json;
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// What the ledger keeps as the message's content (S11: staff can look back).
+std::string Summary(const Message& m) {
+  if (m.msg_type == "text") return m.content;
+  if (m.msg_type == "voice") return m.recognition.empty() ? "[语音]" : "[语音] " + m.recognition;
+  if (m.msg_type == "image") return "[图片] " + m.pic_url;
+  if (m.msg_type == "location") {
+    return fmt::format("[位置] {} ({:.6f},{:.6f})", m.label, m.location_x, m.location_y);
+  }
+  if (m.msg_type == "link") return "[链接] " + m.title + " " + m.url;
+  if (m.msg_type == "event") return m.event_key;
+  return "[" + m.msg_type + "]";
+}
+
+bool IsCommandMatch(const RuleMatch& m) {
+  return m.rule.match_kind == "exact" || m.rule.match_kind == "prefix";
+}
+
+Result<Reply> RunRow(const HandlerRow& row, Context& ctx) {
+  if ((row.roles & ctx.roles) == 0) {
+    return Reply::Text(ctx.templates.Render("not_allowed", {{"command", ctx.text}}));
+  }
+  auto start = std::chrono::steady_clock::now();
+  row.calls.fetch_add(1, std::memory_order_relaxed);
+  Result<Reply> r = row.fn(ctx);
+  if (!r.ok()) row.failures.fetch_add(1, std::memory_order_relaxed);
+  row.total_us.fetch_add(std::chrono::duration_cast<std::chrono::microseconds>(
+                             std::chrono::steady_clock::now() - start)
+                             .count(),
+                         std::memory_order_relaxed);
+  return r;
+}
+
+}  // namespace
+
+std::string DedupKey(const Message& m) {
+  if (!m.IsEvent() && !m.msg_id.empty()) return fmt::format("m:{}:{}", m.to_user, m.msg_id);
+  return fmt::format("e:{}:{}:{}:{}", m.from_user, m.create_time, m.event, m.event_key);
+}
+
+std::string EncodeReply(const Reply& r) {
+  json j;
+  j["k"] = static_cast<int>(r.kind);
+  auto put = [&](const char* name, const std::string& v) {
+    if (!v.empty()) j[name] = v;
+  };
+  put("content", r.content);
+  put("media_id", r.media_id);
+  put("title", r.title);
+  put("description", r.description);
+  put("music_url", r.music_url);
+  put("hq_music_url", r.hq_music_url);
+  put("thumb_media_id", r.thumb_media_id);
+  put("kf_account", r.kf_account);
+  if (!r.articles.empty()) {
+    json arts = json::array();
+    for (const Article& a : r.articles) {
+      arts.push_back({{"title", a.title},
+                      {"description", a.description},
+                      {"pic_url", a.pic_url},
+                      {"url", a.url}});
+    }
+    j["articles"] = std::move(arts);
+  }
+  return j.dump();
+}
+
+Result<Reply> DecodeReply(std::string_view stored) {
+  json j = json::parse(stored, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("k") || !j["k"].is_number_integer()) {
+    return Status::Corruption("stored reply is not a reply object");
+  }
+  Reply r;
+  int k = j["k"].get<int>();
+  if (k < 0 || k > static_cast<int>(Reply::Kind::kTransferCustomerService)) {
+    return Status::Corruption("stored reply has an unknown kind");
+  }
+  r.kind = static_cast<Reply::Kind>(k);
+  auto get = [&](const char* name, std::string& out) {
+    auto it = j.find(name);
+    if (it != j.end() && it->is_string()) out = it->get<std::string>();
+  };
+  get("content", r.content);
+  get("media_id", r.media_id);
+  get("title", r.title);
+  get("description", r.description);
+  get("music_url", r.music_url);
+  get("hq_music_url", r.hq_music_url);
+  get("thumb_media_id", r.thumb_media_id);
+  get("kf_account", r.kf_account);
+  if (auto it = j.find("articles"); it != j.end() && it->is_array()) {
+    for (const json& a : *it) {
+      Article art;
+      art.title = a.value("title", "");
+      art.description = a.value("description", "");
+      art.pic_url = a.value("pic_url", "");
+      art.url = a.value("url", "");
+      r.articles.push_back(std::move(art));
+    }
+  }
+  return r;
+}
+
+Pipeline::Pipeline(storage::Database& db, const Clock& clock, const Templates& templates,
+                   const HandlerSettings& settings)
+    : db_(db), clock_(clock), templates_(templates), settings_(settings) {}
+
+Result<Outcome> Pipeline::Route(Context& ctx) {
+  const Message& m = ctx.msg;
+  const HandlerRow* row = nullptr;
+  std::optional<RuleMatch> match;
+  std::string route;
+
+  if (!ctx.text.empty() || m.msg_type == "text") {
+    GEBI_ASSIGN_OR_RETURN(match, router_.MatchText(ctx.tx, ctx.text, std::nullopt));
+    // Inside a conversation only commands (exact / prefix rules) interrupt the flow.
+    if (match && ctx.conversation && !IsCommandMatch(*match)) match.reset();
+  } else if (m.IsEvent()) {
+    std::string ev = Lower(m.event);
+    GEBI_ASSIGN_OR_RETURN(match, router_.MatchEvent(ctx.tx, ev, m.event_key, std::nullopt));
+    if (!match) {
+      row = FindHandler("event." + ev);
+      route = "row:event." + ev;
+      if (row == nullptr) return Outcome{Reply::None(), false, "none:event." + ev};
+    }
+  }
+
+  if (match) {
+    ctx.rule = &match->rule;
+    ctx.args = match->args;
+    route = fmt::format("rule:{}:{}", match->rule.id,
+                        match->rule.target_kind == "text" ? "text" : match->rule.target);
+    GEBI_RETURN_IF_ERROR(storage::AddRuleHits(ctx.tx, match->rule.id, 1));
+    if (match->rule.target_kind == "text") {
+      return Outcome{Reply::Text(match->rule.target), false, route};
+    }
+    if (match->rule.target_kind == "template") {
+      return Outcome{Reply::Text(templates_.Render(match->rule.target)), false, route};
+    }
+    row = FindHandler(match->rule.target);
+    if (row == nullptr) {
+      return Status::FailedPrecondition("rule " + std::to_string(match->rule.id) +
+                                        " names unknown handler '" + match->rule.target + "'");
+    }
+  }
+  if (row == nullptr && ctx.conversation) {
+    row = FindFlowHandler(ctx.conversation->flow);
+    route = "flow:" + ctx.conversation->flow;
+  }
+  if (row == nullptr && !m.IsEvent() && m.msg_type != "text") {
+    row = FindHandler(m.msg_type);
+    route = "row:" + m.msg_type;
+  }
+  if (row == nullptr) {
+    row = FindHandler("default");
+    route = "row:default";
+  }
+  ctx.rule = match ? &match->rule : nullptr;
+  GEBI_ASSIGN_OR_RETURN(Reply reply, RunRow(*row, ctx));
+  return Outcome{std::move(reply), false, route};
+}
+
+Result<Outcome> Pipeline::Handle(const Message& m) {
+  const std::string key = DedupKey(m);
+  Outcome outcome;
+  Status s = db_.WithTransaction([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(auto seen, storage::FindHandled(tx, key));
+    if (seen) {
+      GEBI_ASSIGN_OR_RETURN(outcome.reply, DecodeReply(seen->reply));
+      outcome.duplicate = true;
+      outcome.route = seen->route;
+      return Status::Ok();
+    }
+    const int64_t now = clock_.NowSeconds();
+    GEBI_RETURN_IF_ERROR(storage::TouchUser(tx, m.from_user, now));
+    Context ctx{m,  "",     "",         nullptr,   std::nullopt, kResident,
+                tx, clock_, templates_, settings_, now};
+    if (m.msg_type == "text") ctx.text = Normalize(m.content);
+    if (m.msg_type == "voice" && !m.recognition.empty()) ctx.text = Normalize(m.recognition);
+    GEBI_ASSIGN_OR_RETURN(ctx.roles, ResolveRoles(tx, m.from_user));
+
+    bool expired = false;
+    GEBI_ASSIGN_OR_RETURN(auto conv, storage::GetConversation(tx, m.from_user));
+    if (conv && conv->expires_at <= now) {
+      GEBI_RETURN_IF_ERROR(storage::ClearConversation(tx, m.from_user));
+      expired = true;
+    } else {
+      ctx.conversation = std::move(conv);
+    }
+
+    GEBI_ASSIGN_OR_RETURN(outcome, Route(ctx));
+    if (expired && outcome.reply.kind == Reply::Kind::kText) {
+      outcome.reply.content = templates_.Render("flow_expired") + "\n" + outcome.reply.content;
+    }
+    storage::LedgerEntry e{key,        m.from_user,   m.msg_type, m.event,
+                           Summary(m), outcome.route, "ok",       EncodeReply(outcome.reply),
+                           now};
+    return storage::RecordDelivery(tx, e);
+  });
+  if (!s.ok()) {
+    // Keep what the resident sent even though handling failed (never lose it), then report.
+    storage::LedgerEntry e{key,      m.from_user, m.msg_type,         m.event, Summary(m), "failed",
+                           "failed", "",          clock_.NowSeconds()};
+    (void)db_.WithTransaction([&](storage::Tx& tx) { return storage::RecordDelivery(tx, e); });
+    return s;
+  }
+  return outcome;
+}
+
+}  // namespace gebi::handlers

@@ -1,0 +1,56 @@
+// Pipeline: one inbound message from dedup to reply, inside one SQLite transaction. The first
+// delivery of a key runs its handler and stores the reply with its effects; any later
+// delivery of the same key (a WeChat retry, concurrent or after a restart) gets the stored
+// reply and changes nothing. Thread-safe; the Database serialises the transactions.
+#pragma once
+
+#include <string>
+
+#include "handlers/dispatch.h"
+#include "handlers/message.h"
+#include "handlers/router.h"
+#include "handlers/templates.h"
+#include "storage/clock.h"
+#include "storage/database.h"
+
+namespace gebi::handlers {
+
+// The exactly-once key: "m:<ToUserName>:<MsgId>" for messages, and
+// "e:<FromUserName>:<CreateTime>:<Event>:<EventKey>" for events.
+std::string DedupKey(const Message& m);
+
+// The Reply as the ledger stores it (JSON), and back. Decode: Corruption on bad text.
+std::string EncodeReply(const Reply& r);
+Result<Reply> DecodeReply(std::string_view stored);
+
+struct Outcome {
+  Reply reply;
+  bool duplicate = false;  // true: a stored reply of an earlier delivery
+  std::string route;       // "rule:<id>:<target>", "flow:<flow>", "row:<name>" ...
+};
+
+class Pipeline {
+ public:
+  // All references must outlive the Pipeline.
+  Pipeline(storage::Database& db, const Clock& clock, const Templates& templates,
+           const HandlerSettings& settings);
+
+  // Handles m. A non-OK Status means the handler or storage failed: nothing was applied, the
+  // failure is recorded in the ledger (outcome "failed"), and the caller answers with the
+  // "busy" template. A later retry runs the handler again.
+  Result<Outcome> Handle(const Message& m);
+
+  Router& router() { return router_; }
+  const Templates& templates() const { return templates_; }
+
+ private:
+  Result<Outcome> Route(Context& ctx);
+
+  storage::Database& db_;
+  const Clock& clock_;
+  const Templates& templates_;
+  const HandlerSettings& settings_;
+  Router router_;
+};
+
+}  // namespace gebi::handlers

@@ -1,0 +1,52 @@
+// Router: finds the keyword rule that fires for a normalised text or an event. Rules come from
+// storage (rule_store.h); the compiled snapshot is rebuilt whenever meta.rules_version moves,
+// so edits from the admin console or another process apply to the next message.
+// Thread-safe: the snapshot is swapped under a mutex and shared immutably.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "storage/database.h"
+#include "storage/rule_store.h"
+
+namespace gebi::handlers {
+
+struct RuleMatch {
+  storage::Rule rule;
+  std::string args;  // text after the keyword (prefix), the first regex group, else empty
+  std::string why;   // one line: which kind matched and on what
+};
+
+class Router {
+ public:
+  Router();
+  ~Router();
+
+  // The first enabled rule (by priority, then id) that matches normalized text, for a sender
+  // in community_id (nullopt: only rules without a community). nullopt when none.
+  Result<std::optional<RuleMatch>> MatchText(storage::Tx& tx, std::string_view normalized,
+                                             std::optional<int64_t> community_id);
+  // The first enabled event rule for an event (lower-cased name) and its key.
+  Result<std::optional<RuleMatch>> MatchEvent(storage::Tx& tx, std::string_view event,
+                                              std::string_view event_key,
+                                              std::optional<int64_t> community_id);
+
+  // Matches against an explicit rule list, no storage (for dry runs and benchmarks).
+  struct Snapshot;
+  static std::shared_ptr<const Snapshot> Compile(const std::vector<storage::Rule>& rules,
+                                                 int64_t version);
+  static std::optional<RuleMatch> MatchTextIn(const Snapshot& snap, std::string_view normalized,
+                                              std::optional<int64_t> community_id);
+
+ private:
+  Result<std::shared_ptr<const Snapshot>> Current(storage::Tx& tx);
+
+  std::mutex mu_;
+  std::shared_ptr<const Snapshot> snapshot_;  // guarded by mu_
+};
+
+}  // namespace gebi::handlers

@@ -1,0 +1,152 @@
+// Database: one SQLite connection, its statement cache and the mutex that serialises all use
+// of it. Every read and write happens inside a Tx (WithTransaction / WithRead), so the mutex
+// and the transaction have the same lifetime. Thread-safe: any thread may call any method.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "storage/status.h"
+
+namespace gebi::storage {
+
+struct DatabaseOptions {
+  // Milliseconds a writer waits for another process's write lock before giving up.
+  int busy_timeout_ms = 5000;
+  // WAL + synchronous=NORMAL: a commit survives a process crash; a power cut may lose the
+  // last few commits, not corrupt the file. "FULL" makes every commit survive power loss.
+  std::string synchronous = "NORMAL";
+};
+
+// A prepared statement borrowed from the connection's cache. Reset and unbound when the
+// Stmt goes out of scope. REQUIRES: used only inside the Tx that produced it.
+class Stmt {
+ public:
+  explicit Stmt(sqlite3_stmt* st) : st_(st) {}
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  Stmt(Stmt&& o) noexcept : st_(o.st_) { o.st_ = nullptr; }
+  ~Stmt();
+
+  // Binding is 1-based like SQLite. Strings are copied (SQLITE_TRANSIENT).
+  Stmt& Bind(int i, int64_t v);
+  Stmt& Bind(int i, int v) { return Bind(i, static_cast<int64_t>(v)); }
+  Stmt& Bind(int i, double v);
+  Stmt& Bind(int i, std::string_view v);
+  Stmt& Bind(int i, const std::string& v) { return Bind(i, std::string_view(v)); }
+  Stmt& Bind(int i, const char* v) { return Bind(i, std::string_view(v)); }
+  Stmt& Bind(int i, std::nullopt_t);
+  template <typename T>
+  Stmt& Bind(int i, const std::optional<T>& v) {
+    return v ? Bind(i, *v) : Bind(i, std::nullopt);
+  }
+  // Binds args to ?1, ?2, ... in order.
+  template <typename... Args>
+  Stmt& BindAll(const Args&... args) {
+    int i = 0;
+    (Bind(++i, args), ...);
+    return *this;
+  }
+
+  // Steps once. true = a row is ready; false = done. Errors carry sqlite3_errmsg and the SQL.
+  Result<bool> Step();
+  // Steps to completion (for INSERT/UPDATE/DELETE).
+  Status Run();
+
+  int64_t Int(int col) const { return sqlite3_column_int64(st_, col); }
+  double Double(int col) const { return sqlite3_column_double(st_, col); }
+  std::string Text(int col) const;
+  bool IsNull(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
+
+ private:
+  sqlite3_stmt* st_;
+};
+
+class Database;
+
+// The open transaction (or read snapshot) and the held connection lock. Only Database makes
+// one; a handler receives it by reference and must not keep it.
+class Tx {
+ public:
+  Tx(const Tx&) = delete;
+  Tx& operator=(const Tx&) = delete;
+
+  // Returns the cached statement for sql, preparing it on first use.
+  Result<Stmt> Prepare(std::string_view sql);
+  // Runs sql that takes no parameters (may hold several statements).
+  Status Exec(std::string_view sql);
+  int64_t LastInsertId() const;
+  int Changes() const;
+
+  // Shorthand: prepare, bind, run.
+  template <typename... Args>
+  Status Run(std::string_view sql, const Args&... args) {
+    GEBI_ASSIGN_OR_RETURN(Stmt st, Prepare(sql));
+    st.BindAll(args...);
+    return st.Run();
+  }
+  // Shorthand: the first column of the first row as an integer, or nullopt when no row.
+  template <typename... Args>
+  Result<std::optional<int64_t>> QueryInt(std::string_view sql, const Args&... args) {
+    GEBI_ASSIGN_OR_RETURN(Stmt st, Prepare(sql));
+    st.BindAll(args...);
+    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row || st.IsNull(0)) return std::optional<int64_t>();
+    return std::optional<int64_t>(st.Int(0));
+  }
+  // Same, as text.
+  template <typename... Args>
+  Result<std::optional<std::string>> QueryText(std::string_view sql, const Args&... args) {
+    GEBI_ASSIGN_OR_RETURN(Stmt st, Prepare(sql));
+    st.BindAll(args...);
+    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row || st.IsNull(0)) return std::optional<std::string>();
+    return std::optional<std::string>(st.Text(0));
+  }
+
+ private:
+  friend class Database;
+  explicit Tx(Database* db) : db_(db) {}
+  Database* db_;  // must outlive the Tx
+};
+
+class Database {
+ public:
+  // Opens (creating if missing) the SQLite file at path, or ":memory:". Sets WAL, foreign
+  // keys, busy timeout. Does not migrate: see storage/migrations.h.
+  // IOError with the path and SQLite's message on failure.
+  static Result<std::unique_ptr<Database>> Open(const std::string& path,
+                                                const DatabaseOptions& options = {});
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Runs fn inside BEGIN IMMEDIATE ... COMMIT holding the connection lock. A non-OK Status
+  // from fn (or a failed COMMIT) rolls everything back and is returned.
+  Status WithTransaction(const std::function<Status(Tx&)>& fn);
+  // Runs fn inside a deferred (read) transaction; rolls back at the end.
+  Status WithRead(const std::function<Status(Tx&)>& fn);
+
+  const std::string& path() const { return path_; }
+
+ private:
+  friend class Tx;
+  Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  Status ExecLocked(std::string_view sql);
+  Status Run(const char* begin, const std::function<Status(Tx&)>& fn, bool commit);
+
+  std::mutex mu_;
+  sqlite3* db_;  // guarded by mu_; owned, closed in the destructor
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;  // guarded by mu_; owned
+  std::string path_;
+};
+
+}  // namespace gebi::storage

@@ -1,0 +1,34 @@
+#include "storage/user_store.h"
+
+namespace gebi::storage {
+
+namespace {
+constexpr std::string_view kTouch =
+    "INSERT INTO users(openid, first_seen_at, last_inbound_at) VALUES (?1, ?2, ?2) "
+    "ON CONFLICT(openid) DO UPDATE SET last_inbound_at = MAX(last_inbound_at, "
+    "excluded.last_inbound_at)";
+constexpr std::string_view kSetSubscribed =
+    "INSERT INTO users(openid, first_seen_at, last_inbound_at, subscribed) VALUES (?1, ?2, ?2, ?3) "
+    "ON CONFLICT(openid) DO UPDATE SET subscribed = excluded.subscribed";
+constexpr std::string_view kSelect =
+    "SELECT first_seen_at, last_inbound_at, subscribed FROM users WHERE openid = ?1";
+}  // namespace
+
+Status TouchUser(Tx& tx, const std::string& openid, int64_t now) {
+  return tx.Run(kTouch, openid, now);
+}
+
+Status SetSubscribed(Tx& tx, const std::string& openid, bool subscribed, int64_t now) {
+  return tx.Run(kSetSubscribed, openid, now, static_cast<int64_t>(subscribed));
+}
+
+Result<std::optional<UserContact>> GetUserContact(Tx& tx, const std::string& openid) {
+  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelect));
+  st.BindAll(openid);
+  GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<UserContact>();
+  UserContact u{openid, st.Int(0), st.Int(1), st.Int(2) != 0};
+  return std::optional<UserContact>(std::move(u));
+}
+
+}  // namespace gebi::storage

@@ -1,0 +1,147 @@
+#include "handlers/router.h"
+
+#include "handlers/normalize.h"
+#include "storage/migrations.h"
+#include "tests/support/test_env.h"
+
+namespace gebi::handlers {
+namespace {
+
+storage::Rule MakeRule(int64_t id, std::string kind, std::string pattern, int64_t priority,
+                       std::string target, std::optional<int64_t> community = std::nullopt) {
+  storage::Rule r;
+  r.id = id;
+  r.match_kind = std::move(kind);
+  r.pattern = std::move(pattern);
+  r.priority = priority;
+  r.target_kind = "handler";
+  r.target = std::move(target);
+  r.community_id = community;
+  return r;
+}
+
+TEST_CASE("Normalize trims, folds full-width forms and ASCII case", "[handlers]") {
+  CHECK(Normalize("  HELP  ") == "help");
+  CHECK(Normalize("？") == "?");
+  CHECK(Normalize("报修　＃１２") == "报修 #12");
+  CHECK(Normalize("ＡＢＣ\t\n def") == "abc def");
+  CHECK(Normalize("张三  5幢301") == "张三 5幢301");
+  CHECK(Normalize("") == "");
+  CHECK(ParseNumberArg("#12") == 12);
+  CHECK(ParseNumberArg("12") == 12);
+  CHECK(ParseNumberArg("12a") == -1);
+  CHECK(ParseNumberArg("") == -1);
+}
+
+TEST_CASE("Router picks the first rule by priority across match kinds", "[handlers]") {
+  std::vector<storage::Rule> rules = {
+      MakeRule(1, "exact", "帮助", 10, "help"),
+      MakeRule(2, "prefix", "报修", 20, "repair"),
+      MakeRule(3, "contains", "电话", 30, "phone"),
+      MakeRule(4, "regex", "^车牌\\s*([a-z0-9]+)", 40, "plate"),
+      MakeRule(5, "prefix", "help", 5, "help_en"),
+      MakeRule(6, "contains", "报修", 50, "late"),
+      MakeRule(7, "exact", "只在社区", 1, "scoped", 7),
+  };
+  rules.push_back(MakeRule(8, "exact", "停用", 1, "off"));
+  rules.back().enabled = false;
+  auto snap = Router::Compile(rules, 1);
+
+  auto match = [&](std::string text, std::optional<int64_t> community = std::nullopt) {
+    return Router::MatchTextIn(*snap, Normalize(text), community);
+  };
+  SECTION("exact") { REQUIRE(match("帮助")->rule.target == "help"); }
+  SECTION("prefix with and without a space gives the rest as args") {
+    auto m = match("报修 楼道灯坏了");
+    REQUIRE(m->rule.target == "repair");
+    REQUIRE(m->args == "楼道灯坏了");
+    REQUIRE(match("报修楼道灯坏了")->args == "楼道灯坏了");
+  }
+  SECTION("an ASCII keyword needs a word boundary") {
+    REQUIRE(match("HELP me")->rule.target == "help_en");
+    REQUIRE_FALSE(match("helpful"));
+  }
+  SECTION("contains and regex with a capture group") {
+    REQUIRE(match("社区电话多少")->rule.target == "phone");
+    auto m = match("车牌 浙C12345");
+    REQUIRE_FALSE(m);  // the regex wants ASCII after 车牌
+    m = match("车牌 ab123");
+    REQUIRE(m->rule.target == "plate");
+    REQUIRE(m->args == "ab123");
+  }
+  SECTION("the lower priority number wins when several match") {
+    REQUIRE(match("报修 电话坏了")->rule.target == "repair");  // 20 beats contains 30 and 50
+  }
+  SECTION("community-scoped rules fire only for that community") {
+    REQUIRE_FALSE(match("只在社区"));
+    REQUIRE_FALSE(match("只在社区", 3));
+    REQUIRE(match("只在社区", 7)->rule.target == "scoped");
+  }
+  SECTION("disabled rules never fire, unknown text matches nothing") {
+    REQUIRE_FALSE(match("停用"));
+    REQUIRE_FALSE(match("随便说点什么"));
+  }
+}
+
+TEST_CASE("Router reloads rules when the stored version moves", "[handlers]") {
+  auto opened = storage::Database::Open(":memory:");
+  REQUIRE(opened.ok());
+  auto& db = **opened;
+  REQUIRE_OK(storage::Migrate(db));
+  Router router;
+  auto fire = [&](const std::string& text) {
+    std::string target;
+    REQUIRE_OK(db.WithRead([&](storage::Tx& tx) -> Status {
+      GEBI_ASSIGN_OR_RETURN(auto m, router.MatchText(tx, Normalize(text), std::nullopt));
+      target = m ? m->rule.target : "";
+      return Status::Ok();
+    }));
+    return target;
+  };
+  REQUIRE(fire("帮助") == "help");
+  REQUIRE(fire("你好") == "");
+  int64_t id = 0;
+  REQUIRE_OK(db.WithTransaction([&](storage::Tx& tx) -> Status {
+    storage::Rule r = MakeRule(0, "exact", "你好", 10, "help");
+    GEBI_ASSIGN_OR_RETURN(id, storage::InsertRule(tx, r, 1));
+    return Status::Ok();
+  }));
+  REQUIRE(fire("你好") == "help");
+  REQUIRE_OK(db.WithTransaction([&](storage::Tx& tx) { return storage::DeleteRule(tx, id); }));
+  REQUIRE(fire("你好") == "");
+  REQUIRE(db.WithTransaction([&](storage::Tx& tx) {
+              return storage::DeleteRule(tx, id);
+            }).IsNotFound());
+}
+
+TEST_CASE("Templates refuse unknown placeholders and keys, naming them", "[handlers]") {
+  auto texts = bot::ReadTemplateDir(std::string(GEBI_SOURCE_DIR) + "/templates");
+  REQUIRE(texts.ok());
+  REQUIRE(Templates::Create(*texts).ok());
+
+  SECTION("an unknown placeholder names file and key") {
+    auto bad = *texts;
+    for (auto& t : bad) {
+      if (t.key == "default") t.text = "hello {nobody}";
+    }
+    auto s = Templates::Create(bad).status();
+    REQUIRE(s.code() == Status::Code::kInvalidArgument);
+    REQUIRE(s.message().find("'default'") != std::string::npos);
+    REQUIRE(s.message().find("replies.toml") != std::string::npos);
+  }
+  SECTION("a missing key is named") {
+    auto bad = *texts;
+    bad.erase(std::remove_if(bad.begin(), bad.end(), [](auto& t) { return t.key == "busy"; }),
+              bad.end());
+    auto s = Templates::Create(bad).status();
+    REQUIRE(s.message().find("'busy'") != std::string::npos);
+  }
+  SECTION("rendering fills named arguments and leaves user text alone") {
+    auto t = Templates::Create(*texts);
+    std::string out = t->Render("not_allowed", {{"command", "{evil} <b>"}});
+    REQUIRE(out.find("{evil} <b>") != std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace gebi::handlers

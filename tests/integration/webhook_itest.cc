@@ -1,0 +1,306 @@
+// The real server on loopback, driven as WeChat drives it: verification, plaintext /
+// compatible / safe mode round trips, every refusal with the database unchanged, concurrent
+// and post-restart retries.
+#include <httplib.h>
+
+#include <future>
+
+#include "bot/wechat_crypto.h"
+#include "bot/wechat_xml.h"
+#include "storage/rule_store.h"
+#include "tests/support/test_env.h"
+
+namespace gebi::testing {
+namespace {
+
+using bot::ChatClient;
+using handlers::Message;
+
+int64_t Now() { return SystemClock().NowSeconds(); }
+
+// Row counts of the tables a delivery writes: equal before and after a refused request.
+std::string Fingerprint(bot::App& app) {
+  std::string out;
+  REQUIRE_OK(app.db().WithRead([&](storage::Tx& tx) -> Status {
+    for (const char* table : {"inbound_ledger", "users", "outbox", "conversations"}) {
+      GEBI_ASSIGN_OR_RETURN(auto n, tx.QueryInt(std::string("SELECT COUNT(*) FROM ") + table));
+      out += std::string(table) + "=" + std::to_string(*n) + " ";
+    }
+    GEBI_ASSIGN_OR_RETURN(auto hits, tx.QueryInt("SELECT SUM(hits) FROM rules"));
+    out += "hits=" + std::to_string(hits.value_or(0));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+int64_t HelpHits(bot::App& app) {
+  int64_t hits = 0;
+  REQUIRE_OK(app.db().WithRead([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(auto n, tx.QueryInt("SELECT hits FROM rules WHERE pattern = '帮助'"));
+    hits = n.value_or(0);
+    return Status::Ok();
+  }));
+  return hits;
+}
+
+Message TextMessage(const std::string& openid, const std::string& text, const std::string& id) {
+  Message m;
+  m.to_user = "gh_10f6c3c3ac5a";
+  m.from_user = openid;
+  m.create_time = Now();
+  m.msg_type = "text";
+  m.content = text;
+  m.msg_id = id;
+  return m;
+}
+
+httplib::Result Post(int port, const std::string& path_and_query, const std::string& body) {
+  httplib::Client cli("127.0.0.1", port);
+  return cli.Post(path_and_query.c_str(), body, "text/xml");
+}
+
+TEST_CASE("URL verification answers echostr in every mode and refuses bad signatures",
+          "[integration]") {
+  TempDir dir;
+  bool aes = GENERATE(false, true);
+  CAPTURE(aes);
+  TestServer server(TestConfig(dir, aes));
+  httplib::Client cli("127.0.0.1", server.port());
+  std::string ts = std::to_string(Now());
+  std::string sig = bot::SortedSha1({"spamtest", ts, "12345"});
+  auto ok = cli.Get(
+      ("/wechat?signature=" + sig + "&timestamp=" + ts + "&nonce=12345&echostr=4375120948345356249")
+          .c_str());
+  REQUIRE(ok);
+  REQUIRE(ok->status == 200);
+  REQUIRE(ok->body == "4375120948345356249");
+  std::string bad_sig = sig;
+  bad_sig[0] = bad_sig[0] == 'a' ? 'b' : 'a';
+  auto bad = cli.Get(
+      ("/wechat?signature=" + bad_sig + "&timestamp=" + ts + "&nonce=12345&echostr=1").c_str());
+  REQUIRE(bad->status == 403);
+  REQUIRE(bad->body != "1");
+  auto health = cli.Get("/healthz");
+  REQUIRE(health->status == 200);
+  REQUIRE(health->body.find("\"ok\"") != std::string::npos);
+}
+
+TEST_CASE("A text message round-trips in plaintext, compatible and safe mode", "[integration]") {
+  TempDir dir;
+  TestServer server(TestConfig(dir));
+  ChatClient client = server.Client();
+
+  SECTION("plaintext") {
+    auto r = client.SendText("o_resident_1", "帮助");
+    REQUIRE_RESULT_OK(r);
+    REQUIRE(r->status == 200);
+    REQUIRE_FALSE(r->encrypted);
+    REQUIRE(r->message->msg_type == "text");
+    REQUIRE(r->message->to_user == "o_resident_1");
+    REQUIRE(r->message->from_user == "gh_10f6c3c3ac5a");
+    REQUIRE(r->Text().find("帮助") != std::string::npos);
+  }
+  SECTION("safe mode: the reply is encrypted and decrypts to the help text") {
+    auto r = client.SendText("o_resident_1", "ＨＥＬＰ", /*safe=*/true);
+    REQUIRE_RESULT_OK(r);
+    REQUIRE(r->encrypted);
+    REQUIRE(r->raw.find("<Encrypt>") != std::string::npos);
+    REQUIRE(r->raw.find("帮助") == std::string::npos);
+    REQUIRE(r->Text().find("帮助") != std::string::npos);
+  }
+  SECTION("compatible mode: plain fields plus Encrypt; the reply is encrypted") {
+    Message m = TextMessage("o_resident_2", "帮助", "9001");
+    std::string inner = bot::SerializeInbound(m);
+    auto crypt = bot::MsgCrypt::Create("spamtest", server.config().wechat.encoding_aes_key,
+                                       "wx2c2769f8efd9abc2");
+    REQUIRE(crypt.ok());
+    std::string ts = std::to_string(Now());
+    auto sealed = crypt->Encrypt(inner, ts, "777");
+    REQUIRE(sealed.ok());
+    std::string body = inner.substr(0, inner.size() - 6) + "<Encrypt>" +
+                       bot::CData(sealed->encrypt) + "</Encrypt></xml>";
+    std::string q = "/wechat?signature=" + bot::SortedSha1({"spamtest", ts, "777"}) +
+                    "&timestamp=" + ts +
+                    "&nonce=777&encrypt_type=aes&msg_signature=" + sealed->msg_signature;
+    auto res = Post(server.port(), q, body);
+    REQUIRE(res->status == 200);
+    auto env = bot::ParseEnvelope(res->body);
+    REQUIRE(env.ok());
+    REQUIRE(env->has_encrypt);
+    auto plain = crypt->Decrypt(env->msg_signature, env->timestamp, env->nonce, env->encrypt);
+    REQUIRE(plain.ok());
+    REQUIRE(plain->find("帮助") != std::string::npos);
+  }
+  SECTION("unknown text gets the default reply, never silence") {
+    auto r = client.SendText("o_resident_1", "今天天气怎么样");
+    REQUIRE(r->Text() == server.app().templates().Render("default"));
+  }
+  SECTION("a voice message with Recognition is routed as that text") {
+    Message m = TextMessage("o_resident_1", "", ChatClient::NextMsgId());
+    m.msg_type = "voice";
+    m.media_id = "media1";
+    m.format = "amr";
+    m.recognition = "帮助";
+    auto r = client.Send(m, false);
+    REQUIRE(r->Text().find("取消") != std::string::npos);
+  }
+  SECTION("an unknown MsgType is kept and answered with the default reply") {
+    std::string xml =
+        "<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName><FromUserName><![CDATA[o_x]]>"
+        "</FromUserName><CreateTime>" +
+        std::to_string(Now()) +
+        "</CreateTime><MsgType><![CDATA[hologram]]></MsgType><MsgId>555</MsgId></xml>";
+    auto req = bot::SignRequest(server.config(), xml, false, Now());
+    auto res = Post(server.port(), "/wechat?" + req->query, req->body);
+    REQUIRE(res->status == 200);
+    REQUIRE(res->body.find("回复「帮助」") != std::string::npos);
+  }
+  SECTION("an unfollow is answered with success and recorded") {
+    auto r = client.SendEvent("o_resident_3", "unsubscribe", "");
+    REQUIRE(r->raw == "success");
+  }
+}
+
+TEST_CASE("Requests WeChat could not have sent are refused and change nothing", "[integration]") {
+  TempDir dir;
+  TestServer server(TestConfig(dir));
+  auto& app = server.app();
+  // One good message first so the tables are not trivially empty.
+  REQUIRE(server.Client().SendText("o_resident_1", "帮助")->status == 200);
+  const std::string before = Fingerprint(app);
+  const auto& config = server.config();
+  Message m = TextMessage("o_attacker", "帮助", "424242");
+  std::string xml = bot::SerializeInbound(m);
+
+  auto expect = [&](int status, const std::string& query, const std::string& body) {
+    auto res = Post(server.port(), query, body);
+    REQUIRE(res);
+    CHECK(res->status == status);
+    CHECK(Fingerprint(app) == before);
+  };
+  SECTION("bad signature: 403") {
+    auto req = bot::SignRequest(config, xml, false, Now());
+    std::string q = req->query;
+    q[10] = q[10] == '0' ? '1' : '0';
+    expect(403, "/wechat?" + q, req->body);
+  }
+  SECTION("missing signature: 403") { expect(403, "/wechat?timestamp=1&nonce=2", xml); }
+  SECTION("stale timestamp: 403") {
+    auto req = bot::SignRequest(config, xml, false, Now() - 3600);
+    expect(403, "/wechat?" + req->query, req->body);
+  }
+  SECTION("bad msg_signature in safe mode: 403") {
+    auto req = bot::SignRequest(config, xml, true, Now());
+    std::string q = req->query;
+    auto pos = q.find("msg_signature=") + 14;
+    q[pos] = q[pos] == 'a' ? 'b' : 'a';
+    expect(403, "/wechat?" + q, req->body);
+  }
+  SECTION("malformed XML: 400") {
+    for (std::string body : {std::string("<xml><ToUserName>x</ToUser"), std::string("not xml"),
+                             std::string("<html></html>"), std::string("")}) {
+      CAPTURE(body);
+      auto req = bot::SignRequest(config, body, false, Now());
+      expect(400, "/wechat?" + req->query, req->body);
+    }
+  }
+  SECTION("hostile XML (entities) is refused or parsed without expansion") {
+    std::string body =
+        "<!DOCTYPE xml [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><xml><ToUserName>a"
+        "</ToUserName><FromUserName>o_x</FromUserName><CreateTime>1</CreateTime>"
+        "<MsgType>text</MsgType><Content>&x;</Content><MsgId>1</MsgId></xml>";
+    auto req = bot::SignRequest(config, body, false, Now());
+    auto res = Post(server.port(), "/wechat?" + req->query, req->body);
+    REQUIRE(res);
+    REQUIRE(res->body.find("root:") == std::string::npos);
+  }
+  SECTION("undecryptable Encrypt: 400") {
+    std::string ts = std::to_string(Now());
+    std::string garbage = "bm90IHJlYWxseSBlbmNyeXB0ZWQgYXQgYWxs";
+    auto crypt =
+        bot::MsgCrypt::Create("spamtest", config.wechat.encoding_aes_key, config.wechat.appid);
+    std::string body = "<xml><ToUserName>gh</ToUserName><Encrypt>" + garbage + "</Encrypt></xml>";
+    std::string q = "/wechat?signature=" + bot::SortedSha1({"spamtest", ts, "9"}) +
+                    "&timestamp=" + ts +
+                    "&nonce=9&encrypt_type=aes&msg_signature=" + crypt->Sign(ts, "9", garbage);
+    expect(400, q, body);
+  }
+  SECTION("another appid: 400") {
+    bot::Config other = config;
+    other.wechat.appid = "wx0000000000000bad";
+    auto req = bot::SignRequest(other, xml, true, Now());
+    expect(400, "/wechat?" + req->query, req->body);
+  }
+  SECTION("encrypted message to a plaintext-only server: 400") {
+    TempDir dir2;
+    TestServer plain(TestConfig(dir2, /*with_aes=*/false));
+    auto req = bot::SignRequest(config, xml, true, Now());
+    auto res = Post(plain.port(), "/wechat?" + req->query, req->body);
+    REQUIRE(res->status == 400);
+  }
+  SECTION("oversized body: 413") {
+    std::string big = "<xml><Content>" + std::string(70 * 1024, 'a') + "</Content></xml>";
+    auto req = bot::SignRequest(config, big, false, Now());
+    expect(413, "/wechat?" + req->query, req->body);
+  }
+}
+
+TEST_CASE("A MsgId delivered 8 times at once has one effect and 8 identical replies",
+          "[integration]") {
+  TempDir dir;
+  TestServer server(TestConfig(dir));
+  bool safe = GENERATE(false, true);
+  CAPTURE(safe);
+  Message m = TextMessage("o_resident_9", "帮助", "6054768590064713728");
+  std::vector<std::future<std::string>> replies;
+  for (int i = 0; i < 8; ++i) {
+    replies.push_back(std::async(std::launch::async, [&] {
+      ChatClient c = server.Client();
+      auto r = c.Send(m, safe);
+      REQUIRE(r.ok());
+      return r->Text();
+    }));
+  }
+  std::vector<std::string> texts;
+  for (auto& f : replies) texts.push_back(f.get());
+  for (const auto& t : texts) REQUIRE(t == texts[0]);
+  REQUIRE(texts[0].find("帮助") != std::string::npos);
+  REQUIRE(HelpHits(server.app()) == 1);
+  int64_t ledger_rows = 0;
+  REQUIRE_OK(server.app().db().WithRead([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(auto n, tx.QueryInt("SELECT COUNT(*) FROM inbound_ledger"));
+    ledger_rows = *n;
+    return Status::Ok();
+  }));
+  REQUIRE(ledger_rows == 1);
+}
+
+TEST_CASE("A retry after a restart gets the stored reply and no second effect", "[integration]") {
+  TempDir dir;
+  auto config = TestConfig(dir);
+  Message m = TextMessage("o_resident_7", "帮助", "7000000000000000001");
+  std::string first;
+  {
+    TestServer server(config);
+    first = server.Client().Send(m, false)->Text();
+    REQUIRE(HelpHits(server.app()) == 1);
+  }
+  TestServer again(config);
+  auto second = again.Client().Send(m, false);
+  REQUIRE(second->Text() == first);
+  REQUIRE(HelpHits(again.app()) == 1);
+  // An event retry is keyed by sender + CreateTime + Event + EventKey.
+  Message ev;
+  ev.to_user = "gh_10f6c3c3ac5a";
+  ev.from_user = "o_resident_7";
+  ev.create_time = Now();
+  ev.msg_type = "event";
+  ev.event = "subscribe";
+  auto a = again.Client().Send(ev, false);
+  auto b = again.Client().Send(ev, false);
+  REQUIRE(a->Text() == b->Text());
+  REQUIRE(a->Text().find("欢迎") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace gebi::testing

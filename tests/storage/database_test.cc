@@ -1,0 +1,88 @@
+#include "storage/database.h"
+
+#include "storage/migrations.h"
+#include "tests/support/test_env.h"
+
+namespace gebi::storage {
+namespace {
+
+std::unique_ptr<Database> OpenMemory() {
+  auto db = Database::Open(":memory:");
+  REQUIRE(db.ok());
+  return std::move(db).value();
+}
+
+TEST_CASE("Database transactions commit or roll back as a whole", "[storage]") {
+  auto db = OpenMemory();
+  REQUIRE_OK(db->WithTransaction(
+      [](Tx& tx) { return tx.Exec("CREATE TABLE t(k TEXT PRIMARY KEY, v INTEGER)"); }));
+
+  SECTION("a failing function rolls back its writes") {
+    Status s = db->WithTransaction([](Tx& tx) -> Status {
+      GEBI_RETURN_IF_ERROR(tx.Run("INSERT INTO t VALUES (?1, ?2)", "a", 1));
+      return Status::Internal("boom");
+    });
+    REQUIRE(s.code() == Status::Code::kInternal);
+    int64_t n = -1;
+    REQUIRE_OK(db->WithRead([&](Tx& tx) -> Status {
+      GEBI_ASSIGN_OR_RETURN(auto v, tx.QueryInt("SELECT COUNT(*) FROM t"));
+      n = *v;
+      return Status::Ok();
+    }));
+    REQUIRE(n == 0);
+  }
+  SECTION("an exception inside is caught, reported and rolled back") {
+    Status s = db->WithTransaction([](Tx& tx) -> Status {
+      GEBI_RETURN_IF_ERROR(tx.Run("INSERT INTO t VALUES (?1, ?2)", "a", 1));
+      throw std::runtime_error("thrown");
+    });
+    REQUIRE(s.code() == Status::Code::kInternal);
+    REQUIRE(s.message().find("thrown") != std::string::npos);
+  }
+  SECTION("a unique violation is AlreadyExists and bound text is never SQL") {
+    const std::string hostile = "x'); DROP TABLE t; --";
+    REQUIRE_OK(db->WithTransaction(
+        [&](Tx& tx) { return tx.Run("INSERT INTO t VALUES (?1, 1)", hostile); }));
+    Status s = db->WithTransaction(
+        [&](Tx& tx) { return tx.Run("INSERT INTO t VALUES (?1, 2)", hostile); });
+    REQUIRE(s.code() == Status::Code::kAlreadyExists);
+    std::optional<std::string> k;
+    REQUIRE_OK(db->WithRead([&](Tx& tx) -> Status {
+      GEBI_ASSIGN_OR_RETURN(k, tx.QueryText("SELECT k FROM t WHERE v = 1"));
+      return Status::Ok();
+    }));
+    REQUIRE(k == hostile);
+  }
+  SECTION("a bad statement names the SQL") {
+    Status s = db->WithTransaction([](Tx& tx) { return tx.Run("SELEC nonsense"); });
+    REQUIRE_FALSE(s.ok());
+    REQUIRE(s.message().find("SELEC nonsense") != std::string::npos);
+  }
+}
+
+TEST_CASE("Migrations build the schema, are idempotent and refuse newer files", "[storage]") {
+  testing::TempDir dir;
+  auto opened = Database::Open(dir.File("m.db"));
+  REQUIRE(opened.ok());
+  auto& db = **opened;
+  REQUIRE_OK(Migrate(db));
+  REQUIRE(*SchemaVersion(db) == LatestSchemaVersion());
+  REQUIRE_OK(Migrate(db));  // second run: nothing to do
+
+  SECTION("the schema matches the golden file of this version") {
+    auto dump = DumpSchema(db);
+    REQUIRE(dump.ok());
+    std::string golden =
+        testing::ReadTestData("schema.v" + std::to_string(LatestSchemaVersion()) + ".sql");
+    REQUIRE(*dump == golden);
+  }
+  SECTION("a database newer than the binary is refused") {
+    REQUIRE_OK(db.WithTransaction([](Tx& tx) { return tx.Exec("PRAGMA user_version = 999"); }));
+    Status s = Migrate(db);
+    REQUIRE(s.code() == Status::Code::kFailedPrecondition);
+    REQUIRE(s.message().find("999") != std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace gebi::storage
