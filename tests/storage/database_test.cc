@@ -84,5 +84,25 @@ TEST_CASE("Migrations build the schema, are idempotent and refuse newer files", 
   }
 }
 
+TEST_CASE("Every older golden schema migrates to the latest golden schema", "[storage]") {
+  const std::string latest =
+      testing::ReadTestData("schema.v" + std::to_string(LatestSchemaVersion()) + ".sql");
+  for (int from = 1; from < LatestSchemaVersion(); ++from) {
+    CAPTURE(from);
+    testing::TempDir dir;
+    auto opened = Database::Open(dir.File("old.db"));
+    REQUIRE(opened.ok());
+    auto& db = **opened;
+    std::string old_schema = testing::ReadTestData("schema.v" + std::to_string(from) + ".sql");
+    REQUIRE_OK(db.WithTransaction([&](Tx& tx) -> Status {
+      GEBI_RETURN_IF_ERROR(tx.Exec(old_schema));
+      return tx.Exec("PRAGMA user_version = " + std::to_string(from));
+    }));
+    REQUIRE_OK(Migrate(db));
+    REQUIRE(*SchemaVersion(db) == LatestSchemaVersion());
+    REQUIRE(*DumpSchema(db) == latest);
+  }
+}
+
 }  // namespace
 }  // namespace gebi::storage
