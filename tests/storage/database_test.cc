@@ -87,15 +87,27 @@ TEST_CASE("Migrations build the schema, are idempotent and refuse newer files", 
 TEST_CASE("Every older golden schema migrates to the latest golden schema", "[storage]") {
   const std::string latest =
       testing::ReadTestData("schema.v" + std::to_string(LatestSchemaVersion()) + ".sql");
-  for (int from = 1; from < LatestSchemaVersion(); ++from) {
+  for (const Migration& step : AllMigrations()) {
+    // Every released version has a golden file; branches may land their steps out of order.
+    const int from = step.version;
+    if (from == LatestSchemaVersion()) continue;
     CAPTURE(from);
     testing::TempDir dir;
     auto opened = Database::Open(dir.File("old.db"));
     REQUIRE(opened.ok());
     auto& db = **opened;
     std::string old_schema = testing::ReadTestData("schema.v" + std::to_string(from) + ".sql");
+    // The golden file lists indexes before tables (sorted by type): create tables first.
+    std::string tables, rest;
+    for (size_t pos = 0; pos < old_schema.size();) {
+      size_t end = old_schema.find(";\n", pos);
+      if (end == std::string::npos) end = old_schema.size();
+      std::string stmt = old_schema.substr(pos, end - pos) + ";\n";
+      (stmt.rfind("CREATE TABLE", 0) == 0 ? tables : rest) += stmt;
+      pos = end + 2;
+    }
     REQUIRE_OK(db.WithTransaction([&](Tx& tx) -> Status {
-      GEBI_RETURN_IF_ERROR(tx.Exec(old_schema));
+      GEBI_RETURN_IF_ERROR(tx.Exec(tables + rest));
       return tx.Exec("PRAGMA user_version = " + std::to_string(from));
     }));
     REQUIRE_OK(Migrate(db));
