@@ -58,7 +58,9 @@ int Serve(const CliCommon& common) {
                config->wechat.encoding_aes_key.empty() ? "plaintext" : "plaintext/compatible/safe");
   spdlog::info("talk to it: gebi chat --config {} --openid o_demo_resident 帮助",
                common.config_path);
+  if (config->push.enabled) (*app)->outbox_worker().Start();
   bool ok = server.Listen();
+  (*app)->outbox_worker().Stop();  // finishes the rows in hand
   // Wake the stopper if we ended for another reason.
   pthread_kill(stopper.native_handle(), SIGTERM);
   stopper.join();

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +37,9 @@ constexpr uint32_t kStaffRoles = kGridWorker | kCommunityStaff | kStreetStaff | 
 // Settings handlers read; filled by bot/ from the Config.
 struct HandlerSettings {
   int64_t flow_ttl_seconds = 30 * 60;  // an idle conversation expires after this
+  // Custom-menu CLICK keys -> the keyword text the button stands for (config [menu]); a
+  // click without an event rule is routed as if that text had been sent.
+  std::map<std::string, std::string> click_texts;
 };
 
 // Everything a handler may use for one message. Borrowed references: valid for the call only.

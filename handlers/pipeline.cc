@@ -5,9 +5,11 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "handlers/inbox.h"
 #include "handlers/normalize.h"
 #include "storage/conversation_store.h"
 #include "storage/inbound_ledger.h"
+#include "storage/media_store.h"
 #include "storage/user_store.h"
 
 namespace gebi::handlers {
@@ -143,7 +145,17 @@ Result<Outcome> Pipeline::Route(Context& ctx) {
   } else if (m.IsEvent()) {
     std::string ev = Lower(m.event);
     GEBI_ASSIGN_OR_RETURN(match, router_.MatchEvent(ctx.tx, ev, m.event_key, std::nullopt));
-    if (!match) {
+    if (auto click = settings_.click_texts.find(m.event_key);
+        !match && ev == "click" && click != settings_.click_texts.end()) {
+      // A menu button behaves like the keyword it stands for.
+      ctx.text = Normalize(click->second);
+      GEBI_ASSIGN_OR_RETURN(match, router_.MatchText(ctx.tx, ctx.text, std::nullopt));
+      if (!match) {
+        row = FindHandler("default");
+        route = "row:default";
+      }
+    }
+    if (!match && row == nullptr) {
       row = FindHandler("event." + ev);
       route = "row:event." + ev;
       if (row == nullptr) return Outcome{Reply::None(), false, "none:event." + ev};
@@ -198,6 +210,10 @@ Result<Outcome> Pipeline::Handle(const Message& m) {
     }
     const int64_t now = clock_.NowSeconds();
     GEBI_RETURN_IF_ERROR(storage::TouchUser(tx, m.from_user, now));
+    // Photos: WeChat keeps media ids 3 days; queue the download now (the worker fetches it).
+    if (m.msg_type == "image" && !m.media_id.empty()) {
+      GEBI_RETURN_IF_ERROR(storage::QueueMediaFetch(tx, m.from_user, m.media_id, m.pic_url, now));
+    }
     Context ctx{m,  "",     "",         nullptr,   std::nullopt, kResident,
                 tx, clock_, templates_, settings_, now};
     if (m.msg_type == "text") ctx.text = Normalize(m.content);
@@ -217,6 +233,7 @@ Result<Outcome> Pipeline::Handle(const Message& m) {
     if (expired && outcome.reply.kind == Reply::Kind::kText) {
       outcome.reply.content = templates_.Render("flow_expired") + "\n" + outcome.reply.content;
     }
+    GEBI_RETURN_IF_ERROR(AttachUnreadNotices(tx, m.from_user, templates_, now, outcome.reply));
     storage::LedgerEntry e{key,        m.from_user,   m.msg_type, m.event,
                            Summary(m), outcome.route, "ok",       EncodeReply(outcome.reply),
                            now};

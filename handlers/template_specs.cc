@@ -16,6 +16,9 @@ const std::vector<TemplateSpec>& TemplateSpecs() {
       {"flow_expired", {}},
       {"cancelled", {}},
       {"nothing_to_cancel", {}},
+      {"inbox.header", {"count"}},
+      {"inbox.item", {"index", "text"}},
+      {"inbox.more", {"rest"}},
   };
   return kSpecs;
 }
