@@ -290,7 +290,9 @@ Result<Reply> HandleJoinFlow(Context& ctx) {
     if (n >= 1 && n <= static_cast<int64_t>(ids.size()) && ids[n - 1].is_number_integer()) {
       return AskName(ctx, ids[n - 1].get<int64_t>(), "join.found");
     }
-    if (text.empty()) return Text(ctx, "join.pick_again", {{"max", std::to_string(ids.size())}});
+    if (text.empty() || n >= 0) {
+      return Text(ctx, "join.pick_again", {{"max", std::to_string(ids.size())}});
+    }
     return FromAddress(ctx, text);  // another address
   }
   if (step == "ask_name") {
