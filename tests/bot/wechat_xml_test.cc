@@ -136,7 +136,7 @@ Message Event(std::string event) {
 
 }  // namespace
 
-TEST_CASE("CData splits ]]> and drops forbidden control characters", "[protocol]") {
+TEST_CASE("CData splits the CDATA end marker and drops forbidden control characters", "[protocol]") {
   CHECK(CData("") == "<![CDATA[]]>");
   CHECK(CData("hello") == "<![CDATA[hello]]>");
   CHECK(CData("a]]>b") == "<![CDATA[a]]]]><![CDATA[>b]]>");
