@@ -61,7 +61,7 @@ TEST_CASE("ParseCsv handles quotes, doubled quotes, CRLF and reports unterminate
   REQUIRE(bad.status().message() == "line 2: unterminated quote");
 }
 
-TEST_CASE("Org import builds the tree, people and grid circles; re-import updates in place",
+TEST_CASE("Org import builds the tree, people and grid circles and re-import updates in place",
           "[handlers][grid]") {
   OrgDb db;
   ImportSummary sum;

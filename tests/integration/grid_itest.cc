@@ -286,7 +286,7 @@ TEST_CASE("S1: a resident scans the grid QR, gives name and room, the grid worke
           w.Render("join.already_member", {{"grid", "桂柑社区第一网格"}}));
 }
 
-TEST_CASE("S1: a rejection needs a reason and tells the resident; staff above may decide",
+TEST_CASE("S1: a rejection needs a reason and tells the resident, and staff above may decide",
           "[integration][grid]") {
   GridWorld w;
   w.Event("o_a", "SCAN", "grid-" + N(w.grid3));

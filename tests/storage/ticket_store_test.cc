@@ -113,7 +113,7 @@ TEST_CASE("Done tickets close themselves after the cutoff, once", "[storage][gri
   }));
 }
 
-TEST_CASE("Category guessing prefers the longest keyword; keywords are editable",
+TEST_CASE("Category guessing prefers the longest keyword and keywords are editable",
           "[storage][grid]") {
   TicketDb db;
   REQUIRE_OK(db.Run([&](Tx& tx) -> Status {
