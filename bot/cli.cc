@@ -56,9 +56,12 @@ int Serve(const CliCommon& common) {
                config->server.host, *port, config->server.path, config->storage.sqlite,
                storage::LatestSchemaVersion(),
                config->wechat.encoding_aes_key.empty() ? "plaintext" : "plaintext/compatible/safe");
-  spdlog::info("talk to it: gebi chat --config {} --openid o_demo_resident 帮助",
-               common.config_path);
-  if (config->push.enabled) (*app)->outbox_worker().Start();
+  spdlog::info("talk to it: gebi chat --config {} --openid <openid> 帮助", common.config_path);
+  if (config->push.enabled && config->wechat.appsecret.empty()) {
+    spdlog::warn("pushes wait in the outbox: set GEBI_WECHAT_APPSECRET to deliver them");
+  } else if (config->push.enabled) {
+    (*app)->outbox_worker().Start();
+  }
   bool ok = server.Listen();
   (*app)->outbox_worker().Stop();  // finishes the rows in hand
   // Wake the stopper if we ended for another reason.

@@ -1,5 +1,6 @@
 // Operator commands of the push side: `gebi outbox` (list pending / dead rows),
 // `gebi outbox retry ID`, `gebi menu push`, `gebi qr grid ID`, `gebi qr all --unit ID`.
+// Each opens its own App from --config.
 #include <fmt/format.h>
 
 #include <ctime>
@@ -9,7 +10,10 @@
 #include "bot/app.h"
 #include "bot/cli.h"
 #include "bot/log.h"
+#include "bot/qr_poster.h"
+#include "storage/org_store.h"
 #include "storage/outbox.h"
+#include "storage/qr_store.h"
 
 namespace gebi::bot {
 
@@ -105,6 +109,120 @@ json MenuAction(const Config::MenuButton& b) {
   return j;
 }
 
+// What a grid's poster shows, read from the organisation model. NotFound for an unknown id,
+// InvalidArgument when the unit is not a grid.
+Result<PosterInfo> ReadGridPoster(App& app, int64_t grid_id) {
+  PosterInfo info;
+  Status s = app.db().WithRead([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(auto grid, storage::GetUnit(tx, grid_id));
+    if (!grid) return Status::NotFound(fmt::format("no unit with id {}", grid_id));
+    if (grid->kind != "grid") {
+      return Status::InvalidArgument(
+          fmt::format("unit {} ({}) is a {}, not a grid", grid_id, grid->name, grid->kind));
+    }
+    info.grid_name = grid->name;
+    if (grid->parent_id) {
+      GEBI_ASSIGN_OR_RETURN(std::string path, storage::UnitPathName(tx, *grid->parent_id));
+      for (size_t pos = path.find('/'); pos != std::string::npos; pos = path.find('/', pos)) {
+        path.replace(pos, 1, " · ");
+      }
+      info.grid_path = path;
+    }
+    GEBI_ASSIGN_OR_RETURN(auto workers, storage::HoldersOf(tx, grid_id, "grid_worker"));
+    for (const auto& openid : workers) {
+      GEBI_ASSIGN_OR_RETURN(auto r, storage::GetResident(tx, openid));
+      if (!r || r->name.empty()) continue;
+      info.worker_name += (info.worker_name.empty() ? "" : "、") + r->name;
+    }
+    if (!grid->contact.empty()) {
+      info.worker_name += (info.worker_name.empty() ? "" : "  ") + grid->contact;
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  info.convention = app.templates().Render("poster.convention");
+  return info;
+}
+
+// Creates (once) the permanent QR of grid_id, writes its A4 and A5 posters under
+// data_dir/posters and records all of it. Returns a one-line summary.
+Result<std::string> MakeGridPoster(App& app, int64_t grid_id) {
+  GEBI_ASSIGN_OR_RETURN(PosterInfo info, ReadGridPoster(app, grid_id));
+  const std::string scene = fmt::format("grid-{}", grid_id);
+  std::optional<storage::QrCode> code;
+  GEBI_RETURN_IF_ERROR(app.db().WithRead([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(code, storage::GetQrCode(tx, scene));
+    return Status::Ok();
+  }));
+  if (!code) {  // permanent codes are limited: create each scene once
+    GEBI_ASSIGN_OR_RETURN(QrTicket t, app.api().CreatePermanentQr(scene));
+    code = storage::QrCode{scene, t.ticket, t.url};
+  }
+  info.url = code->url;
+  const std::string dir = app.config().storage.data_dir + "/posters/";
+  code->poster_a4 = dir + scene + "-A4.svg";
+  code->poster_a5 = dir + scene + "-A5.svg";
+  GEBI_ASSIGN_OR_RETURN(std::string a4, RenderPosterSvg(info, Paper::kA4));
+  GEBI_ASSIGN_OR_RETURN(std::string a5, RenderPosterSvg(info, Paper::kA5));
+  GEBI_RETURN_IF_ERROR(WritePoster(code->poster_a4, a4));
+  GEBI_RETURN_IF_ERROR(WritePoster(code->poster_a5, a5));
+  GEBI_RETURN_IF_ERROR(app.db().WithTransaction(
+      [&](storage::Tx& tx) { return storage::SaveQrCode(tx, *code, app.clock().NowSeconds()); }));
+  return fmt::format("grid {} {}: {} {} (QR {})", grid_id, info.grid_name, code->poster_a4,
+                     code->poster_a5, code->url);
+}
+
+int QrGrid(App& app, int64_t grid_id) {
+  auto r = MakeGridPoster(app, grid_id);
+  if (!r.ok()) {
+    std::cerr << "gebi: " << r.status().message() << "\n";
+    return r.status().code() == Status::Code::kNotFound ||
+                   r.status().code() == Status::Code::kInvalidArgument
+               ? 2
+               : 1;
+  }
+  std::cout << *r << "\n";
+  return 0;
+}
+
+int QrAll(App& app, int64_t unit_id) {
+  std::vector<int64_t> grids;
+  Status s = app.db().WithRead([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(auto unit, storage::GetUnit(tx, unit_id));
+    if (!unit) return Status::NotFound(fmt::format("no unit with id {}", unit_id));
+    GEBI_ASSIGN_OR_RETURN(auto all, storage::ListUnits(tx, "grid"));
+    for (const auto& g : all) {
+      GEBI_ASSIGN_OR_RETURN(auto path, storage::UnitPath(tx, g.id));
+      for (const auto& u : path) {
+        if (u.id == unit_id) {
+          grids.push_back(g.id);
+          break;
+        }
+      }
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) {
+    std::cerr << "gebi: " << s.message() << "\n";
+    return s.IsNotFound() ? 2 : 1;
+  }
+  if (grids.empty()) {
+    std::cerr << fmt::format("gebi: unit {} has no grids\n", unit_id);
+    return 2;
+  }
+  int failed = 0;
+  for (size_t i = 0; i < grids.size(); ++i) {
+    auto r = MakeGridPoster(app, grids[i]);
+    std::cout << fmt::format(
+        "[{}/{}] {}\n", i + 1, grids.size(),
+        r.ok() ? *r : "grid " + std::to_string(grids[i]) + " FAILED: " + r.status().message());
+    std::cout.flush();
+    failed += !r.ok();
+  }
+  std::cout << fmt::format("{} posters written, {} failed\n", grids.size() - failed, failed);
+  return failed == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 json MenuJson(const std::vector<Config::MenuButton>& menu) {
@@ -149,6 +267,29 @@ void AddPushCommands(CLI::App& app, CliCommon& common, int* exit_code) {
     auto app = Open(common, clock, exit_code);
     if (!app) return;
     *exit_code = retry->parsed() ? RetryOutbox(*app, retry_id) : ListOutbox(*app, status, limit);
+  });
+
+  auto* qr = app.add_subcommand("qr", "permanent grid QR codes and printable posters");
+  qr->require_subcommand(1);
+  auto* qr_grid = qr->add_subcommand("grid", "create grid-<id>'s QR and write its A4/A5 posters");
+  AddConfigOption(qr_grid, common);
+  static int64_t grid_id = 0;
+  qr_grid->add_option("id", grid_id, "grid (org unit) id")->required();
+  qr_grid->callback([&common, exit_code] {
+    SystemClock clock;
+    auto app = Open(common, clock, exit_code);
+    if (!app) return;
+    *exit_code = QrGrid(*app, grid_id);
+  });
+  auto* qr_all = qr->add_subcommand("all", "posters for every grid of a unit");
+  AddConfigOption(qr_all, common);
+  static int64_t unit_id = 0;
+  qr_all->add_option("--unit", unit_id, "street / community / grid unit id")->required();
+  qr_all->callback([&common, exit_code] {
+    SystemClock clock;
+    auto app = Open(common, clock, exit_code);
+    if (!app) return;
+    *exit_code = QrAll(*app, unit_id);
   });
 
   auto* menu = app.add_subcommand("menu", "the custom menu");

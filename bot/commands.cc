@@ -4,11 +4,13 @@
 namespace gebi::bot {
 
 void AddDemoCommand(CLI::App& app, CliCommon& common, int* exit_code);
+void AddOrgCommands(CLI::App& app, CliCommon& common, int* exit_code);
 void AddPushCommands(CLI::App& app, CliCommon& common, int* exit_code);
 
 const std::vector<CommandRegistrar>& ExtraCommands() {
   static const std::vector<CommandRegistrar> kCommands = {
       AddDemoCommand,
+      AddOrgCommands,
       AddPushCommands,
   };
   return kCommands;

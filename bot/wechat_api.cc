@@ -55,6 +55,7 @@ std::unique_ptr<httplib::Client> WeChatHttp::Acquire() {
   c->set_read_timeout(timeout_seconds_, 0);
   c->set_write_timeout(timeout_seconds_, 0);
   c->set_keep_alive(true);
+  c->set_tcp_nodelay(true);  // small JSON requests: do not wait for delayed ACKs
   c->set_follow_location(false);
   return c;
 }

@@ -15,6 +15,10 @@ constexpr std::string_view kSelect =
 constexpr std::string_view kSave =
     "UPDATE media SET sha256 = ?2, local_path = ?3, content_type = ?4, bytes = ?5, "
     "fetched_at = ?6 WHERE media_id = ?1";
+// Photos attached to tickets (ticket_media) point at the stored copy once it exists.
+constexpr std::string_view kLinkTickets =
+    "UPDATE ticket_media SET local_path = ?2 WHERE media_id = ?1 AND kind = 'image' "
+    "AND local_path IS NULL";
 }  // namespace
 
 Status QueueMediaFetch(Tx& tx, const std::string& openid, const std::string& media_id,
@@ -55,7 +59,7 @@ Status SaveMediaFile(Tx& tx, const std::string& media_id, const std::string& sha
                      int64_t now) {
   GEBI_RETURN_IF_ERROR(tx.Run(kSave, media_id, sha256, local_path, content_type, bytes, now));
   if (tx.Changes() == 0) return Status::NotFound("no media row for " + media_id);
-  return Status::Ok();
+  return tx.Run(kLinkTickets, media_id, local_path);
 }
 
 }  // namespace gebi::storage

@@ -30,7 +30,8 @@ struct MediaRecord {
 Status QueueMediaFetch(Tx& tx, const std::string& openid, const std::string& media_id,
                        const std::string& pic_url, int64_t now);
 Result<std::optional<MediaRecord>> GetMedia(Tx& tx, const std::string& media_id);
-// Records the downloaded copy. NotFound when media_id was never queued.
+// Records the downloaded copy and links the ticket photos (ticket_media rows) with that
+// media_id to it. NotFound when media_id was never queued.
 Status SaveMediaFile(Tx& tx, const std::string& media_id, const std::string& sha256,
                      const std::string& local_path, const std::string& content_type, int64_t bytes,
                      int64_t now);

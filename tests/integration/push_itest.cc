@@ -2,6 +2,7 @@
 // (S1) and repair (S3) stories reach the right openids in the right form; an undeliverable
 // notice rides along with the next passive reply; menu clicks act like keywords; photos are
 // queued for download on arrival; the CLI lists and retries rows and pushes the menu.
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -9,8 +10,11 @@
 #include <sstream>
 
 #include "bot/cli.h"
+#include "handlers/demo_data.h"
 #include "storage/media_store.h"
+#include "storage/org_store.h"
 #include "storage/outbox.h"
+#include "storage/qr_store.h"
 #include "tests/support/fake_wechat.h"
 #include "tests/support/test_env.h"
 
@@ -88,6 +92,80 @@ TEST_CASE("S1 and S3 pushes arrive at the right openids in the right form", "[in
   CHECK(tpl.body["template_id"] == "TPL_TICKET");
   CHECK(tpl.body["data"]["thing1"]["value"] == "楼道灯坏了");
   CHECK(tpl.body["data"]["thing2"]["value"] == "3幢");
+}
+
+TEST_CASE("S1 and S3 played through the real handlers: every push reaches its openid",
+          "[integration][push]") {
+  Env env([](bot::Config& c) {
+    c.push.templates["ticket_new"] = {"TPL_TICKET", "", {{"thing1", "text"}}};
+  });
+  auto& app = env.server->app();
+  REQUIRE_OK(app.db().WithTransaction([&](storage::Tx& tx) {
+    std::string report;
+    return handlers::SeedDemo(tx, app.clock().NowSeconds(), &report);
+  }));
+  int64_t grid1 = 0;
+  REQUIRE_OK(app.db().WithRead([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(auto g, storage::GetUnitByCode(tx, "GG-01"));
+    grid1 = g->id;
+    return Status::Ok();
+  }));
+  auto chat = env.server->Client();
+  auto say = [&](const std::string& who, const std::string& text) {
+    auto r = chat.SendText(who, text);
+    REQUIRE_RESULT_OK(r);
+    return r->Text();
+  };
+  // S1: scan, name and room, confirm; the worker (who writes to the account) approves.
+  REQUIRE(chat.SendEvent("o_new", "SCAN", "grid-" + std::to_string(grid1)).ok());
+  say("o_new", "张三 5幢301 13912345678");
+  say("o_new", "是");
+  // The worker has not written to the account yet and join_request has no template: the
+  // notice waits in the inbox and comes with the worker's next reply.
+  app.outbox_worker().DrainOnce();
+  std::string pending = say("o_demo_worker1", "待审核");
+  CHECK(pending.find("你有 1 条未读通知") != std::string::npos);
+  CHECK(pending.find("张三") != std::string::npos);
+  int64_t req = 0;
+  REQUIRE_OK(app.db().WithRead([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(auto id, tx.QueryInt("SELECT MAX(id) FROM join_requests"));
+    req = id.value_or(0);
+    return Status::Ok();
+  }));
+  say("o_demo_worker1", "通过 " + std::to_string(req));
+  // S3: the elderly resident reports broken lights; the electrician volunteer has not written
+  // to the account for days (no window), so the template message carries it.
+  env.fake.SetFollower("o_demo_volunteer", true);
+  say("o_demo_jin", "报修 家里两盏电灯都不亮了");
+  for (int i = 0; i < 3; ++i) app.outbox_worker().DrainOnce();
+
+  std::map<std::string, std::vector<FakeWeChat::Delivery>> to;
+  for (const auto& d : env.fake.Deliveries()) to[d.touser].push_back(d);
+  auto contains = [&](const std::string& who, const std::string& needle) {
+    int n = 0;
+    for (const auto& d : to[who]) n += d.text.find(needle) != std::string::npos;
+    return n;
+  };
+  CHECK(contains("o_new", "桂柑社区第一网格") == 1);  // join_result, custom: o_new just wrote
+  CHECK(to["o_new"].at(0).channel == "custom");
+  CHECK(contains("o_demo_worker1", "5幢102") == 1);  // ticket_new with the room, custom
+  CHECK(to["o_demo_volunteer"].size() == 1);
+  CHECK(to["o_demo_volunteer"].at(0).channel == "template");
+  CHECK(to["o_demo_volunteer"].at(0).body["template_id"] == "TPL_TICKET");
+  CHECK(to["o_demo_volunteer"].at(0).text.find("5幢102") == std::string::npos);
+  CHECK(to["o_demo_cleaner"].empty());
+  std::vector<storage::OutboxItem> rows;
+  REQUIRE_OK(app.db().WithRead([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(rows, storage::ListOutboxFor(tx, "o_demo_worker1"));
+    return Status::Ok();
+  }));
+  for (const auto& r : rows) {
+    INFO(r.kind << " " << r.status << " " << r.channel);
+    CHECK(r.status == "sent");
+    CHECK(r.channel == (r.kind == "join_request" ? "inbox" : "custom"));
+  }
+  CHECK(env.Rows("pending").empty());
+  CHECK(env.Rows("dead").empty());
 }
 
 TEST_CASE("An inbox notice rides along with the next passive reply, once", "[integration][push]") {
@@ -267,6 +345,112 @@ TEST_CASE("gebi outbox lists pending and dead rows; retry revives a dead row; me
   CHECK(menu["button"][0]["key"] == "help_btn");
   CHECK_FALSE(menu["button"][0].contains("text"));
   CHECK(menu["button"][1]["sub_button"][0]["url"] == "https://example.org/");
+}
+
+std::optional<std::string> Shell(const std::string& cmd) {
+  FILE* p = popen((cmd + " 2>/dev/null").c_str(), "r");
+  if (p == nullptr) return std::nullopt;
+  std::string out;
+  char buf[512];
+  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  if (pclose(p) != 0) return std::nullopt;
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
+TEST_CASE("gebi qr grid creates the permanent QR once and writes posters that decode to it",
+          "[integration][push]") {
+  testing::TempDir dir;
+  FakeWeChat fake;
+  std::string cfg = dir.File("c.toml");
+  {
+    std::ofstream f(cfg);
+    f << "[wechat]\ntoken = \"spamtest\"\nappid = \"wx2c2769f8efd9abc2\"\n"
+      << "appsecret = \"fake-secret\"\napi_base = \"" << fake.base_url() << "\"\n"
+      << "[storage]\nsqlite = \"" << dir.File("g.db") << "\"\ndata_dir = \"" << dir.File("d")
+      << "\"\n[paths]\ntemplates = \"" << GEBI_SOURCE_DIR << "/templates\"\n"
+      << "[log]\nlevel = \"off\"\n";
+  }
+  bot::Config config = *bot::LoadConfig(cfg);
+  SystemClock clock;
+  int64_t community = 0, grid1 = 0, grid2 = 0;
+  {
+    auto app = bot::App::Create(config, clock);
+    REQUIRE_RESULT_OK(app);
+    REQUIRE_OK((*app)->db().WithTransaction([&](storage::Tx& tx) -> Status {
+      GEBI_ASSIGN_OR_RETURN(int64_t d,
+                            storage::UpsertUnit(tx, {0, "district", "D", {}, "鹿城区"}, 1));
+      GEBI_ASSIGN_OR_RETURN(int64_t st,
+                            storage::UpsertUnit(tx, {0, "street", "S", d, "五马街道"}, 1));
+      GEBI_ASSIGN_OR_RETURN(community,
+                            storage::UpsertUnit(tx, {0, "community", "C", st, "五马社区"}, 1));
+      GEBI_ASSIGN_OR_RETURN(grid1,
+                            storage::UpsertUnit(tx, {0, "grid", "G1", community, "第一网格"}, 1));
+      GEBI_ASSIGN_OR_RETURN(
+          grid2,
+          storage::UpsertUnit(tx, {0, "grid", "G2", community, "第二网格 <&>", "88001234"}, 1));
+      GEBI_RETURN_IF_ERROR(storage::Grant(tx, {"o_worker_wang", "grid_worker", grid1, "cli"}, 1));
+      return storage::PutResident(tx, {"o_worker_wang", grid1, "王丽", "1幢", "101"}, 1);
+    }));
+  }
+  std::string out;
+  REQUIRE(RunCli({"qr", "grid", std::to_string(grid1), "--config", cfg}, &out) == 0);
+  CHECK(out.find("第一网格") != std::string::npos);
+  REQUIRE(fake.CountCalls("/cgi-bin/qrcode/create") == 1);
+  auto body = fake.CallsTo("/cgi-bin/qrcode/create")[0].body;
+  CHECK(body["action_name"] == "QR_LIMIT_STR_SCENE");
+  CHECK(body["action_info"]["scene"]["scene_str"] == "grid-" + std::to_string(grid1));
+
+  std::optional<storage::QrCode> code;
+  {
+    auto app = bot::App::Create(config, clock);
+    REQUIRE_RESULT_OK(app);
+    REQUIRE_OK((*app)->db().WithRead([&](storage::Tx& tx) -> Status {
+      GEBI_ASSIGN_OR_RETURN(code, storage::GetQrCode(tx, "grid-" + std::to_string(grid1)));
+      return Status::Ok();
+    }));
+  }
+  REQUIRE(code.has_value());
+  CHECK(code->ticket.rfind("gQFake", 0) == 0);
+  std::ifstream a4(code->poster_a4);
+  std::string svg((std::istreambuf_iterator<char>(a4)), {});
+  CHECK(svg.find("网格员：王丽") != std::string::npos);
+  CHECK(svg.find("鹿城区 · 五马街道 · 五马社区") != std::string::npos);
+  CHECK(svg.find("自愿加入") != std::string::npos);
+  for (const std::string& poster : {code->poster_a4, code->poster_a5}) {
+    REQUIRE(Shell("rsvg-convert -w 1000 -o '" + poster + ".png' '" + poster + "'"));
+    CHECK(Shell("zbarimg -q --raw '" + poster + ".png'") == code->url);
+  }
+  // Again: the stored code is reused (permanent codes are limited), posters rewritten.
+  REQUIRE(RunCli({"qr", "grid", std::to_string(grid1), "--config", cfg}, &out) == 0);
+  CHECK(fake.CountCalls("/cgi-bin/qrcode/create") == 1);
+
+  // Every grid of the community, with a progress line each.
+  REQUIRE(RunCli({"qr", "all", "--unit", std::to_string(community), "--config", cfg}, &out) == 0);
+  CHECK(out.find("[1/2]") != std::string::npos);
+  CHECK(out.find("[2/2]") != std::string::npos);
+  CHECK(out.find("2 posters written, 0 failed") != std::string::npos);
+  CHECK(fake.CountCalls("/cgi-bin/qrcode/create") == 2);
+
+  // Hostile input: unknown ids, a unit that is not a grid, WeChat refusing.
+  CHECK(RunCli({"qr", "grid", "9999", "--config", cfg}, &out) == 2);
+  CHECK(RunCli({"qr", "grid", std::to_string(community), "--config", cfg}, &out) == 2);
+  CHECK(RunCli({"qr", "all", "--unit", "9999", "--config", cfg}, &out) == 2);
+  CHECK(RunCli({"qr", "grid", "x1", "--config", cfg}, &out) != 0);
+  int64_t grid3 = 0;
+  {
+    auto app = bot::App::Create(config, clock);
+    REQUIRE_RESULT_OK(app);
+    REQUIRE_OK((*app)->db().WithTransaction([&](storage::Tx& tx) -> Status {
+      GEBI_ASSIGN_OR_RETURN(grid3,
+                            storage::UpsertUnit(tx, {0, "grid", "G3", community, "第三网格"}, 1));
+      return Status::Ok();
+    }));
+  }
+  fake.AddFault("/cgi-bin/qrcode/create", {FakeWeChat::FaultKind::kErrcode, 45009, 0, 1});
+  CHECK(RunCli({"qr", "grid", std::to_string(grid3), "--config", cfg}, &out) == 1);
+  CHECK_FALSE(
+      std::filesystem::exists(dir.File("d/posters/grid-" + std::to_string(grid3) + "-A4.svg")));
 }
 
 }  // namespace

@@ -25,6 +25,7 @@ json Err(int code, const std::string& msg) { return {{"errcode", code}, {"errmsg
 FakeWeChat::FakeWeChat(std::string appid, std::string secret)
     : appid_(std::move(appid)), secret_(std::move(secret)) {
   server_.new_task_queue = [] { return new httplib::ThreadPool(16); };
+  server_.set_tcp_nodelay(true);
   for (const char* p : kPaths) {
     std::string path = p;
     auto h = [this, path](const httplib::Request& req, httplib::Response& res) {
