@@ -23,11 +23,17 @@ wrk_threads="${GEBI_BENCH_WRK_THREADS:-2}"
 # The run reports "wrapped" if the corpus ran out anyway.
 max_rate="${GEBI_BENCH_MAX_RATE:-20000}"
 retry_distinct=2000  # distinct MsgIds the retry scenario delivers over and over
-build="$root/build/bench"
 
 GEBI_WITH_BROWSER=0 GEBI_WITH_BENCH=1 deploy/install-deps.sh
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGEBI_BUILD_TESTS=OFF \
-  -DGEBI_BUILD_BENCH=ON >/dev/null
+if [[ -n "${GEBI_BENCH_BUILD:-}" ]]; then
+  # An existing build folder configured with -DGEBI_BUILD_BENCH=ON (e.g. build/dev, for
+  # profiling with symbols): only brought up to date.
+  build=$(cd "$GEBI_BENCH_BUILD" && pwd)
+else
+  build="$root/build/bench"
+  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGEBI_BUILD_TESTS=OFF \
+    -DGEBI_BUILD_BENCH=ON >/dev/null
+fi
 ninja -C "$build" gebi gebi_bench baseline_server gebi_corpus >&2
 
 # The bench config must come from its own file only.
