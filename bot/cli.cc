@@ -56,8 +56,7 @@ int Serve(const CliCommon& common) {
                config->server.host, *port, config->server.path, config->storage.sqlite,
                storage::LatestSchemaVersion(),
                config->wechat.encoding_aes_key.empty() ? "plaintext" : "plaintext/compatible/safe");
-  spdlog::info("talk to it: gebi chat --config {} --openid o_demo_resident 帮助",
-               common.config_path);
+  spdlog::info("talk to it: gebi chat --config {} --openid <openid> 帮助", common.config_path);
   bool ok = server.Listen();
   // Wake the stopper if we ended for another reason.
   pthread_kill(stopper.native_handle(), SIGTERM);

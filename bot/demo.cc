@@ -32,7 +32,9 @@ void AddDemoCommand(CLI::App& app, CliCommon& common, int* exit_code) {
       *exit_code = 1;
       return;
     }
-    std::cout << "demo community ready in " << config->storage.sqlite << "\n" << report;
+    std::cout << "demo community ready in " << config->storage.sqlite << " (add --config "
+              << common.config_path << " to the commands below)\n"
+              << report;
   });
 }
 
