@@ -202,6 +202,54 @@ if [[ -z "$check" ]]; then
 fi
 record "(c) retry safe" "$check"
 
+# (b) 报修: each delivery creates a ticket in the sender's grid, its timeline row and outbox
+# rows for the grid's worker and matching volunteers, all in the delivery's transaction. The
+# demo community supplies grids, workers and volunteers; $repair_senders bench residents join
+# the grids that have a worker (SQL: the bench's own setup, like a CSV import would).
+repair_senders=1000
+dir="$tmp/repair"
+write_config "$dir"
+"$build/gebi" migrate --config "$dir/gebi.toml" >/dev/null
+"$build/gebi" demo --config "$dir/gebi.toml" >/dev/null
+sql "$dir" "
+  CREATE TEMP TABLE worker_grids AS
+    SELECT DISTINCT unit_id AS id FROM role_grants WHERE role = 'grid_worker' ORDER BY unit_id;
+  WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $repair_senders - 1)
+  INSERT INTO residents(openid, grid_id, name, building, room, joined_at, updated_at)
+    SELECT printf('o_bench_%06d', i),
+           (SELECT id FROM worker_grids LIMIT 1 OFFSET i % (SELECT count(*) FROM worker_grids)),
+           '住户' || i, (i % 20 + 1) || '幢', (i % 6 + 1) * 100 + i % 4 + 1,
+           strftime('%s', 'now'), strftime('%s', 'now')
+    FROM n;"
+if [[ $(sql "$dir" "SELECT count(*) FROM rules WHERE pattern = '报修'") == 0 ]]; then
+  echo "bench: no 报修 rule in this build: scenario (b) skipped" >&2
+else
+  corpus "$dir" "$dir/corpus" "$count" --text "报修 楼道灯坏了" --senders "$repair_senders"
+  start_server "$dir/server.log" "$build/gebi" serve --config "$dir/gebi.toml"
+  run_wrk "$dir/corpus" once
+  rss=$(peak_rss_mib)
+  stop_server
+  tickets=$(sql "$dir" "SELECT count(*) FROM tickets WHERE reporter LIKE 'o_bench_%'")
+  events=$(sql "$dir" "SELECT count(*) FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
+                       WHERE t.reporter LIKE 'o_bench_%'")
+  outbox=$(sql "$dir" "SELECT count(*) FROM outbox WHERE kind = 'ticket_new'")
+  ledger=$(sql "$dir" "SELECT count(*) FROM inbound_ledger WHERE route LIKE '%:repair'")
+  # Tickets without a timeline row or without a push: must be none.
+  orphans=$(sql "$dir" "SELECT count(*) FROM tickets t WHERE reporter LIKE 'o_bench_%' AND (
+             NOT EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id) OR
+             NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedup_key LIKE 'ticket_new:' || t.id || ':%'))")
+  check=$(wrk_check) || true
+  if [[ -z "$check" ]]; then
+    if ((tickets == ledger && orphans == 0 && tickets >= w_requests &&
+      tickets <= w_requests + connections)); then
+      check="ok: $tickets tickets, $events timeline, $outbox outbox rows"
+    else
+      check="FAIL: $tickets tickets, $ledger ledger, $orphans incomplete, $w_requests replies"
+    fi
+  fi
+  record "(b) 报修 plain" "$check"
+fi
+
 echo
 echo "gebi benchmark: $(nproc) cores, $(awk '/model name/ { $1=$2=$3=""; print; exit }' /proc/cpuinfo | sed 's/^ *//'), wrk -t$wrk_threads -c$connections -d${seconds}s on the same machine"
 printf '%-22s %10s %9s %9s %7s %9s  %s\n' scenario "req/s" "p50 ms" "p99 ms" ratio "RSS MiB" check
