@@ -234,7 +234,7 @@ Result<Reply> Decide(Context& ctx, bool approve) {
     return Text(ctx, "join.approved",
                 {{"id", id}, {"name", req->name}, {"room", req->building + req->room}});
   }
-  std::string reason = a.rest;
+  std::string reason = RawTail(ctx, a.rest);
   GEBI_RETURN_IF_ERROR(
       storage::DecideJoinRequest(ctx.tx, req->id, "rejected", reason, ctx.msg.from_user, ctx.now));
   GEBI_ASSIGN_OR_RETURN(auto community, storage::AncestorOfKind(ctx.tx, req->grid_id, "community"));

@@ -203,8 +203,9 @@ Result<Outcome> Pipeline::Handle(const Message& m) {
     GEBI_RETURN_IF_ERROR(storage::TouchUser(tx, m.from_user, now));
     Context ctx{m,  "",     "",         nullptr,   std::nullopt, kResident,
                 tx, clock_, templates_, settings_, now};
-    if (m.msg_type == "text") ctx.text = Normalize(m.content);
-    if (m.msg_type == "voice" && !m.recognition.empty()) ctx.text = Normalize(m.recognition);
+    if (m.msg_type == "text") ctx.raw_text = m.content;
+    if (m.msg_type == "voice" && !m.recognition.empty()) ctx.raw_text = m.recognition;
+    if (!ctx.raw_text.empty()) ctx.text = Normalize(ctx.raw_text, &ctx.text_offsets);
     GEBI_ASSIGN_OR_RETURN(Sender sender, ResolveSender(tx, m.from_user));
     ctx.roles = sender.roles;
     ctx.community_id = sender.community_id;
