@@ -22,8 +22,11 @@ struct Config {
     int read_timeout_seconds = 5;        // WeChat itself gives up after 5 s
     int write_timeout_seconds = 5;
     int timestamp_window_seconds = 300;  // refuse signed requests older/newer than this
-    int threads = 8;                     // HTTP worker threads
-    int keep_alive_max = 1000;           // requests per keep-alive connection
+    // HTTP worker threads. cpp-httplib gives each open keep-alive connection a thread for its
+    // whole life, so connections beyond this wait (up to the 5 s keep-alive timeout, past
+    // WeChat's deadline): keep it >= the connections nginx / WeChat hold open to gebi.
+    int threads = 64;
+    int keep_alive_max = 1000;  // requests per keep-alive connection
   } server;
   struct WeChat {
     std::string token;             // secret: GEBI_WECHAT_TOKEN overrides
