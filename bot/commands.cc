@@ -4,10 +4,12 @@
 namespace gebi::bot {
 
 void AddDemoCommand(CLI::App& app, CliCommon& common, int* exit_code);
+void AddAdminCommands(CLI::App& app, CliCommon& common, int* exit_code);
 
 const std::vector<CommandRegistrar>& ExtraCommands() {
   static const std::vector<CommandRegistrar> kCommands = {
       AddDemoCommand,
+      AddAdminCommands,
   };
   return kCommands;
 }

@@ -51,6 +51,9 @@ struct Context {
   const Templates& templates;
   const HandlerSettings& settings;
   int64_t now = 0;  // clock.NowSeconds() at the start of the delivery
+  // The sender's community (nullopt: not a member of any yet). ctx.templates already holds
+  // that community's reply texts.
+  std::optional<int64_t> community;
 };
 
 // A handler: a nearly pure function of the context. User mistakes are answered with a Reply;
@@ -77,5 +80,8 @@ const HandlerRow* FindFlowHandler(std::string_view flow);
 
 // Computes the sender's roles for ctx (resident at least). Defined by the org model.
 Result<uint32_t> ResolveRoles(storage::Tx& tx, const std::string& openid);
+// The community the sender belongs to, which picks its keyword rules and reply texts;
+// nullopt when they belong to none yet. Defined by the org model (community_scope.cc).
+Result<std::optional<int64_t>> ResolveCommunity(storage::Tx& tx, const std::string& openid);
 
 }  // namespace gebi::handlers

@@ -8,6 +8,7 @@
 #include "handlers/normalize.h"
 #include "storage/conversation_store.h"
 #include "storage/inbound_ledger.h"
+#include "storage/template_store.h"
 #include "storage/user_store.h"
 
 namespace gebi::handlers {
@@ -137,12 +138,12 @@ Result<Outcome> Pipeline::Route(Context& ctx) {
   std::string route;
 
   if (!ctx.text.empty() || m.msg_type == "text") {
-    GEBI_ASSIGN_OR_RETURN(match, router_.MatchText(ctx.tx, ctx.text, std::nullopt));
+    GEBI_ASSIGN_OR_RETURN(match, router_.MatchText(ctx.tx, ctx.text, ctx.community));
     // Inside a conversation only commands (exact / prefix rules) interrupt the flow.
     if (match && ctx.conversation && !IsCommandMatch(*match)) match.reset();
   } else if (m.IsEvent()) {
     std::string ev = Lower(m.event);
-    GEBI_ASSIGN_OR_RETURN(match, router_.MatchEvent(ctx.tx, ev, m.event_key, std::nullopt));
+    GEBI_ASSIGN_OR_RETURN(match, router_.MatchEvent(ctx.tx, ev, m.event_key, ctx.community));
     if (!match) {
       row = FindHandler("event." + ev);
       route = "row:event." + ev;
@@ -160,7 +161,7 @@ Result<Outcome> Pipeline::Route(Context& ctx) {
       return Outcome{Reply::Text(match->rule.target), false, route};
     }
     if (match->rule.target_kind == "template") {
-      return Outcome{Reply::Text(templates_.Render(match->rule.target)), false, route};
+      return Outcome{Reply::Text(ctx.templates.Render(match->rule.target)), false, route};
     }
     row = FindHandler(match->rule.target);
     if (row == nullptr) {
@@ -185,6 +186,37 @@ Result<Outcome> Pipeline::Route(Context& ctx) {
   return Outcome{std::move(reply), false, route};
 }
 
+Result<std::shared_ptr<const Templates>> Pipeline::TemplatesFor(storage::Tx& tx,
+                                                                std::optional<int64_t> community) {
+  GEBI_ASSIGN_OR_RETURN(int64_t version, storage::TemplatesVersion(tx));
+  const int64_t key = community.value_or(storage::kAllCommunities);
+  {
+    std::lock_guard<std::mutex> lock(texts_mu_);
+    if (texts_version_ == version) {
+      auto it = texts_.find(key);
+      if (it != texts_.end()) return it->second;
+    }
+  }
+  GEBI_ASSIGN_OR_RETURN(auto overrides, storage::ListTemplateOverrides(tx));
+  std::map<std::string, std::string, std::less<>> merged;
+  for (const auto& o : overrides) {
+    if (o.community_id == storage::kAllCommunities) merged[o.key] = o.text;
+  }
+  if (community) {
+    for (const auto& o : overrides) {
+      if (o.community_id == *community) merged[o.key] = o.text;
+    }
+  }
+  auto texts = std::make_shared<const Templates>(templates_.WithOverrides(merged));
+  std::lock_guard<std::mutex> lock(texts_mu_);
+  if (texts_version_ != version) {
+    texts_.clear();
+    texts_version_ = version;
+  }
+  texts_[key] = texts;
+  return texts;
+}
+
 Result<Outcome> Pipeline::Handle(const Message& m) {
   const std::string key = DedupKey(m);
   Outcome outcome;
@@ -198,8 +230,10 @@ Result<Outcome> Pipeline::Handle(const Message& m) {
     }
     const int64_t now = clock_.NowSeconds();
     GEBI_RETURN_IF_ERROR(storage::TouchUser(tx, m.from_user, now));
-    Context ctx{m,  "",     "",         nullptr,   std::nullopt, kResident,
-                tx, clock_, templates_, settings_, now};
+    GEBI_ASSIGN_OR_RETURN(std::optional<int64_t> community, ResolveCommunity(tx, m.from_user));
+    GEBI_ASSIGN_OR_RETURN(std::shared_ptr<const Templates> texts, TemplatesFor(tx, community));
+    Context ctx{m,  "",     "",     nullptr,   std::nullopt, kResident,
+                tx, clock_, *texts, settings_, now,          community};
     if (m.msg_type == "text") ctx.text = Normalize(m.content);
     if (m.msg_type == "voice" && !m.recognition.empty()) ctx.text = Normalize(m.recognition);
     GEBI_ASSIGN_OR_RETURN(ctx.roles, ResolveRoles(tx, m.from_user));
@@ -215,7 +249,7 @@ Result<Outcome> Pipeline::Handle(const Message& m) {
 
     GEBI_ASSIGN_OR_RETURN(outcome, Route(ctx));
     if (expired && outcome.reply.kind == Reply::Kind::kText) {
-      outcome.reply.content = templates_.Render("flow_expired") + "\n" + outcome.reply.content;
+      outcome.reply.content = texts->Render("flow_expired") + "\n" + outcome.reply.content;
     }
     storage::LedgerEntry e{key,        m.from_user,   m.msg_type, m.event,
                            Summary(m), outcome.route, "ok",       EncodeReply(outcome.reply),

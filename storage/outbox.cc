@@ -13,6 +13,13 @@ constexpr std::string_view kByStatus =
     "SELECT id, recipient, kind, payload, dedup_key, status, attempts, next_attempt_at, "
     "last_error, created_at, sent_at FROM outbox WHERE status = ?1 ORDER BY id LIMIT ?2";
 
+constexpr std::string_view kById =
+    "SELECT id, recipient, kind, payload, dedup_key, status, attempts, next_attempt_at, "
+    "last_error, created_at, sent_at FROM outbox WHERE id = ?1";
+constexpr std::string_view kRequeue =
+    "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?2 "
+    "WHERE id = ?1 AND status = 'dead'";
+
 Result<std::vector<OutboxItem>> ReadAll(Stmt& st) {
   std::vector<OutboxItem> out;
   for (;;) {
@@ -46,6 +53,23 @@ Result<std::vector<OutboxItem>> ListOutboxFor(Tx& tx, const std::string& recipie
   GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kByRecipient));
   st.BindAll(recipient);
   return ReadAll(st);
+}
+
+Result<std::optional<OutboxItem>> GetOutboxItem(Tx& tx, int64_t id) {
+  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kById));
+  st.BindAll(id);
+  GEBI_ASSIGN_OR_RETURN(auto rows, ReadAll(st));
+  if (rows.empty()) return std::optional<OutboxItem>();
+  return std::optional<OutboxItem>(std::move(rows.front()));
+}
+
+Status RequeueDead(Tx& tx, int64_t id, int64_t now) {
+  GEBI_RETURN_IF_ERROR(tx.Run(kRequeue, id, now));
+  if (tx.Changes() > 0) return Status::Ok();
+  GEBI_ASSIGN_OR_RETURN(auto item, GetOutboxItem(tx, id));
+  if (!item) return Status::NotFound("outbox item " + std::to_string(id));
+  return Status::FailedPrecondition("outbox item " + std::to_string(id) + " is " + item->status +
+                                    ", not dead");
 }
 
 Result<std::vector<OutboxItem>> ListOutboxByStatus(Tx& tx, const std::string& status, int limit) {

@@ -30,6 +30,11 @@ struct OutboxItem {
 Result<bool> Enqueue(Tx& tx, const OutboxItem& item, int64_t now);
 // Rows for one recipient (newest first), for tests and the admin console.
 Result<std::vector<OutboxItem>> ListOutboxFor(Tx& tx, const std::string& recipient);
+// One row, or nullopt.
+Result<std::optional<OutboxItem>> GetOutboxItem(Tx& tx, int64_t id);
+// Puts a dead letter back in the queue (pending, due now, attempts reset). NotFound for an
+// unknown id, FailedPrecondition when the row is not dead.
+Status RequeueDead(Tx& tx, int64_t id, int64_t now);
 // All rows with the given status (oldest first), at most limit.
 Result<std::vector<OutboxItem>> ListOutboxByStatus(Tx& tx, const std::string& status, int limit);
 
