@@ -73,8 +73,7 @@ int Serve(const CliCommon& common) {
     spdlog::info("admin console: http://{}:{}{}", host == "0.0.0.0" ? "127.0.0.1" : host,
                  console_port, kAdminConsolePath);
   }
-  spdlog::info("talk to it: gebi chat --config {} --openid o_demo_resident 帮助",
-               common.config_path);
+  spdlog::info("talk to it: gebi chat --config {} --openid <openid> 帮助", common.config_path);
   bool ok = server.Listen();
   // Wake the stopper if we ended for another reason.
   pthread_kill(stopper.native_handle(), SIGTERM);

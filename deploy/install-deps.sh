@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git curl
   libcpp-httplib-dev libssl-dev libtinyxml2-dev libsqlite3-dev sqlite3 libfmt-dev
   libspdlog-dev nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libsodium-dev
   libqrencode-dev catch2 libbenchmark-dev

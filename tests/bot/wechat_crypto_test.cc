@@ -11,15 +11,10 @@
 #include <memory>
 #include <string>
 
+#include "tests/support/test_env.h"
+
 namespace gebi::bot {
 namespace {
-
-#define REQUIRE_OK(expr)               \
-  do {                                 \
-    const auto& gebi_s_ = (expr);      \
-    INFO(gebi_s_.status().ToString()); \
-    REQUIRE(gebi_s_.ok());             \
-  } while (0)
 
 // The V5/V6/V7 EncodingAESKey and the AES key the reference derives from it.
 constexpr char kSampleKey[] = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
@@ -88,7 +83,7 @@ std::string Forge(std::string_view msg, uint32_t declared_len, std::string_view 
 
 MsgCrypt MakeCrypt(std::string token, std::string key, std::string appid) {
   auto c = MsgCrypt::Create(std::move(token), std::move(key), std::move(appid));
-  REQUIRE_OK(c);
+  REQUIRE_RESULT_OK(c);
   return std::move(c).value();
 }
 
@@ -139,7 +134,7 @@ TEST_CASE("V3 safe-mode inbound (32 zero-byte key, pad 19)", "[protocol]") {
         "046e02f8204d34f8ba5fa3b1db94908f3df2e9b3");
   auto msg =
       c.Decrypt("046e02f8204d34f8ba5fa3b1db94908f3df2e9b3", "1714112445", "415670741", kV3Encrypt);
-  REQUIRE_OK(msg);
+  REQUIRE_RESULT_OK(msg);
   CHECK(
       *msg ==
       R"({"ToUserName":"gh_97417a04a28d","FromUserName":"o9AgO5Kd5ggOC-bXrbNODIiE3bGY","CreateTime":1714112445,"MsgType":"event","Event":"debug_demo","debug_str":"hello world"})");
@@ -162,7 +157,7 @@ TEST_CASE("V3 safe-mode inbound (32 zero-byte key, pad 19)", "[protocol]") {
 TEST_CASE("V4 safe-mode reply, byte-exact", "[protocol]") {
   MsgCrypt c = MakeCrypt("AAAAA", std::string(43, 'A'), "wxba5fad812f8e6fb9");
   auto enc = c.EncryptWithRandom(R"({"demo_resp":"good luck"})", "707722b803182950");
-  REQUIRE_OK(enc);
+  REQUIRE_RESULT_OK(enc);
   CHECK(*enc ==
         "ELGduP2YcVatjqIS+eZbp80MNLoAUWvzzyJxgGzxZO/5sAvd070Bs6qrLARC9nVHm48Y4hyRbtzve1L32tmxSQ==");
   CHECK(c.Sign("1713424427", "415670741", *enc) == "1b9339964ed2e271e7c7b6ff2b0ef902fc94dea1");
@@ -189,11 +184,11 @@ TEST_CASE("V5 official WXBizMsgCrypt sample: decrypt and byte-exact re-encrypt",
                         "16120ec1b8dbb870f510d87ce6bc2463eae6ca1a"));
   auto msg =
       c.Decrypt("5d197aaffba7e9b25a30732f161a50dee96bd5fa", "1409735669", "1320562132", kV5Encrypt);
-  REQUIRE_OK(msg);
+  REQUIRE_RESULT_OK(msg);
   CHECK(*msg == kV5Message);
   CHECK(msg->size() == 280);
   auto again = c.EncryptWithRandom(kV5Message, "89465c840c5f116f");
-  REQUIRE_OK(again);
+  REQUIRE_RESULT_OK(again);
   CHECK(*again == kV5Encrypt);
 }
 
@@ -202,23 +197,23 @@ TEST_CASE("EncodingAESKey spare bits are ignored and the key matches the referen
   MsgCrypt spare_zero =
       MakeCrypt("spamtest", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFE", "wx2c2769f8efd9abc2");
   auto msg = spare_zero.DecryptUnverified(kV5Encrypt);
-  REQUIRE_OK(msg);
+  REQUIRE_RESULT_OK(msg);
   CHECK(*msg == kV5Message);
   // A message forged with the reference's hex key decrypts with the derived key.
   MsgCrypt c = MakeCrypt("t", kSampleKey, "wxapp");
   auto forged = c.DecryptUnverified(Forge("hello", 5, "wxapp", 2, 2));
-  REQUIRE_OK(forged);
+  REQUIRE_RESULT_OK(forged);
   CHECK(*forged == "hello");
 }
 
 TEST_CASE("V6 official Java sample: Chinese text and video reply, byte-exact", "[protocol]") {
   MsgCrypt c = MakeCrypt("pamtest", kSampleKey, "wxb11529c136998cb6");
   auto enc = c.EncryptWithRandom("我是中文abcd123", "aaaabbbbccccdddd");
-  REQUIRE_OK(enc);
+  REQUIRE_RESULT_OK(enc);
   CHECK(*enc ==
         "jn1L23DB+6ELqJ+6bruv21Y6MD7KeIfP82D6gU39rmkgczbWwt5+3bnyg5K55bgVtVzd832WzZGMhkP72vVOfg==");
   auto back = c.DecryptUnverified(*enc);
-  REQUIRE_OK(back);
+  REQUIRE_RESULT_OK(back);
   CHECK(*back == "我是中文abcd123");
 
   // replyMsg2 / afterAesEncrypt2 copied from WxJava WxCryptUtilTest.java.
@@ -245,10 +240,10 @@ TEST_CASE("V6 official Java sample: Chinese text and video reply, byte-exact", "
       "BropU/1k+hKP5LVdzbWCG0hGwx/dQudYR/eXp3P0XxjlFiy+9DMlaFExWUZQDajPkdPrEeOwofJb";
   REQUIRE(std::string_view(kAfterAesEncrypt2).size() == 640);
   auto enc2 = c.EncryptWithRandom(kReplyMsg2, "aaaabbbbccccdddd");
-  REQUIRE_OK(enc2);
+  REQUIRE_RESULT_OK(enc2);
   CHECK(*enc2 == kAfterAesEncrypt2);
   auto back2 = c.DecryptUnverified(kAfterAesEncrypt2);
-  REQUIRE_OK(back2);
+  REQUIRE_RESULT_OK(back2);
   CHECK(*back2 == kReplyMsg2);
 }
 
@@ -268,7 +263,7 @@ TEST_CASE("V7 EasyWeChat EncryptorTest (pad 21)", "[protocol]") {
   MsgCrypt c = MakeCrypt("pamtest", kSampleKey, "wxb11529c136998cb6");
   auto msg =
       c.Decrypt("4f3ad57b6989f09f4eb392acce4f9e93942ed890", "1458300676", "260774613", kEncrypt);
-  REQUIRE_OK(msg);
+  REQUIRE_RESULT_OK(msg);
   CHECK(
       *msg ==
       "<xml><URL><![CDATA[http://wechat.laravel.so/server]]></URL><ToUserName><![CDATA[asdasdasd]]>"
@@ -295,7 +290,7 @@ TEST_CASE("V8 WeCom official sample (pad 30)", "[protocol]") {
       MakeCrypt("QDG6eK", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", "wx5823bf96d3bd56c7");
   auto msg =
       c.Decrypt("477715d11cdb4164915debcba66cb864d751f3e6", "1409659813", "1372623149", kEncrypt);
-  REQUIRE_OK(msg);
+  REQUIRE_RESULT_OK(msg);
   // The reference gives the fields, not the exact bytes: 8 lines joined by '\n'.
   CHECK(std::count(msg->begin(), msg->end(), '\n') == 7);
   CHECK_THAT(*msg, Catch::StartsWith("<xml>") && Catch::EndsWith("</xml>") &&
@@ -326,7 +321,7 @@ TEST_CASE("V10 wechatpy WeCom crypto: byte-exact encrypt, decrypt, echostr", "[p
         "<CreateTime>1411525903</CreateTime>\n"
         "</xml>";
     auto enc = c.EncryptWithRandom(kReply, "1234567890123456");
-    REQUIRE_OK(enc);
+    REQUIRE_RESULT_OK(enc);
     CHECK(*enc ==
           "9s4gMv99m88kKTh/"
           "H8IdkOiMg6bisoy3ypwy9H4hvSPe9nsGaqyw5hhSjdYbcrKk+j3nba4HMOTzHrluLBYqxgNcBqGs"
@@ -352,7 +347,7 @@ TEST_CASE("V10 wechatpy WeCom crypto: byte-exact encrypt, decrypt, echostr", "[p
         "sl5noTrb++x6En749zCpQVhDpbV6GDnTbcX2e8K9QaNWHp91eBdCRxthuL0=";
     auto msg =
         c.Decrypt("74d92dfeb87ba7c714f89d98870ae5eb62dff26d", "1411525903", "461056294", kEncrypt);
-    REQUIRE_OK(msg);
+    REQUIRE_RESULT_OK(msg);
     CHECK_THAT(*msg, Catch::Contains("<Content><![CDATA[test]]></Content>") &&
                          Catch::Contains("<FromUserName><![CDATA[messense]]></FromUserName>"));
   }
@@ -361,7 +356,7 @@ TEST_CASE("V10 wechatpy WeCom crypto: byte-exact encrypt, decrypt, echostr", "[p
         "4ByGGj+sVCYcvGeQYhaKIk1o0pQRNbRjxybjTGblXrBaXlTXeOo1+bXFXDQQb1o6co6Yh9Bv41n7hOchLF6p+Q==";
     auto ok =
         c.Decrypt("dd6b9c95b495b3f7e2901bfbc76c664930ffdb96", "1411443780", "437374425", kEcho);
-    REQUIRE_OK(ok);
+    REQUIRE_RESULT_OK(ok);
     auto bad =
         c.Decrypt("dd6b9c95b495b3f7e2901bfbc76c664930ffdb96", "1411443780", "437374424", kEcho);
     REQUIRE_FALSE(bad.ok());
@@ -378,19 +373,19 @@ TEST_CASE("V11 wechat-crypto: literal-word signature and 28-byte padding", "[pro
   // 16 random + 4 length + "text" + 12-byte AppID = 36 bytes = 4 mod 32 -> 28 pad bytes.
   MsgCrypt c = MakeCrypt("t", kSampleKey, "wx0123456789");
   auto enc = c.EncryptWithRandom("text", "aaaabbbbccccdddd");
-  REQUIRE_OK(enc);
+  REQUIRE_RESULT_OK(enc);
   std::string plain = RawAes(FromHex(kSampleKeyHex), UnB64(*enc), false);
   REQUIRE(plain.size() == 64);
   CHECK(plain.substr(36) == std::string(28, '\x1c'));
 
   // An exact multiple of 32 gets a whole block of 32.
   auto full = c.EncryptWithRandom(std::string(32 - 20 - 12, 'x'), "aaaabbbbccccdddd");
-  REQUIRE_OK(full);
+  REQUIRE_RESULT_OK(full);
   std::string plain_full = RawAes(FromHex(kSampleKeyHex), UnB64(*full), false);
   REQUIRE(plain_full.size() == 64);
   CHECK(plain_full.substr(32) == std::string(32, '\x20'));
   auto back = c.DecryptUnverified(*full);
-  REQUIRE_OK(back);
+  REQUIRE_RESULT_OK(back);
   CHECK(*back == std::string(32 - 20 - 12, 'x'));
 }
 
@@ -492,14 +487,14 @@ TEST_CASE("Encrypt/Decrypt round trip with fresh random bytes", "[protocol]") {
     CAPTURE(msg.size());
     auto r1 = c.Encrypt(msg, "1713424427", "415670741");
     auto r2 = c.Encrypt(msg, "1713424427", "415670741");
-    REQUIRE_OK(r1);
-    REQUIRE_OK(r2);
+    REQUIRE_RESULT_OK(r1);
+    REQUIRE_RESULT_OK(r2);
     CHECK(r1->encrypt != r2->encrypt);  // fresh random prefix every time
     CHECK(r1->timestamp == "1713424427");
     CHECK(r1->nonce == "415670741");
     CHECK(r1->msg_signature == c.Sign("1713424427", "415670741", r1->encrypt));
     auto back = c.Decrypt(r1->msg_signature, r1->timestamp, r1->nonce, r1->encrypt);
-    REQUIRE_OK(back);
+    REQUIRE_RESULT_OK(back);
     CHECK(*back == msg);
     // The random prefix is alphanumeric like the official samples.
     std::string plain = RawAes(FromHex(kSampleKeyHex), UnB64(r1->encrypt), false);

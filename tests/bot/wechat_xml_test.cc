@@ -9,6 +9,8 @@
 #include <sstream>
 #include <string>
 
+#include "tests/support/test_env.h"
+
 namespace gebi::bot {
 namespace {
 
@@ -17,25 +19,10 @@ using handlers::Message;
 using handlers::Reply;
 using handlers::SubscribeMsgItem;
 
-#define REQUIRE_OK(expr)               \
-  do {                                 \
-    const auto& gebi_s_ = (expr);      \
-    INFO(gebi_s_.status().ToString()); \
-    REQUIRE(gebi_s_.ok());             \
-  } while (0)
-
-std::string ReadData(const std::string& name) {
-  std::ifstream in(std::string(GEBI_TEST_DATA) + "/" + name, std::ios::binary);
-  REQUIRE(in.good());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 Message ParseData(const std::string& name) {
   INFO(name);
-  auto m = ParseMessage(ReadData(name));
-  REQUIRE_OK(m);
+  auto m = ParseMessage(testing::ReadTestData(name));
+  REQUIRE_RESULT_OK(m);
   CHECK(m->to_user == "gh_0123456789ab");
   CHECK(m->from_user == "oUser_OpenId_123");
   CHECK(m->create_time == 1348831860);
@@ -136,7 +123,8 @@ Message Event(std::string event) {
 
 }  // namespace
 
-TEST_CASE("CData splits ]]> and drops forbidden control characters", "[protocol]") {
+TEST_CASE("CData splits the CDATA end marker and drops forbidden control characters",
+          "[protocol]") {
   CHECK(CData("") == "<![CDATA[]]>");
   CHECK(CData("hello") == "<![CDATA[hello]]>");
   CHECK(CData("a]]>b") == "<![CDATA[a]]]]><![CDATA[>b]]>");
@@ -158,8 +146,8 @@ TEST_CASE("CData splits ]]> and drops forbidden control characters", "[protocol]
 
 TEST_CASE("ParseEnvelope reads ToUserName and Encrypt in every mode", "[protocol]") {
   SECTION("safe mode") {
-    auto env = ParseEnvelope(ReadData("safe_mode.xml"));
-    REQUIRE_OK(env);
+    auto env = ParseEnvelope(testing::ReadTestData("safe_mode.xml"));
+    REQUIRE_RESULT_OK(env);
     CHECK(env->to_user == "gh_10f6c3c3ac5a");
     CHECK(env->has_encrypt);
     CHECK(env->encrypt.size() == 428);
@@ -167,34 +155,35 @@ TEST_CASE("ParseEnvelope reads ToUserName and Encrypt in every mode", "[protocol
     // The envelope's Encrypt decrypts with the V5 parameters.
     auto c = MsgCrypt::Create("spamtest", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
                               "wx2c2769f8efd9abc2");
-    REQUIRE_OK(c);
+    REQUIRE_RESULT_OK(c);
     auto inner = c->Decrypt("5d197aaffba7e9b25a30732f161a50dee96bd5fa", "1409735669", "1320562132",
                             env->encrypt);
-    REQUIRE_OK(inner);
+    REQUIRE_RESULT_OK(inner);
     auto m = ParseMessage(*inner);
-    REQUIRE_OK(m);
+    REQUIRE_RESULT_OK(m);
     CHECK(m->content == "abcdteT");
     CHECK(m->msg_id == "6054768590064713728");
   }
   SECTION("compatible mode") {
-    auto env = ParseEnvelope(ReadData("compatible_mode.xml"));
-    REQUIRE_OK(env);
+    auto env = ParseEnvelope(testing::ReadTestData("compatible_mode.xml"));
+    REQUIRE_RESULT_OK(env);
     CHECK(env->has_encrypt);
-    auto m = ParseMessage(ReadData("compatible_mode.xml"));
-    REQUIRE_OK(m);
+    auto m = ParseMessage(testing::ReadTestData("compatible_mode.xml"));
+    REQUIRE_RESULT_OK(m);
     CHECK(m->content == "abcdteT");
   }
   SECTION("plaintext mode") {
-    auto env = ParseEnvelope(ReadData("text.xml"));
-    REQUIRE_OK(env);
+    auto env = ParseEnvelope(testing::ReadTestData("text.xml"));
+    REQUIRE_RESULT_OK(env);
     CHECK(env->to_user == "gh_0123456789ab");
     CHECK_FALSE(env->has_encrypt);
     CHECK(env->encrypt.empty());
   }
   SECTION("errors") {
-    for (std::string bad : {std::string(""), std::string("<xml><Encrypt>abc</xml>"),
-                            std::string("<root><Encrypt>x</Encrypt></root>"),
-                            std::string("not xml at all"), ReadData("hostile_doctype.xml")}) {
+    for (std::string bad :
+         {std::string(""), std::string("<xml><Encrypt>abc</xml>"),
+          std::string("<root><Encrypt>x</Encrypt></root>"), std::string("not xml at all"),
+          testing::ReadTestData("hostile_doctype.xml")}) {
       CAPTURE(bad);
       auto env = ParseEnvelope(bad);
       REQUIRE_FALSE(env.ok());
@@ -392,7 +381,7 @@ TEST_CASE("ParseMessage keeps unknown MsgType and Event", "[protocol]") {
 
   // Re-serialising an unknown type keeps its top-level leaves.
   auto again = ParseMessage(SerializeInbound(m));
-  REQUIRE_OK(again);
+  REQUIRE_RESULT_OK(again);
   CHECK(again->fields.at("AppId") == "wx0000000000000000");
   CHECK(again->fields.at("ThumbUrl") == "http://mmbiz.qpic.cn/thumb.jpg");
   CHECK(again->msg_id == "1234567890123499");
@@ -404,7 +393,7 @@ TEST_CASE("ParseMessage is tolerant of formatting", "[protocol]") {
         "<xml>\n\t<Unknown><Deep>1</Deep></Unknown><MsgId> 42 </MsgId>"
         "<MsgType>text</MsgType><Content>  a &amp; b &lt;c&gt;  </Content>"
         "<CreateTime>\n 1700000000 \n</CreateTime><FromUserName> oX </FromUserName>\n</xml>");
-    REQUIRE_OK(m);
+    REQUIRE_RESULT_OK(m);
     CHECK(m->msg_type == "text");
     CHECK(m->from_user == "oX");
     CHECK(m->content == "a & b <c>");
@@ -417,7 +406,7 @@ TEST_CASE("ParseMessage is tolerant of formatting", "[protocol]") {
     auto m = ParseMessage(
         "<xml><FromUserName>o</FromUserName><MsgType>text</MsgType>"
         "<Content>\n  <![CDATA[  two  spaces ]]]]><![CDATA[> ]]>\n</Content></xml>");
-    REQUIRE_OK(m);
+    REQUIRE_RESULT_OK(m);
     CHECK(m->content == "  two  spaces ]]> ");
   }
   SECTION("control characters in text do not crash") {
@@ -426,7 +415,7 @@ TEST_CASE("ParseMessage is tolerant of formatting", "[protocol]") {
     for (int c = 1; c < 0x20; ++c) xml.push_back(static_cast<char>(c));
     xml += "b]]></Content></xml>";
     auto m = ParseMessage(xml);
-    REQUIRE_OK(m);
+    REQUIRE_RESULT_OK(m);
     CHECK(m->content.front() == 'a');
     CHECK(m->content.back() == 'b');
     std::string with_nul = "<xml><FromUserName>o</FromUserName><MsgType>text</MsgType><Content>";
@@ -439,7 +428,7 @@ TEST_CASE("ParseMessage is tolerant of formatting", "[protocol]") {
         "<xml><FromUserName>o</FromUserName><MsgType>location</MsgType>"
         "<CreateTime>soon</CreateTime><Location_X>north</Location_X>"
         "<Scale>99999999999999999999999</Scale></xml>");
-    REQUIRE_OK(m);
+    REQUIRE_RESULT_OK(m);
     CHECK(m->create_time == 0);
     CHECK(m->location_x == 0);
     CHECK(m->scale == 0);
@@ -449,7 +438,7 @@ TEST_CASE("ParseMessage is tolerant of formatting", "[protocol]") {
     auto m = ParseMessage(
         "<xml><FromUserName>o</FromUserName><MsgType>text</MsgType>"
         "<Content>&xxe;</Content></xml>");
-    REQUIRE_OK(m);
+    REQUIRE_RESULT_OK(m);
     CHECK(m->content == "&xxe;");
   }
 }
@@ -465,7 +454,7 @@ TEST_CASE("ParseMessage rejects malformed and hostile bodies", "[protocol]") {
     CHECK_THAT(no_type.status().message(), Catch::Contains("MsgType"));
   }
   SECTION("truncated") {
-    std::string full = ReadData("text.xml");
+    std::string full = testing::ReadTestData("text.xml");
     for (size_t n : {size_t{0}, size_t{1}, size_t{5}, full.size() / 2, full.size() - 3}) {
       CAPTURE(n);
       auto m = ParseMessage(full.substr(0, n));
@@ -482,7 +471,7 @@ TEST_CASE("ParseMessage rejects malformed and hostile bodies", "[protocol]") {
     REQUIRE_FALSE(json.ok());
   }
   SECTION("DOCTYPE with entities neither expands nor crashes") {
-    auto m = ParseMessage(ReadData("hostile_doctype.xml"));
+    auto m = ParseMessage(testing::ReadTestData("hostile_doctype.xml"));
     REQUIRE_FALSE(m.ok());
     CHECK(m.status().code() == Status::Code::kInvalidArgument);
     CHECK_THAT(m.status().message(), Catch::StartsWith("-40002 xml parse failed: "));
@@ -509,7 +498,7 @@ TEST_CASE("ParseMessage rejects malformed and hostile bodies", "[protocol]") {
       wide += "<e" + std::to_string(i) + ">v</e" + std::to_string(i) + ">";
     wide += "</xml>";
     auto m = ParseMessage(wide);
-    REQUIRE_OK(m);
+    REQUIRE_RESULT_OK(m);
     CHECK(m->fields.size() == 10002);
   }
 }
@@ -617,19 +606,19 @@ TEST_CASE("SerializeEncryptedEnvelope matches the documented shape", "[protocol]
         "1b9339964ed2e271e7c7b6ff2b0ef902fc94dea1]]></MsgSignature><TimeStamp>1713424427</"
         "TimeStamp><Nonce><![CDATA[415670741]]></Nonce></xml>");
   auto env = ParseEnvelope(xml);
-  REQUIRE_OK(env);
+  REQUIRE_RESULT_OK(env);
   CHECK(env->encrypt == "ELGduP2Y+/==");
 
   // Full reply path: serialise, encrypt, wrap, then unwrap and decrypt.
   auto c = MsgCrypt::Create("AAAAA", std::string(43, 'A'), "wxba5fad812f8e6fb9");
-  REQUIRE_OK(c);
+  REQUIRE_RESULT_OK(c);
   std::string plain = SerializeReply(Reply::Text("你好"), "oUser", "gh_x", 1713424427);
   auto enc = c->Encrypt(plain, "1713424427", "415670741");
-  REQUIRE_OK(enc);
+  REQUIRE_RESULT_OK(enc);
   auto wrapped = ParseEnvelope(SerializeEncryptedEnvelope(*enc));
-  REQUIRE_OK(wrapped);
+  REQUIRE_RESULT_OK(wrapped);
   auto back = c->Decrypt(enc->msg_signature, "1713424427", "415670741", wrapped->encrypt);
-  REQUIRE_OK(back);
+  REQUIRE_RESULT_OK(back);
   CHECK(*back == plain);
 }
 
@@ -773,7 +762,7 @@ TEST_CASE("SerializeInbound -> ParseMessage round trip for every type", "[protoc
     std::string xml = SerializeInbound(m);
     CAPTURE(xml);
     auto parsed = ParseMessage(xml);
-    REQUIRE_OK(parsed);
+    REQUIRE_RESULT_OK(parsed);
     CheckSameTyped(m, *parsed);
   }
 }

@@ -302,5 +302,45 @@ TEST_CASE("A retry after a restart gets the stored reply and no second effect", 
   REQUIRE(a->Text().find("欢迎") != std::string::npos);
 }
 
+TEST_CASE("A failure inside handling gets the busy text, keeps the message, and a retry works",
+          "[integration]") {
+  TempDir dir;
+  TestServer server(TestConfig(dir));
+  auto& app = server.app();
+  int64_t rule_id = 0;
+  REQUIRE_OK(app.db().WithTransaction([&](storage::Tx& tx) -> Status {
+    storage::Rule r;
+    r.match_kind = "exact";
+    r.pattern = "坏规则";
+    r.priority = 1;
+    r.target_kind = "handler";
+    r.target = "no_such_handler";
+    GEBI_ASSIGN_OR_RETURN(rule_id, storage::InsertRule(tx, r, 1));
+    return Status::Ok();
+  }));
+  Message m = TextMessage("o_resident_5", "坏规则", "8100000000000000001");
+  auto first = server.Client().Send(m, true);
+  REQUIRE_RESULT_OK(first);
+  REQUIRE(first->status == 200);
+  REQUIRE(first->Text() == app.templates().Render("busy"));
+  std::string outcome;
+  REQUIRE_OK(app.db().WithRead([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(auto o,
+                          tx.QueryText("SELECT outcome || ':' || content FROM inbound_ledger "
+                                       "WHERE openid = 'o_resident_5'"));
+    outcome = o.value_or("");
+    return Status::Ok();
+  }));
+  REQUIRE(outcome == "failed:坏规则");  // what the resident sent is kept
+  // Staff fix the rule; WeChat's retry of the same MsgId is now handled for real.
+  REQUIRE_OK(app.db().WithTransaction([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(auto r, storage::GetRule(tx, rule_id));
+    r->target = "help";
+    return storage::UpdateRule(tx, *r, 2);
+  }));
+  auto retry = server.Client().Send(m, true);
+  REQUIRE(retry->Text().find("帮助") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace gebi::testing
