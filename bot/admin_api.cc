@@ -255,11 +255,17 @@ void AdminApi::Mount(httplib::Server& server) {
   Add(server, "PUT", p + R"(/templates/([A-Za-z0-9_.]+))", &AdminApi::SetTemplate, true);
   Add(server, "DELETE", p + R"(/templates/([A-Za-z0-9_.]+))", &AdminApi::ResetTemplate, true);
   Add(server, "GET", p + "/audit", &AdminApi::ListAudit, false);
+  Add(server, "GET", p + "/joins", &AdminApi::ListJoins, false);
+  Add(server, "POST", p + R"(/joins/(\d+)/(approve|reject))", &AdminApi::DecideJoin, true);
+  Add(server, "GET", p + "/tickets", &AdminApi::ListTickets, false);
+  Add(server, "GET", p + R"(/tickets/(\d+))", &AdminApi::GetTicket, false);
+  Add(server, "GET", p + "/volunteers", &AdminApi::ListVolunteers, false);
   Add(server, "GET", p + "/outbox/dead", &AdminApi::ListDeadLetters, false);
   Add(server, "POST", p + R"(/outbox/(\d+)/retry)", &AdminApi::RetryDeadLetter, true);
   Add(server, "GET", p + "/stats", &AdminApi::Stats, false);
   Add(server, "GET", p + "/stats.csv", &AdminApi::StatsCsv, false);
-  Add(server, "GET", p + R"(/stats/(messages)\.svg)", &AdminApi::StatsChart, false);
+  Add(server, "GET", p + "/stats/messages.csv", &AdminApi::MessagesCsv, false);
+  Add(server, "GET", p + R"(/stats/(messages|tickets)\.svg)", &AdminApi::StatsChart, false);
 
   // Anything else under the prefix is a JSON 404, not httplib's empty one.
   auto not_found = [](const httplib::Request&, httplib::Response& res) {
@@ -515,6 +521,131 @@ void AdminApi::ListAudit(Call& c) {
   c.Ok({{"audit", list}});
 }
 
+void AdminApi::ListJoins(Call& c) {
+  std::string status = c.req.has_param("status") ? c.req.get_param_value("status") : "pending";
+  auto rows = handlers::ListJoins(app_.db(), c.who, status == "all" ? "" : status, kMaxListLimit);
+  if (!rows.ok()) return c.Fail(rows.status());
+  json list = json::array();
+  for (const auto& r : *rows) {
+    const auto& j = r.request;
+    list.push_back({{"id", j.id},
+                    {"openid", j.openid},
+                    {"name", j.name},
+                    {"building", j.building},
+                    {"room", j.room},
+                    {"phone", j.phone},
+                    {"status", j.status},
+                    {"reason", j.reason},
+                    {"decided_by", j.decided_by},
+                    {"created_at", j.created_at},
+                    {"decided_at", j.decided_at ? json(*j.decided_at) : json(nullptr)},
+                    {"grid_id", j.grid_id},
+                    {"grid", r.grid_name},
+                    {"community_id", r.community_id},
+                    {"community", r.community_name}});
+  }
+  c.Ok({{"joins", list}});
+}
+
+void AdminApi::DecideJoin(Call& c) {
+  const bool approve = c.req.matches[2].str() == "approve";
+  auto reason = c.Str("reason", /*required=*/false);
+  if (!reason.ok()) return c.Fail(reason.status());
+  Status s = handlers::DecideJoin(app_.db(), app_.clock(), app_.pipeline(), c.who, c.Id(1), approve,
+                                  *reason);
+  if (!s.ok()) return c.Fail(s);
+  c.Ok({{"ok", true}, {"status", approve ? "approved" : "rejected"}});
+}
+
+namespace {
+json TicketJson(const storage::TicketRow& r) {
+  const auto& t = r.ticket;
+  auto opt = [](const std::optional<int64_t>& v) { return v ? json(*v) : json(nullptr); };
+  return {{"id", t.id},
+          {"grid_id", t.grid_id},
+          {"grid", r.grid_name},
+          {"community_id", t.community_id},
+          {"community", r.community_name},
+          {"reporter", t.reporter},
+          {"description", t.description},
+          {"category", t.category},
+          {"priority", t.priority},
+          {"status", t.status},
+          {"level", t.level},
+          {"claimed_by", t.claimed_by},
+          {"claimed_at", opt(t.claimed_at)},
+          {"done_by", t.done_by},
+          {"done_at", opt(t.done_at)},
+          {"done_note", t.done_note},
+          {"rating", opt(t.rating)},
+          {"created_at", t.created_at},
+          {"closed_at", opt(t.closed_at)}};
+}
+}  // namespace
+
+void AdminApi::ListTickets(Call& c) {
+  storage::TicketFilter f;
+  auto community = c.QueryInt("community_id");
+  if (!community.ok()) return c.Fail(community.status());
+  auto grid = c.QueryInt("grid_id");
+  if (!grid.ok()) return c.Fail(grid.status());
+  f.community = *community;
+  f.grid = *grid;
+  f.status = c.req.has_param("status") ? c.req.get_param_value("status") : "";
+  if (f.status == "all") f.status = "";
+  f.category = c.req.has_param("category") ? c.req.get_param_value("category") : "";
+  f.limit = kMaxListLimit;
+  auto rows = handlers::ListTickets(app_.db(), c.who, f);
+  if (!rows.ok()) return c.Fail(rows.status());
+  json list = json::array();
+  for (const auto& r : *rows) list.push_back(TicketJson(r));
+  c.Ok({{"tickets", list}});
+}
+
+void AdminApi::GetTicket(Call& c) {
+  auto d = handlers::GetTicketDetail(app_.db(), c.who, c.Id(1));
+  if (!d.ok()) return c.Fail(d.status());
+  json timeline = json::array();
+  for (const auto& e : d->timeline) {
+    timeline.push_back({{"at", e.at},
+                        {"actor", e.actor},
+                        {"action", e.action},
+                        {"from", e.from_status},
+                        {"to", e.to_status},
+                        {"note", e.note}});
+  }
+  json media = json::array();
+  for (const auto& m : d->media) {
+    media.push_back({{"kind", m.kind}, {"pic_url", m.pic_url}, {"label", m.label}});
+  }
+  json j = TicketJson(d->row);
+  j["timeline"] = timeline;
+  j["media"] = media;
+  c.Ok(j);
+}
+
+void AdminApi::ListVolunteers(Call& c) {
+  auto community = c.QueryInt("community_id");
+  if (!community.ok()) return c.Fail(community.status());
+  auto rows = handlers::ListVolunteers(app_.db(), c.who, *community, kMaxListLimit);
+  if (!rows.ok()) return c.Fail(rows.status());
+  json list = json::array();
+  for (const auto& v : *rows) {
+    list.push_back({{"openid", v.volunteer.openid},
+                    {"community_id", v.volunteer.community_id},
+                    {"community", v.volunteer.community_name},
+                    {"availability", v.volunteer.availability},
+                    {"active", v.volunteer.active},
+                    {"skills", v.volunteer.skills},
+                    {"joined_at", v.volunteer.joined_at},
+                    {"claimed", v.counts.claimed},
+                    {"completed", v.counts.completed},
+                    {"likes", v.counts.likes},
+                    {"good_ratings", v.counts.good_ratings}});
+  }
+  c.Ok({{"volunteers", list}});
+}
+
 void AdminApi::ListDeadLetters(Call& c) {
   auto rows = handlers::ListDeadLetters(app_.db(), c.who, kMaxListLimit);
   if (!rows.ok()) return c.Fail(rows.status());
@@ -558,10 +689,25 @@ void AdminApi::Stats(Call& c) {
   if (!n.ok()) return c.Fail(n.status());
   json per_day = json::array();
   for (const auto& d : n->messages_per_day) per_day.push_back({{"day", d.day}, {"count", d.count}});
+  json units = json::array();
+  for (const auto& u : n->units) {
+    auto opt = [](const auto& v) { return v ? json(*v) : json(nullptr); };
+    units.push_back({{"unit_id", u.unit_id},
+                     {"kind", u.kind},
+                     {"name", u.name},
+                     {"community_id", u.community_id},
+                     {"tickets_opened", u.tickets_opened},
+                     {"tickets_closed", u.tickets_closed},
+                     {"median_claim_minutes", opt(u.median_claim_minutes)},
+                     {"median_done_minutes", opt(u.median_done_minutes)},
+                     {"active_volunteers", opt(u.active_volunteers)},
+                     {"pending_joins", u.pending_joins}});
+  }
   c.Ok({{"community_id", n->community ? json(*n->community) : json(nullptr)},
         {"days", n->days},
         {"messages_total", n->messages_total},
-        {"messages_per_day", per_day}});
+        {"messages_per_day", per_day},
+        {"units", units}});
 }
 
 void AdminApi::StatsCsv(Call& c) {
@@ -575,6 +721,17 @@ void AdminApi::StatsCsv(Call& c) {
   c.res.set_content(handlers::NumbersCsv(*n), "text/csv; charset=utf-8");
 }
 
+void AdminApi::MessagesCsv(Call& c) {
+  auto community = c.QueryInt("community_id");
+  if (!community.ok()) return c.Fail(community.status());
+  auto days = c.QueryInt("days");
+  if (!days.ok()) return c.Fail(days.status());
+  auto n = NumbersFor(app_, c.req, c.who, *community, *days);
+  if (!n.ok()) return c.Fail(n.status());
+  c.res.set_header("Content-Disposition", "attachment; filename=\"gebi-messages.csv\"");
+  c.res.set_content(handlers::MessagesCsv(*n), "text/csv; charset=utf-8");
+}
+
 void AdminApi::StatsChart(Call& c) {
   auto community = c.QueryInt("community_id");
   if (!community.ok()) return c.Fail(community.status());
@@ -583,9 +740,21 @@ void AdminApi::StatsChart(Call& c) {
   auto n = NumbersFor(app_, c.req, c.who, *community, *days);
   if (!n.ok()) return c.Fail(n.status());
   std::vector<std::pair<std::string, double>> bars;
-  for (const auto& d : n->messages_per_day) bars.emplace_back(d.day, static_cast<double>(d.count));
+  std::string title;
+  if (c.req.matches[1].str() == "messages") {
+    title = "每天收到的消息";
+    for (const auto& d : n->messages_per_day) bars.emplace_back(d.day, d.count);
+  } else {
+    // Per community, or per grid when one community is shown.
+    title = fmt::format("最近 {} 天新增工单", n->days);
+    for (const auto& u : n->units) {
+      if ((n->community ? "grid" : "community") == u.kind) {
+        bars.emplace_back(u.name, static_cast<double>(u.tickets_opened));
+      }
+    }
+  }
   c.res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
-  c.res.set_content(BarChartSvg("每天收到的消息", bars), "image/svg+xml");
+  c.res.set_content(BarChartSvg(title, bars), "image/svg+xml");
 }
 
 }  // namespace gebi::bot

@@ -52,10 +52,16 @@ class AdminApi {
   void ResetTemplate(Call& c);
   void PreviewTemplate(Call& c);
   void ListAudit(Call& c);
+  void ListJoins(Call& c);
+  void DecideJoin(Call& c);
+  void ListTickets(Call& c);
+  void GetTicket(Call& c);
+  void ListVolunteers(Call& c);
   void ListDeadLetters(Call& c);
   void RetryDeadLetter(Call& c);
   void Stats(Call& c);
   void StatsCsv(Call& c);
+  void MessagesCsv(Call& c);
   void StatsChart(Call& c);
 
   App& app_;

@@ -5,11 +5,13 @@ namespace gebi::bot {
 
 void AddDemoCommand(CLI::App& app, CliCommon& common, int* exit_code);
 void AddAdminCommands(CLI::App& app, CliCommon& common, int* exit_code);
+void AddOrgCommands(CLI::App& app, CliCommon& common, int* exit_code);
 
 const std::vector<CommandRegistrar>& ExtraCommands() {
   static const std::vector<CommandRegistrar> kCommands = {
       AddDemoCommand,
       AddAdminCommands,
+      AddOrgCommands,
   };
   return kCommands;
 }

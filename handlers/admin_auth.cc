@@ -5,6 +5,8 @@
 
 #include <mutex>
 
+#include "storage/org_store.h"
+
 namespace gebi::handlers {
 
 namespace {
@@ -148,6 +150,11 @@ Result<NewAccount> CreateAdminAccount(storage::Database& db, const Clock& clock,
   out.account.unit_id = unit_id;
   const int64_t now = clock.NowSeconds();
   GEBI_RETURN_IF_ERROR(db.WithTransaction([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(auto unit, storage::GetUnit(tx, unit_id));
+    if (!unit || unit->kind != role) {
+      return Status::InvalidArgument(
+          fmt::format("unit: no {} with id {} (see `gebi org` / the org CSV)", role, unit_id));
+    }
     GEBI_ASSIGN_OR_RETURN(out.account.id, storage::InsertAdminAccount(tx, out.account, now));
     std::optional<int64_t> community;
     if (role == "community") community = unit_id;

@@ -19,11 +19,6 @@ Result<Reply> HandleHelp(Context& ctx) {
 
 Result<Reply> HandleDefault(Context& ctx) { return Reply::Text(ctx.templates.Render("default")); }
 
-Result<Reply> HandleWelcome(Context& ctx) {
-  GEBI_RETURN_IF_ERROR(storage::SetSubscribed(ctx.tx, ctx.msg.from_user, true, ctx.now));
-  return Reply::Text(ctx.templates.Render("welcome"));
-}
-
 Result<Reply> HandleUnsubscribe(Context& ctx) {
   GEBI_RETURN_IF_ERROR(storage::SetSubscribed(ctx.tx, ctx.msg.from_user, false, ctx.now));
   GEBI_RETURN_IF_ERROR(storage::ClearConversation(ctx.tx, ctx.msg.from_user));

@@ -51,9 +51,9 @@ struct Context {
   const Templates& templates;
   const HandlerSettings& settings;
   int64_t now = 0;  // clock.NowSeconds() at the start of the delivery
-  // The sender's community (nullopt: not a member of any yet). ctx.templates already holds
-  // that community's reply texts.
-  std::optional<int64_t> community;
+  // The sender's place in the organisation (see ResolveSender); nullopt when unknown.
+  std::optional<int64_t> community_id;
+  std::optional<int64_t> grid_id;
 };
 
 // A handler: a nearly pure function of the context. User mistakes are answered with a Reply;
@@ -66,6 +66,9 @@ struct HandlerRow {
   uint32_t roles = kAnyone;   // who may invoke it; others get the "not allowed" text
   std::string_view help_key;  // template with the one-line usage for 帮助; empty = not listed
   std::string_view flow;      // non-empty: this row continues conversations of that flow
+  // Who may use the row, as a resident reads it ("网格员或社区工作人员"); shown with the
+  // "not allowed" text. Empty: derived from roles.
+  std::string_view who;
   // Counters (relaxed atomics).
   mutable std::atomic<uint64_t> calls{0};
   mutable std::atomic<uint64_t> failures{0};
@@ -78,10 +81,19 @@ const HandlerRow* FindHandler(std::string_view name);
 // The row that continues conversations of flow, or nullptr.
 const HandlerRow* FindFlowHandler(std::string_view flow);
 
-// Computes the sender's roles for ctx (resident at least). Defined by the org model.
+// Who is writing: roles (resident at least) and place in the organisation. Defined by the org
+// model (roles.cc).
+struct Sender {
+  uint32_t roles = kResident;
+  std::optional<int64_t> community_id;  // the resident's / volunteer's / staff's community
+  std::optional<int64_t> grid_id;       // the resident's grid, else the worker's grid
+};
+
+// Resolves the sender from residents, volunteers and role grants. Errors: storage failures.
+Result<Sender> ResolveSender(storage::Tx& tx, const std::string& openid);
+// ResolveSender(...).roles.
 Result<uint32_t> ResolveRoles(storage::Tx& tx, const std::string& openid);
-// The community the sender belongs to, which picks its keyword rules and reply texts;
-// nullopt when they belong to none yet. Defined by the org model (community_scope.cc).
-Result<std::optional<int64_t>> ResolveCommunity(storage::Tx& tx, const std::string& openid);
+// "志愿者、网格员" for a roles mask (for the "not allowed" line).
+std::string RoleNames(uint32_t roles);
 
 }  // namespace gebi::handlers

@@ -44,7 +44,10 @@ bool IsCommandMatch(const RuleMatch& m) {
 
 Result<Reply> RunRow(const HandlerRow& row, Context& ctx) {
   if ((row.roles & ctx.roles) == 0) {
-    return Reply::Text(ctx.templates.Render("not_allowed", {{"command", ctx.text}}));
+    // Name the command by its keyword, not the whole text (which may carry others' details).
+    std::string command = ctx.rule != nullptr ? ctx.rule->pattern : ctx.text;
+    std::string who = row.who.empty() ? RoleNames(row.roles) : std::string(row.who);
+    return Reply::Text(ctx.templates.Render("not_allowed", {{"command", command}, {"who", who}}));
   }
   auto start = std::chrono::steady_clock::now();
   row.calls.fetch_add(1, std::memory_order_relaxed);
@@ -138,12 +141,12 @@ Result<Outcome> Pipeline::Route(Context& ctx) {
   std::string route;
 
   if (!ctx.text.empty() || m.msg_type == "text") {
-    GEBI_ASSIGN_OR_RETURN(match, router_.MatchText(ctx.tx, ctx.text, ctx.community));
+    GEBI_ASSIGN_OR_RETURN(match, router_.MatchText(ctx.tx, ctx.text, ctx.community_id));
     // Inside a conversation only commands (exact / prefix rules) interrupt the flow.
     if (match && ctx.conversation && !IsCommandMatch(*match)) match.reset();
   } else if (m.IsEvent()) {
     std::string ev = Lower(m.event);
-    GEBI_ASSIGN_OR_RETURN(match, router_.MatchEvent(ctx.tx, ev, m.event_key, ctx.community));
+    GEBI_ASSIGN_OR_RETURN(match, router_.MatchEvent(ctx.tx, ev, m.event_key, ctx.community_id));
     if (!match) {
       row = FindHandler("event." + ev);
       route = "row:event." + ev;
@@ -230,13 +233,16 @@ Result<Outcome> Pipeline::Handle(const Message& m) {
     }
     const int64_t now = clock_.NowSeconds();
     GEBI_RETURN_IF_ERROR(storage::TouchUser(tx, m.from_user, now));
-    GEBI_ASSIGN_OR_RETURN(std::optional<int64_t> community, ResolveCommunity(tx, m.from_user));
-    GEBI_ASSIGN_OR_RETURN(std::shared_ptr<const Templates> texts, TemplatesFor(tx, community));
-    Context ctx{m,  "",     "",     nullptr,   std::nullopt, kResident,
-                tx, clock_, *texts, settings_, now,          community};
+    GEBI_ASSIGN_OR_RETURN(Sender sender, ResolveSender(tx, m.from_user));
+    // Residents of a community get its reply texts (overrides from the admin console).
+    GEBI_ASSIGN_OR_RETURN(std::shared_ptr<const Templates> texts,
+                          TemplatesFor(tx, sender.community_id));
+    Context ctx{m, "", "", nullptr, std::nullopt, kResident, tx, clock_, *texts, settings_, now};
     if (m.msg_type == "text") ctx.text = Normalize(m.content);
     if (m.msg_type == "voice" && !m.recognition.empty()) ctx.text = Normalize(m.recognition);
-    GEBI_ASSIGN_OR_RETURN(ctx.roles, ResolveRoles(tx, m.from_user));
+    ctx.roles = sender.roles;
+    ctx.community_id = sender.community_id;
+    ctx.grid_id = sender.grid_id;
 
     bool expired = false;
     GEBI_ASSIGN_OR_RETURN(auto conv, storage::GetConversation(tx, m.from_user));

@@ -1,8 +1,74 @@
-// Role resolution. Until the organisation model assigns roles, everyone is a resident.
+// Role resolution from the organisation model: everyone is a resident; role grants add the
+// staff roles (scoped to units), an active volunteer row adds the volunteer role. The sender's
+// community and grid come from their membership, else from their volunteer record or grants.
+#include <string>
+
 #include "handlers/dispatch.h"
+#include "storage/org_store.h"
+#include "storage/volunteer_store.h"
 
 namespace gebi::handlers {
 
-Result<uint32_t> ResolveRoles(storage::Tx& tx, const std::string& openid) { return kResident; }
+namespace {
+
+uint32_t RoleBit(std::string_view role) {
+  if (role == "floor_leader") return kFloorLeader;
+  if (role == "grid_worker") return kGridWorker;
+  if (role == "volunteer") return kVolunteer;
+  if (role == "community_staff") return kCommunityStaff;
+  if (role == "street_staff") return kStreetStaff;
+  if (role == "district_admin") return kDistrictAdmin;
+  return 0;
+}
+
+}  // namespace
+
+Result<Sender> ResolveSender(storage::Tx& tx, const std::string& openid) {
+  Sender s;
+  GEBI_ASSIGN_OR_RETURN(auto resident, storage::GetResident(tx, openid));
+  if (resident) s.grid_id = resident->grid_id;
+  GEBI_ASSIGN_OR_RETURN(auto volunteer, storage::GetVolunteer(tx, openid));
+  if (volunteer && volunteer->active) {
+    s.roles |= kVolunteer;
+    s.community_id = volunteer->community_id;
+  }
+  GEBI_ASSIGN_OR_RETURN(auto grants, storage::GrantsOf(tx, openid));
+  std::optional<int64_t> staff_unit;
+  for (const storage::RoleGrant& g : grants) {
+    s.roles |= RoleBit(g.role);
+    if (g.role == "grid_worker" && !s.grid_id) s.grid_id = g.unit_id;
+    if (!staff_unit && (g.role == "community_staff" || g.role == "grid_worker")) {
+      staff_unit = g.unit_id;
+    }
+  }
+  if (!s.community_id) {
+    std::optional<int64_t> from = s.grid_id ? s.grid_id : staff_unit;
+    if (from) {
+      GEBI_ASSIGN_OR_RETURN(auto community, storage::AncestorOfKind(tx, *from, "community"));
+      if (community) s.community_id = community->id;
+    }
+  }
+  return s;
+}
+
+Result<uint32_t> ResolveRoles(storage::Tx& tx, const std::string& openid) {
+  GEBI_ASSIGN_OR_RETURN(Sender s, ResolveSender(tx, openid));
+  return s.roles;
+}
+
+std::string RoleNames(uint32_t roles) {
+  static constexpr std::pair<uint32_t, std::string_view> kNames[] = {
+      {kFloorLeader, "楼道长"},       {kVolunteer, "志愿者"},
+      {kGridWorker, "网格员"},        {kCommunityStaff, "社区工作人员"},
+      {kStreetStaff, "街道工作人员"}, {kDistrictAdmin, "区管理员"},
+  };
+  std::string out;
+  for (const auto& [bit, name] : kNames) {
+    if ((roles & bit) == 0) continue;
+    if (!out.empty()) out += "、";
+    out += name;
+  }
+  return out.empty() ? std::string("居民") : out;
+}
 
 }  // namespace gebi::handlers

@@ -82,9 +82,249 @@ INSERT INTO rules(match_kind, pattern, priority, target_kind, target, note, crea
   ('event', 'subscribe', 10, 'handler', 'welcome', 'follow', 0, 0);
 )sql";
 
-// Admin console: accounts (argon2id hashes), sessions (only a hash of the cookie is stored),
-// failed logins for throttling, the audit log of every write, each rule's history for
-// rollback, and reply-text overrides (community_id 0 = every community).
+// v2: the community grid. The organisation tree (district > street > community > grid >
+// building), role grants scoped to a unit, residents (grid membership), the address
+// directory, join requests, circles with owner and managers, repair tickets with their
+// timeline and media, editable repair keyword lists, the skills catalogue, volunteers.
+// Tickets carry a `level` (grid/community/street/district) so escalation fits later.
+constexpr std::string_view kV2Grid = R"sql(
+CREATE TABLE org_units (
+  id          INTEGER PRIMARY KEY,
+  kind        TEXT NOT NULL CHECK (kind IN ('district','street','community','grid','building')),
+  code        TEXT NOT NULL UNIQUE,
+  parent_id   INTEGER REFERENCES org_units(id),
+  name        TEXT NOT NULL,
+  contact     TEXT NOT NULL DEFAULT '',
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL
+);
+CREATE INDEX org_units_parent ON org_units(parent_id);
+CREATE TABLE role_grants (
+  openid      TEXT NOT NULL,
+  role        TEXT NOT NULL CHECK (role IN ('floor_leader','grid_worker','volunteer',
+                'community_staff','street_staff','district_admin')),
+  unit_id     INTEGER NOT NULL REFERENCES org_units(id),
+  source      TEXT NOT NULL DEFAULT 'cli',
+  created_at  INTEGER NOT NULL,
+  PRIMARY KEY (openid, role, unit_id)
+);
+CREATE INDEX role_grants_unit ON role_grants(unit_id, role);
+CREATE TABLE residents (
+  openid        TEXT PRIMARY KEY,
+  grid_id       INTEGER NOT NULL REFERENCES org_units(id),
+  name          TEXT NOT NULL,
+  building      TEXT NOT NULL DEFAULT '',
+  room          TEXT NOT NULL DEFAULT '',
+  phone         TEXT NOT NULL DEFAULT '',
+  elderly_alone INTEGER NOT NULL DEFAULT 0,
+  joined_at     INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL
+);
+CREATE INDEX residents_grid ON residents(grid_id);
+CREATE TABLE addresses (
+  id          INTEGER PRIMARY KEY,
+  grid_id     INTEGER NOT NULL REFERENCES org_units(id),
+  road        TEXT NOT NULL DEFAULT '',
+  num_from    INTEGER NOT NULL DEFAULT 0,
+  num_to      INTEGER NOT NULL DEFAULT 0,
+  estate      TEXT NOT NULL DEFAULT '',
+  bld_from    INTEGER NOT NULL DEFAULT 0,
+  bld_to      INTEGER NOT NULL DEFAULT 0,
+  updated_at  INTEGER NOT NULL,
+  UNIQUE (road, num_from, num_to, estate, bld_from, bld_to)
+);
+CREATE TABLE join_requests (
+  id          INTEGER PRIMARY KEY,
+  openid      TEXT NOT NULL,
+  grid_id     INTEGER NOT NULL REFERENCES org_units(id),
+  name        TEXT NOT NULL,
+  building    TEXT NOT NULL DEFAULT '',
+  room        TEXT NOT NULL DEFAULT '',
+  phone       TEXT NOT NULL DEFAULT '',
+  status      TEXT NOT NULL DEFAULT 'pending'
+              CHECK (status IN ('pending','approved','rejected')),
+  reason      TEXT NOT NULL DEFAULT '',
+  decided_by  TEXT NOT NULL DEFAULT '',
+  created_at  INTEGER NOT NULL,
+  decided_at  INTEGER
+);
+CREATE INDEX join_requests_grid ON join_requests(grid_id, status);
+CREATE INDEX join_requests_openid ON join_requests(openid, status);
+CREATE TABLE circles (
+  id          INTEGER PRIMARY KEY,
+  kind        TEXT NOT NULL CHECK (kind IN ('grid','building','neighbour','party',
+                'elderly_care','car_owner','interest')),
+  name        TEXT NOT NULL,
+  unit_id     INTEGER REFERENCES org_units(id),
+  owner       TEXT NOT NULL DEFAULT '',
+  created_at  INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX circles_grid ON circles(unit_id) WHERE kind = 'grid';
+CREATE TABLE circle_members (
+  circle_id   INTEGER NOT NULL REFERENCES circles(id),
+  openid      TEXT NOT NULL,
+  role        TEXT NOT NULL DEFAULT 'member' CHECK (role IN ('owner','manager','member')),
+  joined_at   INTEGER NOT NULL,
+  PRIMARY KEY (circle_id, openid)
+);
+CREATE TABLE repair_categories (
+  name        TEXT PRIMARY KEY,
+  label       TEXT NOT NULL,
+  skill       TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE repair_keywords (
+  keyword     TEXT PRIMARY KEY,
+  category    TEXT NOT NULL REFERENCES repair_categories(name)
+);
+CREATE TABLE tickets (
+  id           INTEGER PRIMARY KEY,
+  grid_id      INTEGER NOT NULL REFERENCES org_units(id),
+  community_id INTEGER NOT NULL REFERENCES org_units(id),
+  reporter     TEXT NOT NULL,
+  description  TEXT NOT NULL,
+  category     TEXT NOT NULL,
+  priority     INTEGER NOT NULL DEFAULT 0,
+  status       TEXT NOT NULL DEFAULT 'open'
+               CHECK (status IN ('open','claimed','done','closed','cancelled','reopened')),
+  level        TEXT NOT NULL DEFAULT 'grid'
+               CHECK (level IN ('grid','community','street','district')),
+  claimed_by   TEXT NOT NULL DEFAULT '',
+  claimed_at   INTEGER,
+  done_by      TEXT NOT NULL DEFAULT '',
+  done_at      INTEGER,
+  done_note    TEXT NOT NULL DEFAULT '',
+  rating       INTEGER,
+  rating_note  TEXT NOT NULL DEFAULT '',
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL,
+  closed_at    INTEGER
+);
+CREATE INDEX tickets_grid ON tickets(grid_id, status);
+CREATE INDEX tickets_reporter ON tickets(reporter, created_at);
+CREATE INDEX tickets_status ON tickets(status, done_at);
+CREATE INDEX tickets_claimer ON tickets(claimed_by, status);
+CREATE TABLE ticket_events (
+  id          INTEGER PRIMARY KEY,
+  ticket_id   INTEGER NOT NULL REFERENCES tickets(id),
+  at          INTEGER NOT NULL,
+  actor       TEXT NOT NULL,
+  action      TEXT NOT NULL,
+  from_status TEXT NOT NULL DEFAULT '',
+  to_status   TEXT NOT NULL DEFAULT '',
+  note        TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX ticket_events_ticket ON ticket_events(ticket_id, id);
+CREATE TABLE ticket_media (
+  id          INTEGER PRIMARY KEY,
+  ticket_id   INTEGER NOT NULL REFERENCES tickets(id),
+  kind        TEXT NOT NULL CHECK (kind IN ('image','location')),
+  media_id    TEXT NOT NULL DEFAULT '',
+  pic_url     TEXT NOT NULL DEFAULT '',
+  local_path  TEXT,
+  latitude    REAL,
+  longitude   REAL,
+  label       TEXT NOT NULL DEFAULT '',
+  created_at  INTEGER NOT NULL
+);
+CREATE INDEX ticket_media_ticket ON ticket_media(ticket_id);
+CREATE TABLE ticket_likes (
+  ticket_id   INTEGER NOT NULL REFERENCES tickets(id),
+  openid      TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  PRIMARY KEY (ticket_id, openid)
+);
+CREATE TABLE skills (
+  name        TEXT PRIMARY KEY,
+  sort        INTEGER NOT NULL DEFAULT 100
+);
+CREATE TABLE skill_synonyms (
+  word        TEXT PRIMARY KEY,
+  skill       TEXT NOT NULL REFERENCES skills(name)
+);
+CREATE TABLE volunteers (
+  openid       TEXT PRIMARY KEY,
+  community_id INTEGER NOT NULL REFERENCES org_units(id),
+  availability TEXT NOT NULL DEFAULT '',
+  active       INTEGER NOT NULL DEFAULT 1,
+  joined_at    INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL
+);
+CREATE TABLE volunteer_skills (
+  openid      TEXT NOT NULL REFERENCES volunteers(openid),
+  skill       TEXT NOT NULL REFERENCES skills(name),
+  PRIMARY KEY (openid, skill)
+);
+CREATE INDEX volunteer_skills_skill ON volunteer_skills(skill);
+INSERT INTO skills(name, sort) VALUES
+  ('水电维修', 1), ('保洁', 2), ('按摩', 3), ('理发', 4), ('陪护', 5), ('跑腿', 6),
+  ('手机电脑', 7), ('家电维修', 8), ('开锁换锁', 9);
+INSERT INTO skill_synonyms(word, skill) VALUES
+  ('水电维修', '水电维修'), ('水电', '水电维修'), ('水电通', '水电维修'), ('电工', '水电维修'),
+  ('水管', '水电维修'), ('修灯', '水电维修'), ('electrician', '水电维修'), ('plumber', '水电维修'),
+  ('保洁', '保洁'), ('打扫', '保洁'), ('清洁', '保洁'), ('cleaning', '保洁'),
+  ('按摩', '按摩'), ('推拿', '按摩'), ('massage', '按摩'),
+  ('理发', '理发'), ('剪发', '理发'), ('haircut', '理发'),
+  ('陪护', '陪护'), ('陪伴', '陪护'), ('照护', '陪护'), ('陪聊', '陪护'), ('care', '陪护'),
+  ('跑腿', '跑腿'), ('代购', '跑腿'), ('买菜', '跑腿'), ('errands', '跑腿'),
+  ('手机电脑', '手机电脑'), ('手机', '手机电脑'), ('电脑', '手机电脑'), ('教微信', '手机电脑'),
+  ('computer', '手机电脑'), ('phone', '手机电脑'),
+  ('家电维修', '家电维修'), ('家电', '家电维修'), ('修家电', '家电维修'), ('appliance', '家电维修'),
+  ('开锁换锁', '开锁换锁'), ('开锁', '开锁换锁'), ('换锁', '开锁换锁'), ('locksmith', '开锁换锁');
+INSERT INTO repair_categories(name, label, skill) VALUES
+  ('electrical', '电', '水电维修'), ('plumbing', '水管', '水电维修'),
+  ('appliance', '家电', '家电维修'), ('lock', '门锁', '开锁换锁'),
+  ('cleaning', '卫生', '保洁'), ('digital', '手机电脑', '手机电脑'), ('other', '其他', '');
+INSERT INTO repair_keywords(keyword, category) VALUES
+  ('灯', 'electrical'), ('电', 'electrical'), ('插座', 'electrical'), ('开关', 'electrical'),
+  ('跳闸', 'electrical'), ('电线', 'electrical'), ('light', 'electrical'),
+  ('水', 'plumbing'), ('管', 'plumbing'), ('漏', 'plumbing'), ('龙头', 'plumbing'),
+  ('马桶', 'plumbing'), ('下水', 'plumbing'), ('堵', 'plumbing'), ('leak', 'plumbing'),
+  ('冰箱', 'appliance'), ('洗衣机', 'appliance'), ('空调', 'appliance'), ('电视', 'appliance'),
+  ('热水器', 'appliance'), ('锁', 'lock'), ('钥匙', 'lock'), ('门', 'lock'),
+  ('垃圾', 'cleaning'), ('卫生', 'cleaning'), ('打扫', 'cleaning'),
+  ('手机', 'digital'), ('电脑', 'digital'), ('微信', 'digital'), ('wifi', 'digital');
+INSERT INTO rules(match_kind, pattern, priority, target_kind, target, note, created_at, updated_at) VALUES
+  ('prefix', '加入网格', 20, 'handler', 'join', '加入网格', 0, 0),
+  ('prefix', '入网格', 20, 'handler', 'join', '入网格', 0, 0),
+  ('prefix', 'join', 20, 'handler', 'join', 'join', 0, 0),
+  ('prefix', '通过', 20, 'handler', 'approve', '通过', 0, 0),
+  ('prefix', 'approve', 20, 'handler', 'approve', 'approve', 0, 0),
+  ('prefix', '拒绝', 20, 'handler', 'reject', '拒绝', 0, 0),
+  ('prefix', 'reject', 20, 'handler', 'reject', 'reject', 0, 0),
+  ('exact', '待审核', 20, 'handler', 'requests', '待审核', 0, 0),
+  ('exact', 'requests', 20, 'handler', 'requests', 'requests', 0, 0),
+  ('prefix', '报修', 20, 'handler', 'repair', '报修', 0, 0),
+  ('prefix', 'repair', 20, 'handler', 'repair', 'repair', 0, 0),
+  ('prefix', '接单', 20, 'handler', 'claim', '接单', 0, 0),
+  ('prefix', 'claim', 20, 'handler', 'claim', 'claim', 0, 0),
+  ('prefix', '完成', 20, 'handler', 'done', '完成', 0, 0),
+  ('prefix', 'done', 20, 'handler', 'done', 'done', 0, 0),
+  ('prefix', '评价', 20, 'handler', 'rate', '评价', 0, 0),
+  ('prefix', 'rate', 20, 'handler', 'rate', 'rate', 0, 0),
+  ('prefix', '点赞', 20, 'handler', 'like', '点赞', 0, 0),
+  ('prefix', 'like', 20, 'handler', 'like', 'like', 0, 0),
+  ('prefix', '没修好', 20, 'handler', 'reopen', '没修好', 0, 0),
+  ('prefix', 'reopen', 20, 'handler', 'reopen', 'reopen', 0, 0),
+  ('prefix', '取消报修', 20, 'handler', 'cancel_repair', '取消报修', 0, 0),
+  ('prefix', 'cancel repair', 20, 'handler', 'cancel_repair', 'cancel repair', 0, 0),
+  ('exact', '我的报修', 20, 'handler', 'my_repairs', '我的报修', 0, 0),
+  ('exact', 'my repairs', 20, 'handler', 'my_repairs', 'my repairs', 0, 0),
+  ('exact', '工单', 20, 'handler', 'tickets', '工单', 0, 0),
+  ('exact', 'tickets', 20, 'handler', 'tickets', 'tickets', 0, 0),
+  ('prefix', '志愿者', 20, 'handler', 'volunteer', '志愿者', 0, 0),
+  ('prefix', '我要当义工', 20, 'handler', 'volunteer', '我要当义工', 0, 0),
+  ('prefix', '我要当志愿者', 20, 'handler', 'volunteer', '我要当志愿者', 0, 0),
+  ('prefix', 'volunteer', 20, 'handler', 'volunteer', 'volunteer', 0, 0),
+  ('exact', '我的服务', 20, 'handler', 'my_service', '我的服务', 0, 0),
+  ('exact', 'my service', 20, 'handler', 'my_service', 'my service', 0, 0),
+  ('exact', '退出志愿者', 20, 'handler', 'quit_volunteer', '退出志愿者', 0, 0),
+  ('exact', 'quit volunteer', 20, 'handler', 'quit_volunteer', 'quit volunteer', 0, 0);
+UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'rules_version';
+)sql";
+
+// v3: the admin console. Accounts (argon2id hashes), sessions (only a hash of the cookie is
+// stored), failed logins for throttling, the audit log of every write, each rule's history
+// for rollback, and reply-text overrides (community_id 0 = every community).
 constexpr std::string_view kAdmin = R"sql(
 CREATE TABLE admin_accounts (
   id            INTEGER PRIMARY KEY,
@@ -148,7 +388,8 @@ INSERT INTO meta(key, value) VALUES ('templates_version', '1');
 
 const std::vector<Migration> kMigrations = {
     {1, "core", kV1Core},
-    {2, "admin", kAdmin},
+    {2, "grid", kV2Grid},
+    {3, "admin", kAdmin},
 };
 
 }  // namespace

@@ -21,6 +21,10 @@ function el(tag, attrs, ...children) {
   return e;
 }
 const $ = (sel) => document.querySelector(sel);
+// Replaces box's children; lists are flattened and null / false skipped, as in el().
+function fill(box, ...children) {
+  box.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+}
 const main = () => $('#main');
 
 function toast(msg, isError) {
@@ -286,16 +290,77 @@ async function pageTemplates() {
 }
 
 // ---------- operations ----------
-async function pageOps() {
+const JOIN_STATUS = { pending: '待审核', approved: '已通过', rejected: '已拒绝', all: '全部' };
+const TICKET_STATUS = { active: '未完成', open: '待接单', claimed: '处理中', done: '已完成', closed: '已关闭', reopened: '重新打开', cancelled: '已取消', all: '全部' };
+
+async function pageJoins(box, status) {
+  const data = await api('GET', '/joins?status=' + status);
+  const sel = el('select', { id: 'join-status' }, optionList(JOIN_STATUS, status));
+  sel.addEventListener('change', () => guarded(() => pageJoins(box, sel.value)));
+  fill(box, el('h3', { text: `入格申请（${data.joins.length}）` }), sel,
+    data.joins.length ? null : el('p', { class: 'muted', text: '没有这类申请。' }),
+    data.joins.map((j) => {
+      const reason = el('input', { placeholder: '拒绝原因（居民会收到）', class: 'join-reason' });
+      return el('div', { class: 'item', 'data-join-id': j.id },
+        el('div', {}, el('strong', { class: 'join-name', text: j.name }), ` ${j.building}${j.room}`, el('span', { class: 'tag', text: JOIN_STATUS[j.status] })),
+        el('div', { class: 'meta', text: `#${j.id} · ${j.community}${j.grid} · ${fmtTime(j.created_at)}${j.reason ? ' · 原因：' + j.reason : ''}` }),
+        j.status === 'pending' ? el('div', {},
+          el('button', { class: 'join-approve', text: '通过', onclick: () => guarded(async () => { await api('POST', `/joins/${j.id}/approve`, {}); toast('已通过，已通知居民'); pageJoins(box, status); }) }),
+          reason,
+          el('button', { class: 'danger', text: '拒绝', onclick: () => guarded(async () => { await api('POST', `/joins/${j.id}/reject`, { reason: reason.value }); toast('已拒绝，已通知居民'); pageJoins(box, status); }) })) : null);
+    }));
+}
+
+async function ticketDetail(id, box) {
+  const t = await api('GET', '/tickets/' + id);
+  box.replaceChildren(el('div', { class: 'result' },
+    el('div', { class: 'pre', text: t.description }),
+    t.timeline.map((e) => el('div', { class: 'meta', text: `${fmtTime(e.at)} ${e.action}${e.to ? ' → ' + (TICKET_STATUS[e.to] || e.to) : ''}${e.note ? '：' + e.note : ''}` })),
+    t.media.map((m) => el('div', { class: 'meta', text: m.kind === 'image' ? '照片：' + m.pic_url : '位置：' + m.label }))));
+}
+
+async function pageTickets(box, status) {
+  const data = await api('GET', '/tickets?status=' + status);
+  const sel = el('select', { id: 'ticket-status' }, optionList(TICKET_STATUS, status));
+  sel.addEventListener('change', () => guarded(() => pageTickets(box, sel.value)));
+  fill(box, el('h3', { text: `工单（${data.tickets.length}）` }), sel,
+    data.tickets.length ? null : el('p', { class: 'muted', text: '没有这类工单。' }),
+    data.tickets.map((t) => {
+      const detail = el('div');
+      return el('div', { class: 'item' },
+        el('div', {}, el('span', { class: 'tag', text: TICKET_STATUS[t.status] || t.status }), t.priority ? el('span', { class: 'tag', text: '独居老人优先' }) : null, el('strong', { text: `#${t.id} ` }), t.description),
+        el('div', { class: 'meta', text: `${t.community}${t.grid} · ${t.category} · ${fmtTime(t.created_at)}${t.rating ? ' · 评分 ' + t.rating : ''}` }),
+        el('button', { class: 'secondary', text: '进度', onclick: () => guarded(() => ticketDetail(t.id, detail)) }), detail);
+    }));
+}
+
+async function pageVolunteers(box) {
+  const data = await api('GET', '/volunteers');
+  fill(box, el('h3', { text: `志愿者（${data.volunteers.length}）` }),
+    data.volunteers.length ? el('table', {}, el('tr', {}, ['社区', '技能', '时间', '接单', '完成', '点赞', '状态'].map((h) => el('th', { text: h }))),
+      data.volunteers.map((v) => el('tr', {}, el('td', { text: v.community }), el('td', { text: v.skills.join('、') }), el('td', { text: v.availability }),
+        el('td', { text: v.claimed }), el('td', { text: v.completed }), el('td', { text: v.likes }), el('td', { text: v.active ? '在岗' : '已退出' }))))
+      : el('p', { class: 'muted', text: '还没有志愿者。' }));
+}
+
+async function pageDead(box) {
   const dead = await api('GET', '/outbox/dead');
   const rows = dead.dead.map((d) => el('tr', {},
     el('td', { text: '#' + d.id }), el('td', { text: d.kind }), el('td', { class: 'pre', text: d.text }),
     el('td', { text: `${d.attempts} 次：${d.last_error}` }),
-    el('td', {}, el('button', { class: 'secondary', text: '重发', onclick: () => guarded(async () => { await api('POST', `/outbox/${d.id}/retry`, {}); toast('已重新排队'); pageOps(); }) }))));
-  main().replaceChildren(el('h2', { text: '运营' }),
-    el('section', { class: 'card', id: 'dead-letters' }, el('h3', { text: `发送失败的通知（${dead.dead.length}）` }),
-      rows.length ? el('table', {}, el('tr', {}, ['编号', '类型', '内容', '失败', ''].map((h) => el('th', { text: h }))), rows)
-        : el('p', { class: 'muted', text: '没有发送失败的通知。' })));
+    el('td', {}, el('button', { class: 'secondary', text: '重发', onclick: () => guarded(async () => { await api('POST', `/outbox/${d.id}/retry`, {}); toast('已重新排队'); pageDead(box); }) }))));
+  fill(box, el('h3', { text: `发送失败的通知（${dead.dead.length}）` }),
+    rows.length ? el('table', {}, el('tr', {}, ['编号', '类型', '内容', '失败', ''].map((h) => el('th', { text: h }))), rows)
+      : el('p', { class: 'muted', text: '没有发送失败的通知。' }));
+}
+
+async function pageOps() {
+  const joins = el('section', { class: 'card', id: 'joins' });
+  const tickets = el('section', { class: 'card', id: 'tickets' });
+  const volunteers = el('section', { class: 'card', id: 'volunteers' });
+  const dead = el('section', { class: 'card', id: 'dead-letters' });
+  main().replaceChildren(el('h2', { text: '运营' }), joins, tickets, volunteers, dead);
+  await Promise.all([pageJoins(joins, 'pending'), pageTickets(tickets, 'active'), pageVolunteers(volunteers), pageDead(dead)]);
 }
 
 // ---------- numbers ----------
@@ -318,7 +383,20 @@ async function pageNumbers() {
       el('a', { href: API + '/stats.csv?' + q, download: 'gebi-numbers.csv', id: 'csv-link' }, el('button', { type: 'button', class: 'secondary', text: '导出 CSV' }))),
     el('section', { class: 'card', id: 'numbers' },
       el('p', { id: 'messages-total', text: `共收到 ${n.messages_total} 条消息` }),
-      el('img', { class: 'chart', id: 'chart-messages', alt: '每天收到的消息', src: API + '/stats/messages.svg?' + q })));
+      el('img', { class: 'chart', id: 'chart-messages', alt: '每天收到的消息', src: API + '/stats/messages.svg?' + q }),
+      el('a', { href: API + '/stats/messages.csv?' + q, download: 'gebi-messages.csv', class: 'muted', text: '每天消息数 CSV' }),
+      el('img', { class: 'chart', id: 'chart-tickets', alt: '新增工单', src: API + '/stats/tickets.svg?' + q })),
+    el('section', { class: 'card' }, el('h3', { text: '各社区、网格' }),
+      el('table', { id: 'unit-numbers' }, el('tr', {}, ['社区 / 网格', '新增工单', '完成', '接单用时中位数', '完成用时中位数', '在岗志愿者', '待审核入格'].map((h) => el('th', { text: h }))),
+        n.units.map((u) => el('tr', {},
+          el('td', { text: (u.kind === 'grid' ? '　' : '') + u.name }), el('td', { text: u.tickets_opened }), el('td', { text: u.tickets_closed }),
+          el('td', { text: minutes(u.median_claim_minutes) }), el('td', { text: minutes(u.median_done_minutes) }),
+          el('td', { text: u.active_volunteers ?? '' }), el('td', { text: u.pending_joins }))))));
+}
+
+function minutes(m) {
+  if (m === null || m === undefined) return '—';
+  return m < 120 ? `${Math.round(m)} 分钟` : `${(m / 60).toFixed(1)} 小时`;
 }
 
 // ---------- audit & account ----------

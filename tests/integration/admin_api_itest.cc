@@ -7,8 +7,12 @@
 #include <nlohmann/json.hpp>
 
 #include "handlers/admin_auth.h"
+#include "handlers/org_directory.h"
 #include "storage/admin_store.h"
+#include "storage/join_store.h"
+#include "storage/org_store.h"
 #include "storage/outbox.h"
+#include "storage/volunteer_store.h"
 #include "tests/support/test_env.h"
 
 namespace gebi::testing {
@@ -65,6 +69,37 @@ json Body(const httplib::Result& r) {
   return j;
 }
 
+// A small organisation: one district, one street, communities 七社区 and 八社区 with a grid each.
+struct Org {
+  int64_t district = 0, c7 = 0, c8 = 0, g71 = 0, g81 = 0;
+};
+
+Org SeedOrg(bot::App& app) {
+  constexpr std::string_view kCsv =
+      "kind,code,parent,name,contact,people\n"
+      "district,D,,测试区,,\n"
+      "street,S,D,测试街道,,\n"
+      "community,C7,S,七社区,0577-7,o_staff7\n"
+      "community,C8,S,八社区,0577-8,\n"
+      "grid,G71,C7,第一网格,,o_worker71\n"
+      "grid,G81,C8,第一网格,,o_worker81\n";
+  Org org;
+  REQUIRE_OK(app.db().WithTransaction([&](storage::Tx& tx) -> Status {
+    GEBI_RETURN_IF_ERROR(handlers::ImportOrgCsv(tx, kCsv, 1000).status());
+    for (auto [code, out] : {std::pair<const char*, int64_t*>{"D", &org.district},
+                             {"C7", &org.c7},
+                             {"C8", &org.c8},
+                             {"G71", &org.g71},
+                             {"G81", &org.g81}}) {
+      GEBI_ASSIGN_OR_RETURN(auto unit, storage::GetUnitByCode(tx, code));
+      REQUIRE(unit);
+      *out = unit->id;
+    }
+    return Status::Ok();
+  }));
+  return org;
+}
+
 std::string MakeAccount(bot::App& app, const std::string& name, const std::string& role,
                         int64_t unit) {
   auto made = handlers::CreateAdminAccount(app.db(), app.clock(), handlers::CliPrincipal(), name,
@@ -99,7 +134,8 @@ TEST_CASE("Admin login: cookie flags, wrong passwords, throttling, logout",
   config.admin.login_max_failures = 3;
   config.admin.login_ip_max_failures = 6;
   TestServer server(config);
-  const std::string pw = MakeAccount(server.app(), "alice", "district", 1);
+  const Org org = SeedOrg(server.app());
+  const std::string pw = MakeAccount(server.app(), "alice", "district", org.district);
   AdminClient c(server.port());
 
   SECTION("the right password gives an HttpOnly SameSite=Strict session and a CSRF token") {
@@ -136,7 +172,7 @@ TEST_CASE("Admin login: cookie flags, wrong passwords, throttling, logout",
     REQUIRE(r->status == 429);
     CHECK(std::stoi(r->get_header_value("Retry-After")) > 0);
     // Another account from the same address still works until the per-address limit.
-    const std::string pw2 = MakeAccount(server.app(), "bob", "community", 7);
+    const std::string pw2 = MakeAccount(server.app(), "bob", "community", org.c7);
     REQUIRE(c.Login("bob", pw2)->status == 200);
     for (int i = 0; i < 3; ++i) REQUIRE(c.Login("bob", "wrong")->status != 200);
     CHECK(c.Login("carol", "x")->status == 429);  // 6 failures from this address
@@ -164,8 +200,10 @@ TEST_CASE("A rule changed in the admin API answers through the webhook at once",
           "[integration][admin]") {
   TempDir dir;
   TestServer server(TestConfig(dir, false));
+  const Org org = SeedOrg(server.app());
   AdminClient c(server.port());
-  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", 1))->status == 200);
+  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", org.district))->status ==
+          200);
   const std::string before = Say(server, "停水通知");
   CHECK(before.find("没看懂") != std::string::npos);
 
@@ -274,20 +312,21 @@ TEST_CASE("A rule changed in the admin API answers through the webhook at once",
 TEST_CASE("Community admins see and change only their community", "[integration][admin]") {
   TempDir dir;
   TestServer server(TestConfig(dir, false));
+  const Org org = SeedOrg(server.app());
   AdminClient district(server.port()), c7(server.port());
-  REQUIRE(district.Login("d", MakeAccount(server.app(), "d", "district", 1))->status == 200);
-  REQUIRE(c7.Login("c7", MakeAccount(server.app(), "c7", "community", 7))->status == 200);
+  REQUIRE(district.Login("d", MakeAccount(server.app(), "d", "district", org.district))->status ==
+          200);
+  REQUIRE(c7.Login("c7", MakeAccount(server.app(), "c7", "community", org.c7))->status == 200);
   auto other = Body(district.Post(
-      "/api/v1/rules", {{"pattern", "八社区"}, {"target", "只在 8"}, {"community_id", 8}}));
+      "/api/v1/rules", {{"pattern", "八社区"}, {"target", "只在 8"}, {"community_id", org.c8}}));
   const std::string other_path = "/api/v1/rules/" + std::to_string(other["id"].get<int64_t>());
 
   // Their own rule is scoped to their community without asking.
   auto mine = c7.Post("/api/v1/rules", {{"pattern", "七社区"}, {"target", "只在 7"}});
   REQUIRE(mine->status == 201);
-  CHECK(Body(mine)["community_id"] == 7);
-  CHECK(
-      c7.Post("/api/v1/rules", {{"pattern", "x"}, {"target", "y"}, {"community_id", 8}})->status ==
-      403);
+  CHECK(Body(mine)["community_id"] == org.c7);
+  CHECK(c7.Post("/api/v1/rules", {{"pattern", "x"}, {"target", "y"}, {"community_id", org.c8}})
+            ->status == 403);
   CHECK(c7.Post("/api/v1/rules", {{"pattern", "x"}, {"target", "y"}, {"community_id", nullptr}})
             ->status == 403);
   CHECK(c7.Get(other_path)->status == 403);
@@ -297,26 +336,28 @@ TEST_CASE("Community admins see and change only their community", "[integration]
   auto list = Body(c7.Get("/api/v1/rules"))["rules"];
   bool saw_other = false, saw_shared_readonly = false;
   for (const auto& r : list) {
-    saw_other = saw_other || r["community_id"] == 8;
+    saw_other = saw_other || r["community_id"] == org.c8;
     if (r["community_id"].is_null() && r["editable"] == false) saw_shared_readonly = true;
   }
   CHECK_FALSE(saw_other);
   CHECK(saw_shared_readonly);
   CHECK(c7.Put("/api/v1/rules/1", {{"target", "cancel"}})->status == 403);
-  CHECK(c7.Get("/api/v1/templates?community_id=8")->status == 403);
+  CHECK(c7.Get("/api/v1/templates?community_id=" + std::to_string(org.c8))->status == 403);
   CHECK(c7.Put("/api/v1/templates/welcome", {{"text", "全区欢迎"}, {"community_id", nullptr}})
             ->status == 403);
-  CHECK(c7.Get("/api/v1/stats?community_id=8")->status == 403);
+  CHECK(c7.Get("/api/v1/stats?community_id=" + std::to_string(org.c8))->status == 403);
   // The district admin sees both; audit rows of community 7 are visible to c7, others are not.
   CHECK(Body(district.Get("/api/v1/rules"))["rules"].size() == list.size() + 1);
-  for (const auto& e : Body(c7.Get("/api/v1/audit"))["audit"]) CHECK(e["community_id"] == 7);
+  for (const auto& e : Body(c7.Get("/api/v1/audit"))["audit"]) CHECK(e["community_id"] == org.c7);
 }
 
 TEST_CASE("Dry run says which rule fires for a text and role, and why", "[integration][admin]") {
   TempDir dir;
   TestServer server(TestConfig(dir, false));
+  const Org org = SeedOrg(server.app());
   AdminClient c(server.port());
-  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", 1))->status == 200);
+  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", org.district))->status ==
+          200);
   REQUIRE(c.Post("/api/v1/rules", {{"match_kind", "contains"},
                                    {"pattern", "水"},
                                    {"target", "水务电话 96390"},
@@ -353,8 +394,10 @@ TEST_CASE("Dry run says which rule fires for a text and role, and why", "[integr
 TEST_CASE("Rule warnings flag shadowed and duplicate rules", "[integration][admin]") {
   TempDir dir;
   TestServer server(TestConfig(dir, false));
+  const Org org = SeedOrg(server.app());
   AdminClient c(server.port());
-  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", 1))->status == 200);
+  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", org.district))->status ==
+          200);
   auto a = Body(
       c.Post("/api/v1/rules",
              {{"match_kind", "contains"}, {"pattern", "电"}, {"target", "电工"}, {"priority", 5}}));
@@ -373,8 +416,10 @@ TEST_CASE("Rule warnings flag shadowed and duplicate rules", "[integration][admi
 TEST_CASE("The MP console's auto-replies import as rules and texts", "[integration][admin]") {
   TempDir dir;
   TestServer server(TestConfig(dir, false));
+  const Org org = SeedOrg(server.app());
   AdminClient c(server.port());
-  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", 1))->status == 200);
+  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", org.district))->status ==
+          200);
   // The documented shape of get_current_autoreply_info.
   json mp = json::parse(R"({
     "is_add_friend_reply_open": 1,
@@ -416,8 +461,10 @@ TEST_CASE("The MP console's auto-replies import as rules and texts", "[integrati
 TEST_CASE("Reply texts: validation, preview, overrides reach the bot", "[integration][admin]") {
   TempDir dir;
   TestServer server(TestConfig(dir, false));
+  const Org org = SeedOrg(server.app());
   AdminClient c(server.port());
-  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", 1))->status == 200);
+  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", org.district))->status ==
+          200);
 
   auto bad = c.Put("/api/v1/templates/not_allowed", {{"text", "「{cmd}」不行"}});
   REQUIRE(bad->status == 400);
@@ -434,9 +481,10 @@ TEST_CASE("Reply texts: validation, preview, overrides reach the bot", "[integra
 
   REQUIRE(c.Put("/api/v1/templates/default", {{"text", "<b>请换个说法</b>"}})->status == 200);
   CHECK(Say(server, "随便说点") == "<b>请换个说法</b>");
-  REQUIRE(c.Put("/api/v1/templates/default", {{"text", "七社区的默认回复"}, {"community_id", 7}})
-              ->status == 200);
-  auto seven = Body(c.Get("/api/v1/templates?community_id=7"))["templates"];
+  REQUIRE(
+      c.Put("/api/v1/templates/default", {{"text", "七社区的默认回复"}, {"community_id", org.c7}})
+          ->status == 200);
+  auto seven = Body(c.Get("/api/v1/templates?community_id=" + std::to_string(org.c7)))["templates"];
   for (const auto& t : seven) {
     if (t["key"] == "default") {
       CHECK(t["effective"] == "七社区的默认回复");
@@ -447,7 +495,7 @@ TEST_CASE("Reply texts: validation, preview, overrides reach the bot", "[integra
   // residents theirs.
   CHECK(Say(server, "随便说点 2") == "<b>请换个说法</b>");
   REQUIRE_OK(server.app().db().WithRead([&](storage::Tx& tx) -> Status {
-    GEBI_ASSIGN_OR_RETURN(auto texts, server.app().pipeline().TemplatesFor(tx, 7));
+    GEBI_ASSIGN_OR_RETURN(auto texts, server.app().pipeline().TemplatesFor(tx, org.c7));
     CHECK(texts->Render("default") == "七社区的默认回复");
     GEBI_ASSIGN_OR_RETURN(auto shared, server.app().pipeline().TemplatesFor(tx, std::nullopt));
     CHECK(shared->Render("default") == "<b>请换个说法</b>");
@@ -462,8 +510,10 @@ TEST_CASE("Reply texts: validation, preview, overrides reach the bot", "[integra
 TEST_CASE("Dead letters are listed and retried once", "[integration][admin]") {
   TempDir dir;
   TestServer server(TestConfig(dir, false));
+  const Org org = SeedOrg(server.app());
   AdminClient c(server.port());
-  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", 1))->status == 200);
+  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", org.district))->status ==
+          200);
   int64_t id = 0;
   REQUIRE_OK(server.app().db().WithTransaction([&](storage::Tx& tx) -> Status {
     storage::OutboxItem item{0, "o_worker", "join_request", R"({"text":"有新的入格申请"})", "k1"};
@@ -491,17 +541,23 @@ TEST_CASE("Numbers: messages per day as JSON, CSV and SVG; the console page is s
           "[integration][admin]") {
   TempDir dir;
   TestServer server(TestConfig(dir, false));
+  const Org org = SeedOrg(server.app());
   AdminClient c(server.port());
-  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", 1))->status == 200);
+  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", org.district))->status ==
+          200);
   for (int i = 0; i < 3; ++i) Say(server, "你好 " + std::to_string(i));
   auto n = Body(c.Get("/api/v1/stats?days=7"));
   CHECK(n["messages_total"] == 3);
   CHECK(n["messages_per_day"].size() == 7);
   CHECK(n["messages_per_day"][6]["count"] == 3);
-  auto csv = c.Get("/api/v1/stats.csv?days=7");
+  auto csv = c.Get("/api/v1/stats/messages.csv?days=7");
   REQUIRE(csv->status == 200);
   CHECK(csv->body.rfind("day,community,messages\n", 0) == 0);
   CHECK(csv->body.find(",all,3\n") != std::string::npos);
+  csv = c.Get("/api/v1/stats.csv?days=7");
+  REQUIRE(csv->status == 200);
+  CHECK(csv->body.rfind("unit_id,kind,name,community_id,days,tickets_opened", 0) == 0);
+  CHECK(csv->body.find(",community,七社区,") != std::string::npos);
   auto svg = c.Get("/api/v1/stats/messages.svg?days=7");
   REQUIRE(svg->status == 200);
   CHECK(svg->get_header_value("Content-Type") == "image/svg+xml");
@@ -519,6 +575,116 @@ TEST_CASE("Numbers: messages per day as JSON, CSV and SVG; the console page is s
         std::string::npos);
   CHECK(anon.Get("/admin/app.js")->status == 200);
   CHECK(anon.Get("/api/v1/stats")->status == 401);
+}
+
+TEST_CASE("Join requests approved in the console have the chat command's effect",
+          "[integration][admin]") {
+  TempDir dir;
+  TestServer server(TestConfig(dir, false));
+  const Org org = SeedOrg(server.app());
+  AdminClient c7(server.port()), c8(server.port());
+  REQUIRE(c7.Login("c7", MakeAccount(server.app(), "c7", "community", org.c7))->status == 200);
+  REQUIRE(c8.Login("c8", MakeAccount(server.app(), "c8", "community", org.c8))->status == 200);
+  // Community 7 has its own texts: the approval push and later replies use them.
+  REQUIRE(c7.Put("/api/v1/templates/default",
+                 {{"text", "七社区：请回复「帮助」"}, {"community_id", org.c7}})
+              ->status == 200);
+  int64_t id = 0, other = 0;
+  REQUIRE_OK(server.app().db().WithTransaction([&](storage::Tx& tx) -> Status {
+    storage::JoinRequest r;
+    r.openid = "o_newbie";
+    r.grid_id = org.g71;
+    r.name = "张<b>三</b>";
+    r.building = "5幢";
+    r.room = "301";
+    GEBI_ASSIGN_OR_RETURN(id, storage::CreateJoinRequest(tx, r, 1000));
+    r.openid = "o_other";
+    r.grid_id = org.g81;
+    GEBI_ASSIGN_OR_RETURN(other, storage::CreateJoinRequest(tx, r, 1000));
+    return Status::Ok();
+  }));
+  CHECK(Say(server, "随便说点", "o_newbie").find("七社区") == std::string::npos);
+
+  auto joins = Body(c7.Get("/api/v1/joins"))["joins"];
+  REQUIRE(joins.size() == 1);  // community 8's request is not listed
+  CHECK(joins[0]["name"] == "张<b>三</b>");
+  const std::string base = "/api/v1/joins/";
+  CHECK(c8.Post(base + std::to_string(id) + "/approve", json::object())->status == 403);
+  auto bad = c7.Post(base + std::to_string(id) + "/reject", json::object());
+  REQUIRE(bad->status == 400);
+  CHECK(Body(bad)["field"] == "reason");
+  CHECK(c7.Post(base + "999999/approve", json::object())->status == 404);
+  CHECK(c7.Get("/api/v1/joins?status=maybe")->status == 400);
+
+  REQUIRE(c7.Post(base + std::to_string(id) + "/approve", json::object())->status == 200);
+  CHECK(c7.Post(base + std::to_string(id) + "/approve", json::object())->status == 409);
+  // Same effects as 通过 N: a member of the grid, in the grid circle, told by a push.
+  CHECK(Count(server.app(),
+              "SELECT COUNT(*) FROM residents WHERE openid = 'o_newbie' AND grid_id = " +
+                  std::to_string(org.g71)) == 1);
+  CHECK(Count(server.app(), "SELECT COUNT(*) FROM circle_members WHERE openid = 'o_newbie'") == 1);
+  CHECK(Count(server.app(),
+              "SELECT COUNT(*) FROM outbox WHERE recipient = 'o_newbie' AND "
+              "kind = 'join_result'") == 1);
+  // The grid worker's 通过 in chat now sees it decided.
+  auto chat = server.Client();
+  CHECK(
+      chat.SendText("o_worker71", "通过 " + std::to_string(id))->Text().find(std::to_string(id)) !=
+      std::string::npos);
+  // Now a resident of community 7, they get community 7's texts from the bot.
+  CHECK(Say(server, "随便说点", "o_newbie") == "七社区：请回复「帮助」");
+  CHECK(Say(server, "随便说点", "o_other").find("七社区") == std::string::npos);
+
+  // Rejecting (district admin, any community) tells the resident the reason.
+  AdminClient d(server.port());
+  REQUIRE(d.Login("d", MakeAccount(server.app(), "d", "district", org.district))->status == 200);
+  REQUIRE(
+      d.Post(base + std::to_string(other) + "/reject", {{"reason", "不是本小区住户"}})->status ==
+      200);
+  CHECK(Count(server.app(),
+              "SELECT COUNT(*) FROM outbox WHERE recipient = 'o_other' AND "
+              "payload LIKE '%不是本小区住户%'") == 1);
+  CHECK(Count(server.app(), "SELECT COUNT(*) FROM admin_audit WHERE action LIKE 'join.%'") == 2);
+
+  // Tickets, volunteers and numbers see the new member's repair.
+  CHECK(Say(server, "报修 楼道灯坏了", "o_newbie").size() > 0);
+  auto tickets = Body(c7.Get("/api/v1/tickets?status=active"))["tickets"];
+  REQUIRE(tickets.size() == 1);
+  const std::string ticket = "/api/v1/tickets/" + std::to_string(tickets[0]["id"].get<int64_t>());
+  auto detail = Body(c7.Get(ticket));
+  CHECK(detail["timeline"].size() >= 1);
+  CHECK(detail["timeline"][0]["action"] == "created");
+  CHECK(c8.Get(ticket)->status == 403);
+  CHECK(Body(c8.Get("/api/v1/tickets"))["tickets"].empty());
+  CHECK(c7.Get("/api/v1/tickets?status=lost")->status == 400);
+  CHECK(c7.Get("/api/v1/tickets?community_id=" + std::to_string(org.c8))->status == 403);
+  CHECK(c7.Get("/api/v1/tickets/999999")->status == 404);
+
+  REQUIRE_OK(server.app().db().WithTransaction([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(auto skills, storage::ListSkills(tx));
+    REQUIRE_FALSE(skills.empty());
+    storage::Volunteer v;
+    v.openid = "o_electrician";
+    v.community_id = org.c7;
+    v.availability = "周末";
+    v.skills = {skills[0]};
+    return storage::PutVolunteer(tx, v, 1000);
+  }));
+  auto volunteers = Body(c7.Get("/api/v1/volunteers"))["volunteers"];
+  REQUIRE(volunteers.size() == 1);
+  CHECK(volunteers[0]["availability"] == "周末");
+  CHECK(Body(c8.Get("/api/v1/volunteers"))["volunteers"].empty());
+
+  auto n = Body(c7.Get("/api/v1/stats?days=30"));
+  REQUIRE(n["units"].size() == 2);  // community 7 and its grid
+  CHECK(n["units"][0]["kind"] == "community");
+  CHECK(n["units"][0]["tickets_opened"] == 1);
+  CHECK(n["units"][0]["active_volunteers"] == 1);
+  CHECK(n["units"][1]["kind"] == "grid");
+  auto csv = c7.Get("/api/v1/stats.csv?days=30");
+  REQUIRE(csv->status == 200);
+  CHECK(csv->body.find("七社区") != std::string::npos);
+  CHECK(c7.Get("/api/v1/stats/tickets.svg")->status == 200);
 }
 
 }  // namespace

@@ -94,19 +94,18 @@ TEST_CASE("Every older golden schema migrates to the latest golden schema", "[st
     REQUIRE(opened.ok());
     auto& db = **opened;
     std::string old_schema = testing::ReadTestData("schema.v" + std::to_string(from) + ".sql");
-    // The golden file lists statements by type then name (indexes before their tables):
-    // create the tables first.
+    // The golden file lists statements by (type, name): indexes before their tables. Create
+    // the tables first.
     std::string tables, others;
-    for (size_t pos = 0; pos < old_schema.size();) {
-      size_t end = old_schema.find(";\n", pos);
+    for (size_t start = 0; start < old_schema.size();) {
+      size_t end = old_schema.find(";\n", start);
       end = end == std::string::npos ? old_schema.size() : end + 2;
-      std::string stmt = old_schema.substr(pos, end - pos);
+      std::string stmt = old_schema.substr(start, end - start);
       (stmt.rfind("CREATE TABLE", 0) == 0 ? tables : others) += stmt;
-      pos = end;
+      start = end;
     }
     REQUIRE_OK(db.WithTransaction([&](Tx& tx) -> Status {
-      GEBI_RETURN_IF_ERROR(tx.Exec(tables));
-      GEBI_RETURN_IF_ERROR(tx.Exec(others));
+      GEBI_RETURN_IF_ERROR(tx.Exec(tables + others));
       return tx.Exec("PRAGMA user_version = " + std::to_string(from));
     }));
     REQUIRE_OK(Migrate(db));

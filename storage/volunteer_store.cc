@@ -1,0 +1,108 @@
+#include "storage/volunteer_store.h"
+
+namespace gebi::storage {
+
+namespace {
+
+constexpr std::string_view kSelectSkills = "SELECT name FROM skills ORDER BY sort, name";
+constexpr std::string_view kSkillForWord =
+    "SELECT skill FROM skill_synonyms WHERE word = ?1 "
+    "UNION ALL SELECT name FROM skills WHERE name = ?1 LIMIT 1";
+constexpr std::string_view kHasSkill = "SELECT 1 FROM skills WHERE name = ?1";
+constexpr std::string_view kUpsertSynonym =
+    "INSERT INTO skill_synonyms(word, skill) VALUES (?1, ?2) "
+    "ON CONFLICT(word) DO UPDATE SET skill = excluded.skill";
+constexpr std::string_view kUpsertVolunteer =
+    "INSERT INTO volunteers(openid, community_id, availability, active, joined_at, updated_at) "
+    "VALUES (?1, ?2, ?3, 1, ?4, ?4) ON CONFLICT(openid) DO UPDATE SET "
+    "community_id = excluded.community_id, availability = excluded.availability, active = 1, "
+    "updated_at = excluded.updated_at";
+constexpr std::string_view kDeleteSkills = "DELETE FROM volunteer_skills WHERE openid = ?1";
+constexpr std::string_view kInsertSkill =
+    "INSERT OR IGNORE INTO volunteer_skills(openid, skill) VALUES (?1, ?2)";
+constexpr std::string_view kSelectVolunteer =
+    "SELECT community_id, availability, active, joined_at FROM volunteers WHERE openid = ?1";
+constexpr std::string_view kSelectVolunteerSkills =
+    "SELECT vs.skill FROM volunteer_skills vs JOIN skills s ON s.name = vs.skill "
+    "WHERE vs.openid = ?1 ORDER BY s.sort";
+constexpr std::string_view kDeactivate =
+    "UPDATE volunteers SET active = 0, updated_at = ?2 WHERE openid = ?1 AND active = 1";
+constexpr std::string_view kMatch =
+    "SELECT v.openid FROM volunteers v JOIN volunteer_skills vs ON vs.openid = v.openid "
+    "WHERE v.community_id = ?1 AND v.active = 1 AND vs.skill = ?2 AND v.openid <> ?3 "
+    "ORDER BY (SELECT COUNT(*) FROM tickets t WHERE t.claimed_by = v.openid "
+    "AND t.status = 'claimed'), v.joined_at, v.openid LIMIT ?4";
+
+}  // namespace
+
+Result<std::vector<std::string>> ListSkills(Tx& tx) {
+  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectSkills));
+  std::vector<std::string> out;
+  for (;;) {
+    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(st.Text(0));
+  }
+  return out;
+}
+
+Result<std::optional<std::string>> SkillForWord(Tx& tx, std::string_view word) {
+  return tx.QueryText(kSkillForWord, word);
+}
+
+Status PutSkillSynonym(Tx& tx, std::string_view word, std::string_view skill) {
+  GEBI_ASSIGN_OR_RETURN(auto known, tx.QueryInt(kHasSkill, skill));
+  if (!known) return Status::InvalidArgument("unknown skill '" + std::string(skill) + "'");
+  return tx.Run(kUpsertSynonym, word, skill);
+}
+
+Status PutVolunteer(Tx& tx, const Volunteer& v, int64_t now) {
+  GEBI_RETURN_IF_ERROR(tx.Run(kUpsertVolunteer, v.openid, v.community_id, v.availability, now));
+  GEBI_RETURN_IF_ERROR(tx.Run(kDeleteSkills, v.openid));
+  for (const std::string& s : v.skills) GEBI_RETURN_IF_ERROR(tx.Run(kInsertSkill, v.openid, s));
+  return Status::Ok();
+}
+
+Result<std::optional<Volunteer>> GetVolunteer(Tx& tx, const std::string& openid) {
+  Volunteer v;
+  {
+    GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectVolunteer));
+    st.BindAll(openid);
+    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return std::optional<Volunteer>();
+    v.openid = openid;
+    v.community_id = st.Int(0);
+    v.availability = st.Text(1);
+    v.active = st.Int(2) != 0;
+    v.joined_at = st.Int(3);
+  }
+  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectVolunteerSkills));
+  st.BindAll(openid);
+  for (;;) {
+    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    v.skills.push_back(st.Text(0));
+  }
+  return std::optional<Volunteer>(std::move(v));
+}
+
+Result<bool> DeactivateVolunteer(Tx& tx, const std::string& openid, int64_t now) {
+  GEBI_RETURN_IF_ERROR(tx.Run(kDeactivate, openid, now));
+  return tx.Changes() > 0;
+}
+
+Result<std::vector<std::string>> MatchVolunteers(Tx& tx, int64_t community_id,
+                                                 std::string_view skill, const std::string& exclude,
+                                                 int limit) {
+  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kMatch));
+  st.BindAll(community_id, skill, exclude, limit);
+  std::vector<std::string> out;
+  for (;;) {
+    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(st.Text(0));
+  }
+  return out;
+}
+
+}  // namespace gebi::storage
