@@ -60,8 +60,21 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, const Clock& cloc
     app->crypt_.emplace(std::move(crypt));
   }
   app->settings_.flow_ttl_seconds = int64_t{config.conversation.ttl_minutes} * 60;
+  for (const auto& b : config.menu) {
+    if (b.type == "click") app->settings_.click_texts[b.key] = b.text;
+    for (const auto& sb : b.sub_buttons) {
+      if (sb.type == "click") app->settings_.click_texts[sb.key] = sb.text;
+    }
+  }
   app->pipeline_ =
       std::make_unique<handlers::Pipeline>(*app->db_, clock, app->templates_, app->settings_);
+
+  GEBI_ASSIGN_OR_RETURN(
+      app->http_, WeChatHttp::Create(config.wechat.api_base, config.push.http_timeout_seconds));
+  app->tokens_ = std::make_unique<AccessTokenProvider>(*app->db_, clock, *app->http_, app->config_);
+  app->api_ = std::make_unique<WeChatApi>(*app->http_, *app->tokens_);
+  app->worker_ =
+      std::make_unique<OutboxWorker>(*app->db_, clock, *app->api_, *app->tokens_, app->config_);
   return app;
 }
 

@@ -1,13 +1,18 @@
 // App: the process's long-lived parts wired together from a Config: the database (migrated),
 // the reply templates, the message pipeline and the WeChat crypto. main and the tests build
-// one; the HTTP server and the CLI borrow it. Thread-safe after Create.
+// one; the HTTP server and the CLI borrow it. Also the WeChat API side: the HTTP client, the
+// shared access token, and the outbox worker (started by `gebi serve`, not by Create).
+// Thread-safe after Create.
 #pragma once
 
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "bot/access_token.h"
 #include "bot/config.h"
+#include "bot/outbox_worker.h"
+#include "bot/wechat_api.h"
 #include "bot/wechat_crypto.h"
 #include "handlers/pipeline.h"
 #include "handlers/templates.h"
@@ -32,6 +37,9 @@ class App {
   const handlers::Templates& templates() const { return templates_; }
   // nullopt when no EncodingAESKey is configured (plaintext mode only).
   const std::optional<MsgCrypt>& crypt() const { return crypt_; }
+  AccessTokenProvider& tokens() { return *tokens_; }
+  WeChatApi& api() { return *api_; }
+  OutboxWorker& outbox_worker() { return *worker_; }
 
  private:
   App(const Config& config, const Clock& clock) : config_(config), clock_(clock) {}
@@ -43,6 +51,10 @@ class App {
   handlers::HandlerSettings settings_;
   std::optional<MsgCrypt> crypt_;
   std::unique_ptr<handlers::Pipeline> pipeline_;
+  std::unique_ptr<WeChatHttp> http_;
+  std::unique_ptr<AccessTokenProvider> tokens_;
+  std::unique_ptr<WeChatApi> api_;
+  std::unique_ptr<OutboxWorker> worker_;  // destroyed first: stops before what it borrows
 };
 
 }  // namespace gebi::bot

@@ -74,7 +74,13 @@ int Serve(const CliCommon& common) {
                  console_port, kAdminConsolePath);
   }
   spdlog::info("talk to it: gebi chat --config {} --openid <openid> 帮助", common.config_path);
+  if (config->push.enabled && config->wechat.appsecret.empty()) {
+    spdlog::warn("pushes wait in the outbox: set GEBI_WECHAT_APPSECRET to deliver them");
+  } else if (config->push.enabled) {
+    (*app)->outbox_worker().Start();
+  }
   bool ok = server.Listen();
+  (*app)->outbox_worker().Stop();  // finishes the rows in hand
   // Wake the stopper if we ended for another reason.
   pthread_kill(stopper.native_handle(), SIGTERM);
   stopper.join();

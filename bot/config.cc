@@ -74,7 +74,150 @@ void FromEnv(const char* name, std::string& out) {
   if (const char* v = std::getenv(name); v != nullptr && *v != '\0') out = v;
 }
 
+Status ReadPush(const toml::table& t, Config::Push& p) {
+  GEBI_RETURN_IF_ERROR(CheckKeys(
+      t, "push",
+      {"enabled", "max_attempts", "backoff_base_seconds", "backoff_cap_seconds", "concurrency",
+       "batch_size", "poll_interval_ms", "lease_seconds", "http_timeout_seconds", "token_mode",
+       "token_refresh_percent", "alarm_backoff_seconds", "custom_window_hours", "templates"}));
+  GEBI_RETURN_IF_ERROR(Read(t, "push", "enabled", p.enabled));
+  GEBI_RETURN_IF_ERROR(Read(t, "push", "max_attempts", p.max_attempts));
+  GEBI_RETURN_IF_ERROR(Read(t, "push", "backoff_base_seconds", p.backoff_base_seconds));
+  GEBI_RETURN_IF_ERROR(Read(t, "push", "backoff_cap_seconds", p.backoff_cap_seconds));
+  GEBI_RETURN_IF_ERROR(Read(t, "push", "concurrency", p.concurrency));
+  GEBI_RETURN_IF_ERROR(Read(t, "push", "batch_size", p.batch_size));
+  GEBI_RETURN_IF_ERROR(Read(t, "push", "poll_interval_ms", p.poll_interval_ms));
+  GEBI_RETURN_IF_ERROR(Read(t, "push", "lease_seconds", p.lease_seconds));
+  GEBI_RETURN_IF_ERROR(Read(t, "push", "http_timeout_seconds", p.http_timeout_seconds));
+  GEBI_RETURN_IF_ERROR(Read(t, "push", "token_mode", p.token_mode));
+  GEBI_RETURN_IF_ERROR(Read(t, "push", "token_refresh_percent", p.token_refresh_percent));
+  GEBI_RETURN_IF_ERROR(Read(t, "push", "alarm_backoff_seconds", p.alarm_backoff_seconds));
+  GEBI_RETURN_IF_ERROR(Read(t, "push", "custom_window_hours", p.custom_window_hours));
+  const toml::node* tn = t.get("templates");
+  if (tn == nullptr) return Status::Ok();
+  if (!tn->is_table()) return Status::InvalidArgument("push.templates must be a table");
+  for (const auto& [kind, v] : *tn->as_table()) {
+    std::string section = fmt::format("push.templates.{}", kind.str());
+    if (!v.is_table()) return Status::InvalidArgument(section + " must be a table");
+    const toml::table& tt = *v.as_table();
+    GEBI_RETURN_IF_ERROR(CheckKeys(tt, section, {"template_id", "url", "fields"}));
+    Config::Push::Template tpl;
+    GEBI_RETURN_IF_ERROR(Read(tt, section, "template_id", tpl.template_id));
+    GEBI_RETURN_IF_ERROR(Read(tt, section, "url", tpl.url));
+    if (const toml::node* f = tt.get("fields")) {
+      if (!f->is_table()) return Status::InvalidArgument(section + ".fields must be a table");
+      for (const auto& [field, src] : *f->as_table()) {
+        auto s = src.value<std::string>();
+        if (!s || !src.is_string()) {
+          return Status::InvalidArgument(
+              fmt::format("{}.fields.{} must be a string (a payload key)", section, field.str()));
+        }
+        tpl.fields[std::string(field.str())] = *s;
+      }
+    }
+    p.templates[std::string(kind.str())] = std::move(tpl);
+  }
+  return Status::Ok();
+}
+
+Status ReadMenuButton(const toml::node& n, const std::string& where, bool top,
+                      Config::MenuButton& b) {
+  if (!n.is_table()) return Status::InvalidArgument(where + " must be a table");
+  const toml::table& t = *n.as_table();
+  GEBI_RETURN_IF_ERROR(CheckKeys(t, where, {"name", "type", "key", "url", "text", "sub_button"}));
+  GEBI_RETURN_IF_ERROR(Read(t, where, "name", b.name));
+  GEBI_RETURN_IF_ERROR(Read(t, where, "type", b.type));
+  GEBI_RETURN_IF_ERROR(Read(t, where, "key", b.key));
+  GEBI_RETURN_IF_ERROR(Read(t, where, "url", b.url));
+  GEBI_RETURN_IF_ERROR(Read(t, where, "text", b.text));
+  if (const toml::node* subs = t.get("sub_button")) {
+    if (!top) return Status::InvalidArgument(where + ": sub_button only on top-level buttons");
+    if (!subs->is_array_of_tables()) {
+      return Status::InvalidArgument(where + ".sub_button must be [[...sub_button]] tables");
+    }
+    int i = 0;
+    for (const toml::node& sn : *subs->as_array()) {
+      Config::MenuButton sb;
+      GEBI_RETURN_IF_ERROR(
+          ReadMenuButton(sn, fmt::format("{}.sub_button[{}]", where, i++), false, sb));
+      b.sub_buttons.push_back(std::move(sb));
+    }
+  }
+  return Status::Ok();
+}
+
+Status ReadMenu(const toml::table& t, std::vector<Config::MenuButton>& menu) {
+  GEBI_RETURN_IF_ERROR(CheckKeys(t, "menu", {"button"}));
+  const toml::node* n = t.get("button");
+  if (n == nullptr) return Status::Ok();
+  if (!n->is_array_of_tables()) {
+    return Status::InvalidArgument("menu.button must be [[menu.button]] tables");
+  }
+  int i = 0;
+  for (const toml::node& bn : *n->as_array()) {
+    Config::MenuButton b;
+    GEBI_RETURN_IF_ERROR(ReadMenuButton(bn, fmt::format("menu.button[{}]", i++), true, b));
+    menu.push_back(std::move(b));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+Status ValidateMenu(const std::vector<Config::MenuButton>& menu) {
+  if (menu.empty()) return Status::Ok();
+  auto bad = [](const std::string& where, std::string_view why) {
+    return Status::InvalidArgument(fmt::format("{}: {}", where, why));
+  };
+  static const std::set<std::string> kTypes = {"click",         "view",
+                                               "scancode_push", "scancode_waitmsg",
+                                               "pic_sysphoto",  "pic_photo_or_album",
+                                               "pic_weixin",    "location_select",
+                                               "media_id",      "view_limited",
+                                               "article_id",    "article_view_limited",
+                                               "miniprogram"};
+  static const std::set<std::string> kKeyed = {
+      "click",      "scancode_push",  "scancode_waitmsg", "pic_sysphoto", "pic_photo_or_album",
+      "pic_weixin", "location_select"};
+  if (menu.size() > 3) return bad("menu.button", "at most 3 top-level buttons");
+  std::set<std::string> keys;
+  auto check_action = [&](const Config::MenuButton& b, const std::string& where,
+                          size_t max_name) -> Status {
+    if (b.name.empty() || b.name.size() > max_name) {
+      return bad(where + ".name", fmt::format("must be 1..{} bytes", max_name));
+    }
+    if (!kTypes.count(b.type)) return bad(where + ".type", "unknown button type");
+    if (kKeyed.count(b.type)) {
+      if (b.key.empty() || b.key.size() > 128) return bad(where + ".key", "must be 1..128 bytes");
+      if (!keys.insert(b.key).second) return bad(where + ".key", "is used twice");
+    }
+    if (b.type == "click" && b.text.empty()) {
+      return bad(where + ".text", "a click button needs the keyword text it stands for");
+    }
+    if ((b.type == "view" || b.type == "miniprogram") &&
+        (b.url.empty() || b.url.size() > 1024 ||
+         (b.url.rfind("http://", 0) != 0 && b.url.rfind("https://", 0) != 0))) {
+      return bad(where + ".url", "must be an http(s) URL of at most 1024 bytes");
+    }
+    return Status::Ok();
+  };
+  for (size_t i = 0; i < menu.size(); ++i) {
+    const auto& b = menu[i];
+    std::string where = fmt::format("menu.button[{}]", i);
+    if (b.sub_buttons.empty()) {
+      GEBI_RETURN_IF_ERROR(check_action(b, where, 16));
+      continue;
+    }
+    if (b.name.empty() || b.name.size() > 16) return bad(where + ".name", "must be 1..16 bytes");
+    if (!b.type.empty()) return bad(where + ".type", "a button with sub_button has no type");
+    if (b.sub_buttons.size() > 5) return bad(where + ".sub_button", "at most 5 sub buttons");
+    for (size_t j = 0; j < b.sub_buttons.size(); ++j) {
+      GEBI_RETURN_IF_ERROR(
+          check_action(b.sub_buttons[j], fmt::format("{}.sub_button[{}]", where, j), 60));
+    }
+  }
+  return Status::Ok();
+}
 
 Result<Config> ParseConfig(std::string_view text, std::string_view source) {
   Config c;
@@ -86,7 +229,8 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
                                                e.source().begin.column, e.description()));
   }
   GEBI_RETURN_IF_ERROR(CheckKeys(
-      root, "", {"server", "wechat", "storage", "paths", "conversation", "log", "admin"}));
+      root, "",
+      {"server", "wechat", "storage", "paths", "conversation", "push", "menu", "log", "admin"}));
   Status s;
   if (const toml::table* t = Section(root, "server", s)) {
     GEBI_RETURN_IF_ERROR(CheckKeys(
@@ -129,6 +273,12 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
   if (const toml::table* t = Section(root, "conversation", s)) {
     GEBI_RETURN_IF_ERROR(CheckKeys(*t, "conversation", {"ttl_minutes"}));
     GEBI_RETURN_IF_ERROR(Read(*t, "conversation", "ttl_minutes", c.conversation.ttl_minutes));
+  }
+  if (const toml::table* t = Section(root, "push", s)) {
+    GEBI_RETURN_IF_ERROR(ReadPush(*t, c.push));
+  }
+  if (const toml::table* t = Section(root, "menu", s)) {
+    GEBI_RETURN_IF_ERROR(ReadMenu(*t, c.menu));
   }
   if (const toml::table* t = Section(root, "log", s)) {
     GEBI_RETURN_IF_ERROR(CheckKeys(*t, "log", {"level"}));
@@ -217,6 +367,36 @@ Status ValidateConfig(const Config& c) {
     return bad("admin.login_ip_max_failures", "must be >= 1");
   }
   if (c.admin.login_window_minutes < 1) return bad("admin.login_window_minutes", "must be >= 1");
+  const Config::Push& p = c.push;
+  if (p.max_attempts < 1 || p.max_attempts > 100) return bad("push.max_attempts", "must be 1..100");
+  if (p.backoff_base_seconds < 1) return bad("push.backoff_base_seconds", "must be >= 1");
+  if (p.backoff_cap_seconds < p.backoff_base_seconds) {
+    return bad("push.backoff_cap_seconds", "must be >= push.backoff_base_seconds");
+  }
+  if (p.concurrency < 1 || p.concurrency > 64) return bad("push.concurrency", "must be 1..64");
+  if (p.batch_size < 1 || p.batch_size > 1000) return bad("push.batch_size", "must be 1..1000");
+  if (p.poll_interval_ms < 10) return bad("push.poll_interval_ms", "must be >= 10");
+  if (p.lease_seconds < 5) return bad("push.lease_seconds", "must be >= 5");
+  if (p.http_timeout_seconds < 1 || p.http_timeout_seconds > 120) {
+    return bad("push.http_timeout_seconds", "must be 1..120");
+  }
+  if (p.token_mode != "stable" && p.token_mode != "classic") {
+    return bad("push.token_mode", "must be stable or classic");
+  }
+  if (p.token_refresh_percent < 10 || p.token_refresh_percent > 95) {
+    return bad("push.token_refresh_percent", "must be 10..95");
+  }
+  if (p.alarm_backoff_seconds < 1) return bad("push.alarm_backoff_seconds", "must be >= 1");
+  if (p.custom_window_hours < 1 || p.custom_window_hours > 48) {
+    return bad("push.custom_window_hours", "must be 1..48");
+  }
+  for (const auto& [kind, tpl] : p.templates) {
+    if (tpl.template_id.empty()) {
+      return bad("push.templates." + kind + ".template_id", "must not be empty");
+    }
+    if (tpl.fields.empty()) return bad("push.templates." + kind + ".fields", "must name a field");
+  }
+  GEBI_RETURN_IF_ERROR(ValidateMenu(c.menu));
   static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error", "off"};
   if (!kLevels.count(c.log.level))
     return bad("log.level", "must be trace|debug|info|warn|error|off");

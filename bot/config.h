@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "storage/status.h"
 
@@ -20,8 +22,11 @@ struct Config {
     int read_timeout_seconds = 5;        // WeChat itself gives up after 5 s
     int write_timeout_seconds = 5;
     int timestamp_window_seconds = 300;  // refuse signed requests older/newer than this
-    int threads = 8;                     // HTTP worker threads
-    int keep_alive_max = 1000;           // requests per keep-alive connection
+    // HTTP worker threads. cpp-httplib gives each open keep-alive connection a thread for its
+    // whole life, so connections beyond this wait (up to the 5 s keep-alive timeout, past
+    // WeChat's deadline): keep it >= the connections nginx / WeChat hold open to gebi.
+    int threads = 64;
+    int keep_alive_max = 1000;  // requests per keep-alive connection
   } server;
   struct WeChat {
     std::string token;             // secret: GEBI_WECHAT_TOKEN overrides
@@ -42,6 +47,39 @@ struct Config {
   struct Conversation {
     int ttl_minutes = 30;  // an idle flow expires after this
   } conversation;
+  struct Push {
+    bool enabled = true;                // `gebi serve` runs the outbox worker
+    int max_attempts = 8;               // a notice failing this many times is dead-lettered
+    int backoff_base_seconds = 5;       // first retry delay; doubles per attempt, with jitter
+    int backoff_cap_seconds = 3600;     // retry delays never exceed this
+    int concurrency = 4;                // sends in flight at once
+    int batch_size = 64;                // rows claimed per round
+    int poll_interval_ms = 500;         // an idle worker looks for due rows this often
+    int lease_seconds = 60;             // a claimed row whose worker died is due again after this
+    int http_timeout_seconds = 10;      // connect/read timeout of one WeChat API call
+    std::string token_mode = "stable";  // stable (POST /cgi-bin/stable_token) | classic
+    int token_refresh_percent = 80;     // fetch a new token after this share of its life
+    int alarm_backoff_seconds = 600;    // after 40164 / a bad secret: no token fetch this long
+    int custom_window_hours = 48;       // customer-service messages only this long after a message
+    // Template message per notice kind: which template and how its fields are filled.
+    struct Template {
+      std::string template_id;
+      std::string url;  // optional link of the template card
+      // template field (e.g. "thing1") -> payload key (e.g. "title"); a missing key uses text
+      std::map<std::string, std::string> fields;
+    };
+    std::map<std::string, Template> templates;  // notice kind -> template
+  } push;
+  // The custom menu `gebi menu push` creates. CLICK buttons act like sending `text`.
+  struct MenuButton {
+    std::string name;
+    std::string type;  // click, view, scancode_push, ... (empty when sub_buttons is used)
+    std::string key;   // click and the scancode/pic/location types
+    std::string url;   // view
+    std::string text;  // click: the keyword text this button behaves like
+    std::vector<MenuButton> sub_buttons;
+  };
+  std::vector<MenuButton> menu;
   struct Log {
     std::string level = "info";  // trace, debug, info, warn, error, off
   } log;
@@ -67,5 +105,8 @@ Result<Config> ParseConfig(std::string_view toml_text, std::string_view source);
 Result<Config> LoadConfig(const std::string& path);
 // Checks value ranges and formats; InvalidArgument naming the key.
 Status ValidateConfig(const Config& c);
+// Checks the menu against WeChat's limits (1-3 buttons, 1-5 sub buttons, name/key/url
+// lengths, known types, click buttons carry their keyword text). InvalidArgument naming it.
+Status ValidateMenu(const std::vector<Config::MenuButton>& menu);
 
 }  // namespace gebi::bot

@@ -24,16 +24,21 @@ WebhookRequest ToWebhookRequest(const httplib::Request& req) {
 
 }  // namespace
 
+void ApplyServerSettings(httplib::Server& server, const Config& config) {
+  const Config::Server& c = config.server;
+  const int threads = c.threads;
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server.set_payload_max_length(static_cast<size_t>(c.max_body_bytes));
+  server.set_read_timeout(c.read_timeout_seconds, 0);
+  server.set_write_timeout(c.write_timeout_seconds, 0);
+  server.set_keep_alive_max_count(static_cast<size_t>(c.keep_alive_max));
+  server.set_keep_alive_timeout(5);
+  server.set_tcp_nodelay(true);
+}
+
 HttpServer::HttpServer(App& app, Routes routes) : app_(app) {
   const Config& c = app_.config();
-  const int threads = c.server.threads;
-  server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  server_.set_payload_max_length(static_cast<size_t>(c.server.max_body_bytes));
-  server_.set_read_timeout(c.server.read_timeout_seconds, 0);
-  server_.set_write_timeout(c.server.write_timeout_seconds, 0);
-  server_.set_keep_alive_max_count(static_cast<size_t>(c.server.keep_alive_max));
-  server_.set_keep_alive_timeout(5);
-  server_.set_tcp_nodelay(true);
+  ApplyServerSettings(server_, c);
 
   auto webhook = [this](const httplib::Request& req, httplib::Response& res) {
     auto start = std::chrono::steady_clock::now();

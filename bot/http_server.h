@@ -13,6 +13,11 @@
 
 namespace gebi::bot {
 
+// Applies the thread pool, body limit, timeouts, keep-alive and socket options of
+// config.server to server. HttpServer uses it; so does the benchmark's baseline server, so
+// the two are always compared under the same settings.
+void ApplyServerSettings(httplib::Server& server, const Config& config);
+
 class AdminApi;
 
 // Which route groups a server carries.

@@ -61,14 +61,24 @@ WebhookResponse HandleWebhook(App& app, const WebhookRequest& req) {
     return r;
   }
 
-  auto envelope = ParseEnvelope(req.body);
-  if (!envelope.ok()) return Refuse(400, envelope.status().message());
   const std::string* encrypt_type = Param(req, "encrypt_type");
-  const bool encrypted =
-      (encrypt_type != nullptr && *encrypt_type == "aes") || envelope->has_encrypt;
+  bool encrypted = encrypt_type != nullptr && *encrypt_type == "aes";
+  // Plaintext mode: one parse of the body gives the message; the envelope is read only when
+  // the body turns out to carry <Encrypt> (compatible mode) or is not a message at all.
+  std::optional<Result<handlers::Message>> plain_msg;
+  if (!encrypted) {
+    plain_msg = ParseMessage(req.body);
+    if (!plain_msg->ok() || plain_msg->value().fields.count("Encrypt") != 0) plain_msg.reset();
+  }
+  Result<Envelope> envelope = Envelope{};
+  if (!plain_msg) {
+    envelope = ParseEnvelope(req.body);
+    if (!envelope.ok()) return Refuse(400, envelope.status().message());
+    encrypted = encrypted || envelope->has_encrypt;
+  }
 
-  std::string inner_xml;
-  if (encrypted) {
+  std::string inner_xml;  // what ParseMessage reads when the body was not parsed above
+  if (!plain_msg && encrypted) {
     if (!app.crypt()) return Refuse(400, "encrypted message but no EncodingAESKey configured");
     if (!envelope->has_encrypt) return Refuse(400, "encrypt_type=aes but no Encrypt element");
     const std::string* msg_sig = Param(req, "msg_signature");
@@ -80,11 +90,11 @@ WebhookResponse HandleWebhook(App& app, const WebhookRequest& req) {
       return Refuse(status, plain.status().message());
     }
     inner_xml = std::move(plain).value();
-  } else {
+  } else if (!plain_msg) {
     inner_xml = req.body;
   }
 
-  auto msg = ParseMessage(inner_xml);
+  auto msg = plain_msg ? std::move(*plain_msg) : ParseMessage(inner_xml);
   if (!msg.ok()) return Refuse(400, msg.status().message());
 
   WebhookResponse r;

@@ -8,7 +8,7 @@ packages=(
   libcpp-httplib-dev libssl-dev libtinyxml2-dev libsqlite3-dev sqlite3 libfmt-dev
   libspdlog-dev nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libsodium-dev
   libqrencode-dev catch2 libbenchmark-dev
-  zbar-tools
+  zbar-tools librsvg2-bin
 )
 # Browser tests of the admin console and the benchmarks need these too.
 if [[ "${GEBI_WITH_BROWSER:-1}" == 1 ]]; then packages+=(chromium nodejs npm); fi

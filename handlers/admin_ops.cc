@@ -150,7 +150,10 @@ Status RetryDeadLetter(storage::Database& db, const Clock& clock, const AdminPri
     if (!principal.IsDistrict() && !principal.CanSee(community)) {
       return Status::PermissionDenied(fmt::format("无权处理通知 {}", id));
     }
-    GEBI_RETURN_IF_ERROR(storage::RequeueDead(tx, id, now));
+    if (item->status != "dead") {
+      return Status::FailedPrecondition(fmt::format("通知 {} 不是发送失败的通知", id));
+    }
+    GEBI_RETURN_IF_ERROR(storage::RetryOutboxItem(tx, id, now));
     return Audit(tx, principal, "outbox.retry", fmt::format("outbox:{}", id), community,
                  "dead: " + item->last_error, "pending", now);
   });

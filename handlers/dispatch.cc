@@ -64,6 +64,19 @@ const HandlerRow* FindHandler(std::string_view name) {
   return nullptr;
 }
 
+std::string RawTail(const Context& ctx, std::string_view suffix) {
+  const std::string& text = ctx.text;
+  if (suffix.size() > text.size() || ctx.text_offsets.size() != text.size() + 1 ||
+      text.compare(text.size() - suffix.size(), suffix.size(), suffix) != 0) {
+    return std::string(suffix);
+  }
+  if (suffix.empty()) return "";
+  size_t from = ctx.text_offsets[text.size() - suffix.size()];
+  size_t to = ctx.text_offsets.back();
+  if (from > to || to > ctx.raw_text.size()) return std::string(suffix);
+  return ctx.raw_text.substr(from, to - from);
+}
+
 const HandlerRow* FindFlowHandler(std::string_view flow) {
   if (flow.empty()) return nullptr;
   for (const HandlerRow* row : kTable) {

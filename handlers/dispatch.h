@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,14 +37,17 @@ constexpr uint32_t kStaffRoles = kGridWorker | kCommunityStaff | kStreetStaff | 
 // Settings handlers read; filled by bot/ from the Config.
 struct HandlerSettings {
   int64_t flow_ttl_seconds = 30 * 60;  // an idle conversation expires after this
+  // Custom-menu CLICK keys -> the keyword text the button stands for (config [menu]); a
+  // click without an event rule is routed as if that text had been sent.
+  std::map<std::string, std::string> click_texts;
 };
 
 // Everything a handler may use for one message. Borrowed references: valid for the call only.
 struct Context {
   const Message& msg;
-  std::string text;  // normalised text (text message, or voice Recognition); else empty
-  std::string args;  // normalised text after the matched keyword, trimmed; else empty
-  const storage::Rule* rule = nullptr;                // the rule that fired, if any
+  std::string text;      // normalised text (text message, or voice Recognition); else empty
+  std::string args;      // normalised text after the matched keyword, trimmed; else empty
+  const storage::Rule* rule = nullptr;  // the rule that fired, if any
   std::optional<storage::Conversation> conversation;  // active (unexpired) flow, if any
   uint32_t roles = kResident;                         // the sender's roles
   storage::Tx& tx;                                    // the delivery's transaction
@@ -54,6 +58,8 @@ struct Context {
   // The sender's place in the organisation (see ResolveSender); nullopt when unknown.
   std::optional<int64_t> community_id;
   std::optional<int64_t> grid_id;
+  std::string raw_text;                // the text as the sender wrote it (for RawTail)
+  std::vector<uint32_t> text_offsets;  // normalised byte -> raw byte (Normalize's offsets)
 };
 
 // A handler: a nearly pure function of the context. User mistakes are answered with a Reply;
@@ -80,6 +86,12 @@ const std::vector<const HandlerRow*>& HandlerTable();
 const HandlerRow* FindHandler(std::string_view name);
 // The row that continues conversations of flow, or nullptr.
 const HandlerRow* FindFlowHandler(std::string_view flow);
+
+// The sender's own words for a suffix of ctx.text (e.g. ctx.args of a prefix rule, or the rest
+// after a number): case and full-width punctuation as written. Free text that is stored or
+// forwarded (descriptions, reasons, notes) uses this; commands and numbers use the normalised
+// form. Returns normalized_suffix itself when it is not a suffix of ctx.text.
+std::string RawTail(const Context& ctx, std::string_view normalized_suffix);
 
 // Who is writing: roles (resident at least) and place in the organisation. Defined by the org
 // model (roles.cc).

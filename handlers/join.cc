@@ -213,8 +213,9 @@ Result<Reply> Decide(Context& ctx, bool approve) {
          {"status", ctx.templates.Render(req->status == "approved" ? "join.status.approved"
                                                                    : "join.status.rejected")}});
   }
+  const std::string reason = approve ? "" : RawTail(ctx, a.rest);
   GEBI_RETURN_IF_ERROR(
-      ApplyJoinDecision(ctx.tx, ctx.templates, *req, approve, a.rest, ctx.msg.from_user, ctx.now));
+      ApplyJoinDecision(ctx.tx, ctx.templates, *req, approve, reason, ctx.msg.from_user, ctx.now));
   if (approve) {
     return Text(ctx, "join.approved",
                 {{"id", id}, {"name", req->name}, {"room", req->building + req->room}});

@@ -26,9 +26,13 @@ bool IsSpace(char c) {
 
 }  // namespace
 
-std::string Normalize(std::string_view text) {
+std::string Normalize(std::string_view text, std::vector<uint32_t>* offsets) {
   std::string out;
   out.reserve(text.size());
+  if (offsets != nullptr) offsets->clear();
+  auto mark = [&](size_t from, size_t n) {
+    if (offsets != nullptr) offsets->insert(offsets->end(), n, static_cast<uint32_t>(from));
+  };
   bool pending_space = false;
   size_t i = 0;
   while (i < text.size()) {
@@ -48,13 +52,22 @@ std::string Normalize(std::string_view text) {
     }
     if (pending_space) {
       out.push_back(' ');
+      mark(start, 1);
       pending_space = false;
     }
     if (ascii != 0) {
       out.push_back((ascii >= 'A' && ascii <= 'Z') ? static_cast<char>(ascii - 'A' + 'a') : ascii);
+      mark(start, 1);
     } else {
       out.append(text.substr(start, len));
+      for (size_t k = 0; k < len; ++k) mark(start + k, 1);
     }
+  }
+  if (offsets != nullptr) {
+    // The end maps to the end of the last kept character (trailing whitespace dropped).
+    size_t end = text.size();
+    while (end > 0 && IsSpace(text[end - 1])) --end;
+    offsets->push_back(static_cast<uint32_t>(end));
   }
   return out;
 }

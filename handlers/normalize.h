@@ -5,10 +5,14 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gebi::handlers {
 
-std::string Normalize(std::string_view text);
+// When offsets is given, it receives one entry per output byte plus one: the input offset the
+// output byte came from (the last entry is the input size), so a normalised suffix can be
+// mapped back to the sender's own words (see RawTail in dispatch.h).
+std::string Normalize(std::string_view text, std::vector<uint32_t>* offsets = nullptr);
 
 // Splits "cmd rest of text" at the first space: {"cmd", "rest of text"} (rest may be empty).
 std::pair<std::string, std::string> SplitFirstWord(std::string_view normalized);

@@ -5,9 +5,11 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "handlers/inbox.h"
 #include "handlers/normalize.h"
 #include "storage/conversation_store.h"
 #include "storage/inbound_ledger.h"
+#include "storage/media_store.h"
 #include "storage/template_store.h"
 #include "storage/user_store.h"
 
@@ -147,7 +149,17 @@ Result<Outcome> Pipeline::Route(Context& ctx) {
   } else if (m.IsEvent()) {
     std::string ev = Lower(m.event);
     GEBI_ASSIGN_OR_RETURN(match, router_.MatchEvent(ctx.tx, ev, m.event_key, ctx.community_id));
-    if (!match) {
+    if (auto click = settings_.click_texts.find(m.event_key);
+        !match && ev == "click" && click != settings_.click_texts.end()) {
+      // A menu button behaves like the keyword it stands for.
+      ctx.text = Normalize(click->second);
+      GEBI_ASSIGN_OR_RETURN(match, router_.MatchText(ctx.tx, ctx.text, ctx.community_id));
+      if (!match) {
+        row = FindHandler("default");
+        route = "row:default";
+      }
+    }
+    if (!match && row == nullptr) {
       row = FindHandler("event." + ev);
       route = "row:event." + ev;
       if (row == nullptr) return Outcome{Reply::None(), false, "none:event." + ev};
@@ -233,13 +245,18 @@ Result<Outcome> Pipeline::Handle(const Message& m) {
     }
     const int64_t now = clock_.NowSeconds();
     GEBI_RETURN_IF_ERROR(storage::TouchUser(tx, m.from_user, now));
+    // Photos: WeChat keeps media ids 3 days; queue the download now (the worker fetches it).
+    if (m.msg_type == "image" && !m.media_id.empty()) {
+      GEBI_RETURN_IF_ERROR(storage::QueueMediaFetch(tx, m.from_user, m.media_id, m.pic_url, now));
+    }
     GEBI_ASSIGN_OR_RETURN(Sender sender, ResolveSender(tx, m.from_user));
     // Residents of a community get its reply texts (overrides from the admin console).
     GEBI_ASSIGN_OR_RETURN(std::shared_ptr<const Templates> texts,
                           TemplatesFor(tx, sender.community_id));
     Context ctx{m, "", "", nullptr, std::nullopt, kResident, tx, clock_, *texts, settings_, now};
-    if (m.msg_type == "text") ctx.text = Normalize(m.content);
-    if (m.msg_type == "voice" && !m.recognition.empty()) ctx.text = Normalize(m.recognition);
+    if (m.msg_type == "text") ctx.raw_text = m.content;
+    if (m.msg_type == "voice" && !m.recognition.empty()) ctx.raw_text = m.recognition;
+    if (!ctx.raw_text.empty()) ctx.text = Normalize(ctx.raw_text, &ctx.text_offsets);
     ctx.roles = sender.roles;
     ctx.community_id = sender.community_id;
     ctx.grid_id = sender.grid_id;
@@ -257,6 +274,7 @@ Result<Outcome> Pipeline::Handle(const Message& m) {
     if (expired && outcome.reply.kind == Reply::Kind::kText) {
       outcome.reply.content = texts->Render("flow_expired") + "\n" + outcome.reply.content;
     }
+    GEBI_RETURN_IF_ERROR(AttachUnreadNotices(tx, m.from_user, *texts, now, outcome.reply));
     storage::LedgerEntry e{key,        m.from_user,   m.msg_type, m.event,
                            Summary(m), outcome.route, "ok",       EncodeReply(outcome.reply),
                            now};

@@ -75,7 +75,7 @@ Result<std::optional<Loaded>> Load(Context& ctx, std::string_view usage_key, Rep
     *reply = Text(ctx, "ticket.unknown", {{"id", id}});
     return std::optional<Loaded>();
   }
-  return std::optional<Loaded>(Loaded{std::move(*t), a.rest, id});
+  return std::optional<Loaded>(Loaded{std::move(*t), RawTail(ctx, a.rest), id});
 }
 
 // Reporter-only commands: others get one line and nothing changes.
@@ -126,7 +126,7 @@ Result<Reply> HandleRepair(Context& ctx) {
   t.grid_id = resident->grid_id;
   t.community_id = community->id;
   t.reporter = ctx.msg.from_user;
-  t.description = ctx.args;
+  t.description = RawTail(ctx, ctx.args);
   GEBI_ASSIGN_OR_RETURN(t.category, storage::GuessCategory(ctx.tx, ctx.args));
   t.priority = resident->elderly_alone ? 1 : 0;
   GEBI_ASSIGN_OR_RETURN(t.id, storage::CreateTicket(ctx.tx, t, ctx.now));
@@ -288,7 +288,7 @@ Result<Reply> HandleRate(Context& ctx) {
   const storage::Ticket& t = l->ticket;
   if (!IsReporter(ctx, t)) return Text(ctx, "ticket.reporter_only", {{"id", l->id}});
   auto [score_text, note] = SplitFirstWord(l->rest);
-  int64_t score = ParseNumberArg(score_text);
+  int64_t score = ParseNumberArg(Normalize(score_text));  // rest is as written: ５ too
   if (score < 1 || score > 5) return Text(ctx, "rate.usage");
   if (t.rating) return Text(ctx, "rate.already", {{"id", l->id}});
   if (t.status != "done" && t.status != "closed") {

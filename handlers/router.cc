@@ -16,11 +16,54 @@ struct Router::Snapshot {
   std::unordered_map<std::string, std::vector<size_t>> exact;   // pattern -> rule indexes
   std::unordered_map<std::string, std::vector<size_t>> prefix;  // pattern -> rule indexes
   std::unordered_map<std::string, std::vector<size_t>> event;   // pattern -> rule indexes
-  std::vector<size_t> contains;
-  std::vector<std::pair<size_t, std::regex>> regexes;
+  // contains rules by the first UTF-8 character of their pattern (FirstCharKey), each list in
+  // rule order: a text only tries the patterns that start with one of its characters.
+  std::unordered_map<uint64_t, std::vector<size_t>> contains_by_first;
+  std::vector<size_t> contains_other;  // empty pattern or a cut first character: plain find
+  struct Regex {
+    size_t index;
+    std::regex re;
+    bool anchored;        // starts with '^', no '|': can only match at the text's start
+    std::string literal;  // anchored: what every match starts with (may be empty)
+  };
+  std::vector<Regex> regexes;
 };
 
 namespace {
+
+// Bytes of the UTF-8 character whose first byte is c (1 for ASCII and stray bytes).
+size_t CharLength(unsigned char c) {
+  if (c >= 0xF0 && c < 0xF8) return 4;
+  if (c >= 0xE0) return c < 0xF0 ? 3 : 1;
+  if (c >= 0xC0) return 2;
+  return 1;
+}
+
+// The character starting at s[at] as a number, or 0 when it runs past the end of s.
+uint64_t FirstCharKey(std::string_view s, size_t at) {
+  size_t len = CharLength(static_cast<unsigned char>(s[at]));
+  if (at + len > s.size()) return 0;
+  uint64_t key = len;
+  for (size_t k = 0; k < len; ++k) key = key << 8 | static_cast<unsigned char>(s[at + k]);
+  return key;
+}
+
+// For a regex "^abc...": the literal text every match starts with. Stops at the first
+// special character; a quantifier after the literal takes its last character away.
+std::string AnchoredLiteral(std::string_view pattern) {
+  constexpr std::string_view kSpecial = "\\.^$|?*+()[]{}";
+  std::string_view rest = pattern.substr(1);
+  size_t end = 0;
+  while (end < rest.size() && kSpecial.find(rest[end]) == std::string_view::npos) ++end;
+  std::string_view literal = rest.substr(0, end);
+  if (end < rest.size() && std::string_view("?*+{").find(rest[end]) != std::string_view::npos &&
+      !literal.empty()) {
+    size_t last = literal.size() - 1;
+    while (last > 0 && (static_cast<unsigned char>(literal[last]) & 0xC0) == 0x80) --last;
+    literal = literal.substr(0, last);
+  }
+  return std::string(literal);
+}
 
 bool InScope(const storage::Rule& r, std::optional<int64_t> community_id) {
   return !r.community_id || (community_id && *r.community_id == *community_id);
@@ -78,12 +121,20 @@ std::shared_ptr<const Router::Snapshot> Router::Compile(const std::vector<storag
     } else if (r.match_kind == "prefix") {
       snap->prefix[p].push_back(i);
     } else if (r.match_kind == "contains") {
-      snap->contains.push_back(i);
+      uint64_t key = p.empty() ? 0 : FirstCharKey(p, 0);
+      if (key == 0) {
+        snap->contains_other.push_back(i);
+      } else {
+        snap->contains_by_first[key].push_back(i);
+      }
     } else if (r.match_kind == "event") {
       snap->event[p].push_back(i);
     } else if (r.match_kind == "regex") {
       try {
-        snap->regexes.emplace_back(i, std::regex(r.pattern, std::regex::ECMAScript));
+        const bool anchored =
+            !r.pattern.empty() && r.pattern[0] == '^' && r.pattern.find('|') == std::string::npos;
+        snap->regexes.push_back({i, std::regex(r.pattern, std::regex::ECMAScript), anchored,
+                                 anchored ? AnchoredLiteral(r.pattern) : std::string()});
       } catch (const std::regex_error&) {
         // An invalid pattern never fires; the admin API refuses to save one.
       }
@@ -131,18 +182,41 @@ std::optional<RuleMatch> Router::MatchTextIn(const Snapshot& snap, std::string_v
       OfferFrom(list, snap, community_id, best, Trim(text.substr(len)), "prefix");
     }
   }
-  for (size_t i : snap.contains) {
+  // contains: the first rule (in rule order) whose pattern occurs in the text.
+  size_t found = SIZE_MAX;
+  for (size_t i : snap.contains_other) {
     if (i >= best.index) break;
     if (InScope(snap.rules[i], community_id) && text.find(snap.patterns[i]) != std::string::npos) {
-      best.Offer(i, "", "contains '" + snap.patterns[i] + "'");
+      found = i;
       break;
     }
   }
-  for (const auto& [i, re] : snap.regexes) {
+  if (!snap.contains_by_first.empty()) {
+    for (size_t at = 0; at < text.size(); ++at) {
+      uint64_t key = FirstCharKey(text, at);
+      if (key == 0) continue;
+      auto it = snap.contains_by_first.find(key);
+      if (it == snap.contains_by_first.end()) continue;
+      for (size_t i : it->second) {
+        if (i >= best.index || i >= found) break;
+        if (InScope(snap.rules[i], community_id) &&
+            text.compare(at, snap.patterns[i].size(), snap.patterns[i]) == 0) {
+          found = i;
+          break;
+        }
+      }
+    }
+  }
+  if (found != SIZE_MAX) best.Offer(found, "", "contains '" + snap.patterns[found] + "'");
+  for (const Snapshot::Regex& r : snap.regexes) {
+    const size_t i = r.index;
     if (i >= best.index) break;
     if (!InScope(snap.rules[i], community_id)) continue;
+    if (r.anchored && text.substr(0, r.literal.size()) != r.literal) continue;
     std::match_results<std::string_view::const_iterator> m;
-    if (std::regex_search(text.begin(), text.end(), m, re)) {
+    if (std::regex_search(text.begin(), text.end(), m, r.re,
+                          r.anchored ? std::regex_constants::match_continuous
+                                     : std::regex_constants::match_default)) {
       std::string args =
           m.size() > 1
               ? Trim(m[1].str())

@@ -139,6 +139,10 @@ const std::vector<TemplateSpec>& TemplateSpecs() {
       {"volunteer.quit_open", {"id"}},
       {"volunteer.not_volunteer", {}},
       {"volunteer.quit_ok", {}},
+      {"inbox.header", {"count"}},
+      {"inbox.item", {"index", "text"}},
+      {"inbox.more", {"rest"}},
+      {"poster.convention", {}},
   };
   return kSpecs;
 }

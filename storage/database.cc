@@ -2,9 +2,40 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+#include <cstring>
+
 namespace gebi::storage {
 
 namespace {
+
+// Most WithTransaction calls one group may take: bounds how long the last of them waits.
+constexpr size_t kMaxGroup = 64;
+// WAL frames (pages) after which the background thread checkpoints: SQLite's own default.
+constexpr int kCheckpointFrames = 1000;
+// Past this many frames the committing thread checkpoints itself (PASSIVE): a net for a
+// checkpointer that cannot keep up, so the WAL file stays bounded (~80 MB).
+constexpr int kInlineCheckpointFrames = 20000;
+// A checkpoint at least this often while there are new frames, so an idle server's WAL is
+// synced and folded back soon after the last write (synchronous=NORMAL syncs at checkpoints).
+constexpr auto kCheckpointInterval = std::chrono::seconds(1);
+// Bounds the address fast path of the statement cache when callers build SQL at run time.
+constexpr size_t kMaxByAddress = 1024;
+
+constexpr std::string_view kBeginImmediate = "BEGIN IMMEDIATE";
+constexpr std::string_view kCommit = "COMMIT";
+constexpr std::string_view kRollback = "ROLLBACK";
+constexpr std::string_view kSavepoint = "SAVEPOINT gebi_writer";
+constexpr std::string_view kRelease = "RELEASE gebi_writer";
+constexpr std::string_view kRollbackToSavepoint = "ROLLBACK TO gebi_writer";
+
+Status RunGuarded(const std::function<Status(Tx&)>& fn, Tx& tx) {
+  try {
+    return fn(tx);
+  } catch (const std::exception& e) {  // a throwing library call inside fn; never cross the edge
+    return Status::Internal(std::string("exception in transaction: ") + e.what());
+  }
+}
 
 Status SqliteError(sqlite3* db, std::string_view what, std::string_view sql) {
   std::string msg = fmt::format("{}: {} [{}]", what, sqlite3_errmsg(db), sql.substr(0, 120));
@@ -61,14 +92,31 @@ std::string Stmt::Text(int col) const {
 }
 
 Result<Stmt> Tx::Prepare(std::string_view sql) {
+  // Stores name their SQL as constants, so the text's address finds the statement without
+  // building a key; the text comparison keeps a reused buffer from finding another's.
+  auto& by_address = db_->by_address_;
+  if (auto hit = by_address.find(sql.data()); hit != by_address.end()) {
+    const Database::CachedByAddress& e = hit->second;
+    if (e.size == sql.size() && std::memcmp(sqlite3_sql(e.st), sql.data(), sql.size()) == 0) {
+      return Stmt(e.st);
+    }
+  }
   auto& cache = db_->cache_;
-  auto it = cache.find(std::string(sql));
-  if (it != cache.end()) return Stmt(it->second);
   sqlite3_stmt* st = nullptr;
-  int rc = sqlite3_prepare_v3(db_->db_, sql.data(), static_cast<int>(sql.size()),
-                              SQLITE_PREPARE_PERSISTENT, &st, nullptr);
-  if (rc != SQLITE_OK) return SqliteError(db_->db_, "prepare", sql);
-  cache.emplace(std::string(sql), st);
+  std::string key(sql);
+  if (auto it = cache.find(key); it != cache.end()) {
+    st = it->second;
+  } else {
+    int rc = sqlite3_prepare_v3(db_->db_, sql.data(), static_cast<int>(sql.size()),
+                                SQLITE_PREPARE_PERSISTENT, &st, nullptr);
+    if (rc != SQLITE_OK) return SqliteError(db_->db_, "prepare", sql);
+    cache.emplace(std::move(key), st);
+  }
+  // sqlite3_sql gives back exactly the prepared text only when it is the whole of sql.
+  if (std::strlen(sqlite3_sql(st)) == sql.size()) {
+    if (by_address.size() >= kMaxByAddress) by_address.clear();
+    by_address[sql.data()] = Database::CachedByAddress{st, sql.size()};
+  }
   return Stmt(st);
 }
 
@@ -93,14 +141,89 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
       "PRAGMA journal_mode=WAL; PRAGMA synchronous={}; PRAGMA foreign_keys=ON;"
       "PRAGMA temp_store=MEMORY;",
       options.synchronous == "FULL" ? "FULL" : "NORMAL");
-  std::lock_guard<std::mutex> lock(db->mu_);
-  GEBI_RETURN_IF_ERROR(db->ExecLocked(pragmas).WithContext("open " + path));
+  {
+    std::lock_guard<std::mutex> lock(db->mu_);
+    GEBI_RETURN_IF_ERROR(db->ExecLocked(pragmas).WithContext("open " + path));
+  }
+  db->StartCheckpointer();
   return db;
 }
 
 Database::~Database() {
+  StopCheckpointer();
   for (auto& [sql, st] : cache_) sqlite3_finalize(st);
   sqlite3_close(db_);
+}
+
+void Database::StartCheckpointer() {
+  // Only a file in WAL mode has checkpoints (":memory:" and temp databases do not).
+  const char* file = sqlite3_db_filename(db_, "main");
+  if (file == nullptr || file[0] == '\0') return;
+  sqlite3_stmt* st = nullptr;
+  bool wal = false;
+  if (sqlite3_prepare_v2(db_, "PRAGMA journal_mode", -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW) {
+    const unsigned char* mode = sqlite3_column_text(st, 0);
+    wal = mode != nullptr && std::strcmp(reinterpret_cast<const char*>(mode), "wal") == 0;
+  }
+  sqlite3_finalize(st);
+  if (!wal) return;
+  sqlite3* ckpt = nullptr;
+  if (sqlite3_open_v2(file, &ckpt, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK) {
+    sqlite3_close(ckpt);  // keep SQLite's own checkpoints on the committing thread
+    return;
+  }
+  checkpoint_db_ = ckpt;
+  // Replaces SQLite's auto-checkpoint, which would run (and fsync) inside a request's COMMIT.
+  sqlite3_wal_hook(db_, &Database::OnWalCommit, this);
+  checkpointer_ = std::thread([this] { CheckpointLoop(); });
+}
+
+void Database::StopCheckpointer() {
+  if (!checkpointer_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(checkpoint_mu_);
+    checkpoint_stop_ = true;
+  }
+  checkpoint_cv_.notify_one();
+  checkpointer_.join();
+  sqlite3_close(checkpoint_db_);  // the main connection's close checkpoints what is left
+  checkpoint_db_ = nullptr;
+}
+
+int Database::OnWalCommit(void* self, sqlite3* db, const char* name, int frames) {
+  auto* d = static_cast<Database*>(self);
+  if (frames >= kInlineCheckpointFrames) {
+    sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  } else if (frames >= kCheckpointFrames) {
+    {
+      std::lock_guard<std::mutex> lock(d->checkpoint_mu_);
+      d->checkpoint_due_ = true;
+    }
+    d->checkpoint_cv_.notify_one();
+  }
+  return SQLITE_OK;
+}
+
+void Database::CheckpointLoop() {
+  std::unique_lock<std::mutex> lock(checkpoint_mu_);
+  for (;;) {
+    checkpoint_cv_.wait_for(lock, kCheckpointInterval,
+                            [this] { return checkpoint_due_ || checkpoint_stop_; });
+    if (checkpoint_stop_) return;
+    checkpoint_due_ = false;
+    lock.unlock();
+    // PASSIVE: copies what it can without waiting for, or blocking, the writer.
+    sqlite3_wal_checkpoint_v2(checkpoint_db_, "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    lock.lock();
+  }
+}
+
+Status Database::StepLocked(std::string_view sql) {
+  Tx tx(this);
+  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(sql));
+  return st.Run();
 }
 
 Status Database::ExecLocked(std::string_view sql) {
@@ -118,24 +241,106 @@ Status Database::ExecLocked(std::string_view sql) {
 
 Status Database::Run(const char* begin, const std::function<Status(Tx&)>& fn, bool commit) {
   std::lock_guard<std::mutex> lock(mu_);
-  GEBI_RETURN_IF_ERROR(ExecLocked(begin));
+  GEBI_RETURN_IF_ERROR(StepLocked(begin));
   Tx tx(this);
-  Status s;
-  try {
-    s = fn(tx);
-  } catch (const std::exception& e) {  // a throwing library call inside fn; never cross the edge
-    s = Status::Internal(std::string("exception in transaction: ") + e.what());
-  }
+  Status s = RunGuarded(fn, tx);
   if (s.ok() && commit) {
-    s = ExecLocked("COMMIT");
+    s = StepLocked(kCommit);
     if (s.ok()) return s;
   }
-  ExecLocked("ROLLBACK");  // best effort; the original failure is what matters
+  if (!sqlite3_get_autocommit(db_)) (void)StepLocked(kRollback);  // best effort
   return s;
 }
 
+struct Database::Writer {
+  const std::function<Status(Tx&)>* fn;
+  Status status;
+  bool done = false;
+  std::condition_variable cv;
+};
+
+// Leader/follower group commit (as leveldb's DBImpl::Write): callers queue; the one at the
+// front runs every queued fn in one transaction while the others wait for its COMMIT.
 Status Database::WithTransaction(const std::function<Status(Tx&)>& fn) {
-  return Run("BEGIN IMMEDIATE", fn, true);
+  Writer w;
+  w.fn = &fn;
+  std::unique_lock<std::mutex> queue_lock(queue_mu_);
+  writers_.push_back(&w);
+  while (!w.done && &w != writers_.front()) w.cv.wait(queue_lock);
+  if (w.done) return w.status;
+  std::vector<Writer*> group(writers_.begin(),
+                             writers_.begin() + std::min(writers_.size(), kMaxGroup));
+  queue_lock.unlock();
+  RunGroup(group);
+  queue_lock.lock();
+  for (Writer* member : group) {
+    writers_.pop_front();
+    member->done = true;
+    if (member != &w) member->cv.notify_one();
+  }
+  if (!writers_.empty()) writers_.front()->cv.notify_one();
+  return w.status;
+}
+
+void Database::RunGroup(const std::vector<Writer*>& group) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Status begin = StepLocked(kBeginImmediate);
+  if (!begin.ok()) {
+    for (Writer* w : group) w->status = begin;
+    return;
+  }
+  Tx tx(this);
+  if (group.size() == 1) {  // alone: no savepoint needed
+    Writer* w = group.front();
+    w->status = RunGuarded(*w->fn, tx);
+    if (w->status.ok()) w->status = StepLocked(kCommit);
+    if (!w->status.ok() && !sqlite3_get_autocommit(db_)) (void)StepLocked(kRollback);
+    return;
+  }
+  size_t tx_start = 0;  // group[tx_start, i) ran inside the open transaction
+  for (size_t i = 0; i < group.size(); ++i) {
+    Writer* w = group[i];
+    if (sqlite3_get_autocommit(db_)) {
+      // An error made SQLite roll the whole transaction back: what ran in it is gone.
+      for (size_t j = tx_start; j < i; ++j) {
+        if (group[j]->status.ok()) {
+          group[j]->status = Status::Unavailable("rolled back with a failing transaction");
+        }
+      }
+      tx_start = i;
+      Status again = StepLocked(kBeginImmediate);
+      if (!again.ok()) {
+        for (size_t j = i; j < group.size(); ++j) group[j]->status = again;
+        return;
+      }
+    }
+    Status s = StepLocked(kSavepoint);
+    if (s.ok()) {
+      s = RunGuarded(*w->fn, tx);
+      if (s.ok()) {
+        s = StepLocked(kRelease);
+      } else if (!sqlite3_get_autocommit(db_)) {
+        (void)StepLocked(kRollbackToSavepoint);
+        (void)StepLocked(kRelease);
+      }
+    }
+    w->status = s;
+  }
+  if (sqlite3_get_autocommit(db_)) {
+    for (size_t j = tx_start; j < group.size(); ++j) {
+      if (group[j]->status.ok()) {
+        group[j]->status = Status::Unavailable("rolled back with a failing transaction");
+      }
+    }
+    return;
+  }
+  Status commit = StepLocked(kCommit);
+  if (!commit.ok()) {
+    if (!sqlite3_get_autocommit(db_)) (void)StepLocked(kRollback);
+    for (size_t j = tx_start; j < group.size(); ++j) {
+      if (group[j]->status.ok()) group[j]->status = commit;
+    }
+  }
 }
 
 Status Database::WithRead(const std::function<Status(Tx&)>& fn) {

@@ -1,18 +1,25 @@
 // Database: one SQLite connection, its statement cache and the mutex that serialises all use
 // of it. Every read and write happens inside a Tx (WithTransaction / WithRead), so the mutex
-// and the transaction have the same lifetime. Thread-safe: any thread may call any method.
+// and the transaction have the same lifetime. Concurrent WithTransaction calls are committed
+// as a group (one COMMIT, each call in its own SAVEPOINT), and WAL checkpoints run on a
+// background thread, so no request waits for an fsync. Thread-safe: any thread may call any
+// method.
 #pragma once
 
 #include <sqlite3.h>
 
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "storage/status.h"
 
@@ -130,7 +137,11 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   // Runs fn inside BEGIN IMMEDIATE ... COMMIT holding the connection lock. A non-OK Status
-  // from fn (or a failed COMMIT) rolls everything back and is returned.
+  // from fn (or a failed COMMIT) rolls everything fn did back and is returned. Calls from
+  // several threads at once may share one transaction (group commit): each fn runs alone, in
+  // its own SAVEPOINT, sees the effects of the fns before it, and returns only after the
+  // COMMIT that made its effects durable; a failing fn rolls back to its savepoint and does
+  // not affect the others. REQUIRES: fn does not call WithTransaction or WithRead.
   Status WithTransaction(const std::function<Status(Tx&)>& fn);
   // Runs fn inside a deferred (read) transaction; rolls back at the end.
   Status WithRead(const std::function<Status(Tx&)>& fn);
@@ -139,14 +150,41 @@ class Database {
 
  private:
   friend class Tx;
+  struct Writer;  // one waiting WithTransaction call
+  struct CachedByAddress {
+    sqlite3_stmt* st;
+    size_t size;
+  };
   Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   Status ExecLocked(std::string_view sql);
+  // Steps a cached statement without parameters (BEGIN, COMMIT, SAVEPOINT ...).
+  Status StepLocked(std::string_view sql);
   Status Run(const char* begin, const std::function<Status(Tx&)>& fn, bool commit);
+  // Runs the writers' fns in one transaction and sets each writer's status.
+  void RunGroup(const std::vector<Writer*>& group);
+  // Background WAL checkpoints: started by Open for a file database.
+  void StartCheckpointer();
+  void StopCheckpointer();
+  void CheckpointLoop();
+  static int OnWalCommit(void* self, sqlite3* db, const char* name, int frames);
 
   std::mutex mu_;
   sqlite3* db_;  // guarded by mu_; owned, closed in the destructor
   std::unordered_map<std::string, sqlite3_stmt*> cache_;  // guarded by mu_; owned
+  // Fast path of the cache for SQL kept in constants: the text's address -> the statement,
+  // confirmed by comparing the text. guarded by mu_; borrows the statements of cache_.
+  std::unordered_map<const char*, CachedByAddress> by_address_;
   std::string path_;
+
+  std::mutex queue_mu_;
+  std::deque<Writer*> writers_;  // guarded by queue_mu_; the front one leads the next group
+
+  sqlite3* checkpoint_db_ = nullptr;  // owned; used only by checkpointer_
+  std::thread checkpointer_;
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_due_ = false;   // guarded by checkpoint_mu_
+  bool checkpoint_stop_ = false;  // guarded by checkpoint_mu_
 };
 
 }  // namespace gebi::storage

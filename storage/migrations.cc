@@ -322,7 +322,53 @@ INSERT INTO rules(match_kind, pattern, priority, target_kind, target, note, crea
 UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'rules_version';
 )sql";
 
-// v3: the admin console. Accounts (argon2id hashes), sessions (only a hash of the cookie is
+// v3: pushes. The outbox learns which channel delivered a row (custom / template / inbox /
+// media) and who holds it (a lease, so a crashed worker's rows are taken again); the access
+// token and its refresh lease live here so several processes share one fetch; fetched media
+// and permanent grid QR codes are recorded.
+constexpr std::string_view kV3Push = R"sql(
+ALTER TABLE outbox ADD COLUMN channel TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX outbox_lease ON outbox(status, lease_until);
+CREATE TABLE access_token (
+  mode           TEXT PRIMARY KEY CHECK (mode IN ('stable','classic')),
+  token          TEXT NOT NULL DEFAULT '',
+  fetched_at     INTEGER NOT NULL DEFAULT 0,
+  refresh_at     INTEGER NOT NULL DEFAULT 0,
+  expires_at     INTEGER NOT NULL DEFAULT 0,
+  rejected_token TEXT NOT NULL DEFAULT '',
+  blocked_until  INTEGER NOT NULL DEFAULT 0,
+  last_error     TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE leases (
+  name       TEXT PRIMARY KEY,
+  holder     TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE TABLE media (
+  media_id     TEXT PRIMARY KEY,
+  openid       TEXT NOT NULL,
+  pic_url      TEXT NOT NULL DEFAULT '',
+  sha256       TEXT,
+  local_path   TEXT,
+  content_type TEXT NOT NULL DEFAULT '',
+  bytes        INTEGER NOT NULL DEFAULT 0,
+  created_at   INTEGER NOT NULL,
+  fetched_at   INTEGER
+);
+CREATE TABLE qr_codes (
+  scene      TEXT PRIMARY KEY,
+  ticket     TEXT NOT NULL,
+  url        TEXT NOT NULL,
+  poster_a4  TEXT NOT NULL DEFAULT '',
+  poster_a5  TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+)sql";
+
+// v4: the admin console. Accounts (argon2id hashes), sessions (only a hash of the cookie is
 // stored), failed logins for throttling, the audit log of every write, each rule's history
 // for rollback, and reply-text overrides (community_id 0 = every community).
 constexpr std::string_view kAdmin = R"sql(
@@ -389,7 +435,8 @@ INSERT INTO meta(key, value) VALUES ('templates_version', '1');
 const std::vector<Migration> kMigrations = {
     {1, "core", kV1Core},
     {2, "grid", kV2Grid},
-    {3, "admin", kAdmin},
+    {3, "push", kV3Push},
+    {4, "admin", kAdmin},
 };
 
 }  // namespace

@@ -3,22 +3,56 @@
 namespace gebi::storage {
 
 namespace {
+#define GEBI_OUTBOX_COLUMNS                                                                  \
+  "id, recipient, kind, payload, dedup_key, status, attempts, next_attempt_at, last_error, " \
+  "created_at, sent_at, channel, claimed_by, lease_until"
+
 constexpr std::string_view kInsert =
     "INSERT OR IGNORE INTO outbox(recipient, kind, payload, dedup_key, status, attempts, "
     "next_attempt_at, created_at) VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?5, ?5)";
 constexpr std::string_view kByRecipient =
-    "SELECT id, recipient, kind, payload, dedup_key, status, attempts, next_attempt_at, "
-    "last_error, created_at, sent_at FROM outbox WHERE recipient = ?1 ORDER BY id DESC";
+    "SELECT " GEBI_OUTBOX_COLUMNS " FROM outbox WHERE recipient = ?1 ORDER BY id DESC";
 constexpr std::string_view kByStatus =
-    "SELECT id, recipient, kind, payload, dedup_key, status, attempts, next_attempt_at, "
-    "last_error, created_at, sent_at FROM outbox WHERE status = ?1 ORDER BY id LIMIT ?2";
-
-constexpr std::string_view kById =
-    "SELECT id, recipient, kind, payload, dedup_key, status, attempts, next_attempt_at, "
-    "last_error, created_at, sent_at FROM outbox WHERE id = ?1";
-constexpr std::string_view kRequeue =
-    "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?2 "
-    "WHERE id = ?1 AND status = 'dead'";
+    "SELECT " GEBI_OUTBOX_COLUMNS " FROM outbox WHERE status = ?1 ORDER BY id LIMIT ?2";
+constexpr std::string_view kById = "SELECT " GEBI_OUTBOX_COLUMNS " FROM outbox WHERE id = ?1";
+constexpr std::string_view kCountByStatus =
+    "SELECT status, COUNT(*) FROM outbox GROUP BY status ORDER BY status";
+constexpr std::string_view kSelectDue =
+    "SELECT " GEBI_OUTBOX_COLUMNS
+    " FROM outbox WHERE (status = 'pending' AND next_attempt_at <= ?1) "
+    "OR (status = 'sending' AND lease_until <= ?1) ORDER BY next_attempt_at, id LIMIT ?2";
+constexpr std::string_view kClaim =
+    "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_by = ?2, "
+    "lease_until = ?3 WHERE id = ?1";
+constexpr std::string_view kNextDue =
+    "SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'";
+constexpr std::string_view kMarkSent =
+    "UPDATE outbox SET status = 'sent', channel = ?2, sent_at = ?3, last_error = '', "
+    "claimed_by = '', lease_until = 0 WHERE id = ?1 AND status = 'sending'";
+constexpr std::string_view kMarkInbox =
+    "UPDATE outbox SET status = 'inbox', channel = 'inbox', claimed_by = '', lease_until = 0 "
+    "WHERE id = ?1 AND status = 'sending'";
+constexpr std::string_view kMarkRetry =
+    "UPDATE outbox SET status = 'pending', next_attempt_at = ?2, last_error = ?3, channel = ?4, "
+    "claimed_by = '', lease_until = 0 WHERE id = ?1 AND status = 'sending'";
+constexpr std::string_view kMarkDead =
+    "UPDATE outbox SET status = 'dead', last_error = ?2, claimed_by = '', lease_until = 0 "
+    "WHERE id = ?1 AND status = 'sending'";
+constexpr std::string_view kRelease =
+    "UPDATE outbox SET status = 'pending', attempts = MAX(attempts - 1, 0), next_attempt_at = ?2, "
+    "last_error = ?3, claimed_by = '', lease_until = 0 WHERE id = ?1 AND status = 'sending'";
+constexpr std::string_view kRetry =
+    "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?2, channel = '', "
+    "claimed_by = '', lease_until = 0 WHERE id = ?1 AND status IN ('dead', 'pending')";
+constexpr std::string_view kInbox =
+    "SELECT " GEBI_OUTBOX_COLUMNS
+    " FROM outbox WHERE recipient = ?1 AND status = 'inbox' ORDER BY id LIMIT ?2";
+constexpr std::string_view kCountInbox =
+    "SELECT COUNT(*) FROM outbox WHERE recipient = ?1 AND status = 'inbox'";
+constexpr std::string_view kInboxDelivered =
+    "UPDATE outbox SET status = 'sent', channel = 'inbox', sent_at = ?2 "
+    "WHERE id = ?1 AND status = 'inbox'";
+#undef GEBI_OUTBOX_COLUMNS
 
 Result<std::vector<OutboxItem>> ReadAll(Stmt& st) {
   std::vector<OutboxItem> out;
@@ -37,9 +71,17 @@ Result<std::vector<OutboxItem>> ReadAll(Stmt& st) {
     o.last_error = st.Text(8);
     o.created_at = st.Int(9);
     if (!st.IsNull(10)) o.sent_at = st.Int(10);
+    o.channel = st.Text(11);
+    o.claimed_by = st.Text(12);
+    o.lease_until = st.Int(13);
     out.push_back(std::move(o));
   }
   return out;
+}
+
+Result<bool> RunChanged(Tx& tx, Status s) {
+  GEBI_RETURN_IF_ERROR(s);
+  return tx.Changes() > 0;
 }
 }  // namespace
 
@@ -55,6 +97,12 @@ Result<std::vector<OutboxItem>> ListOutboxFor(Tx& tx, const std::string& recipie
   return ReadAll(st);
 }
 
+Result<std::vector<OutboxItem>> ListOutboxByStatus(Tx& tx, const std::string& status, int limit) {
+  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kByStatus));
+  st.BindAll(status, limit);
+  return ReadAll(st);
+}
+
 Result<std::optional<OutboxItem>> GetOutboxItem(Tx& tx, int64_t id) {
   GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kById));
   st.BindAll(id);
@@ -63,19 +111,81 @@ Result<std::optional<OutboxItem>> GetOutboxItem(Tx& tx, int64_t id) {
   return std::optional<OutboxItem>(std::move(rows.front()));
 }
 
-Status RequeueDead(Tx& tx, int64_t id, int64_t now) {
-  GEBI_RETURN_IF_ERROR(tx.Run(kRequeue, id, now));
-  if (tx.Changes() > 0) return Status::Ok();
-  GEBI_ASSIGN_OR_RETURN(auto item, GetOutboxItem(tx, id));
-  if (!item) return Status::NotFound("outbox item " + std::to_string(id));
-  return Status::FailedPrecondition("outbox item " + std::to_string(id) + " is " + item->status +
-                                    ", not dead");
+Result<std::vector<std::pair<std::string, int64_t>>> CountOutboxByStatus(Tx& tx) {
+  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kCountByStatus));
+  std::vector<std::pair<std::string, int64_t>> out;
+  for (;;) {
+    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.emplace_back(st.Text(0), st.Int(1));
+  }
+  return out;
 }
 
-Result<std::vector<OutboxItem>> ListOutboxByStatus(Tx& tx, const std::string& status, int limit) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kByStatus));
-  st.BindAll(status, limit);
+Result<std::vector<OutboxItem>> ClaimDue(Tx& tx, const std::string& worker, int64_t now,
+                                         int64_t lease_until, int limit) {
+  std::vector<OutboxItem> rows;
+  {
+    GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectDue));
+    st.BindAll(now, limit);
+    GEBI_ASSIGN_OR_RETURN(rows, ReadAll(st));
+  }
+  for (OutboxItem& o : rows) {
+    GEBI_RETURN_IF_ERROR(tx.Run(kClaim, o.id, worker, lease_until));
+    o.status = "sending";
+    o.attempts += 1;
+    o.claimed_by = worker;
+    o.lease_until = lease_until;
+  }
+  return rows;
+}
+
+Result<std::optional<int64_t>> NextDueAt(Tx& tx) { return tx.QueryInt(kNextDue); }
+
+Result<bool> MarkSent(Tx& tx, int64_t id, const std::string& channel, int64_t now) {
+  return RunChanged(tx, tx.Run(kMarkSent, id, channel, now));
+}
+
+Result<bool> MarkInbox(Tx& tx, int64_t id, int64_t now) {
+  return RunChanged(tx, tx.Run(kMarkInbox, id));
+}
+
+Result<bool> MarkRetry(Tx& tx, int64_t id, int64_t next_at, const std::string& error,
+                       const std::string& channel) {
+  return RunChanged(tx, tx.Run(kMarkRetry, id, next_at, error, channel));
+}
+
+Result<bool> MarkDead(Tx& tx, int64_t id, const std::string& error) {
+  return RunChanged(tx, tx.Run(kMarkDead, id, error));
+}
+
+Result<bool> ReleaseClaim(Tx& tx, int64_t id, int64_t next_at, const std::string& error) {
+  return RunChanged(tx, tx.Run(kRelease, id, next_at, error));
+}
+
+Status RetryOutboxItem(Tx& tx, int64_t id, int64_t now) {
+  GEBI_ASSIGN_OR_RETURN(auto item, GetOutboxItem(tx, id));
+  if (!item) return Status::NotFound("no outbox row " + std::to_string(id));
+  if (item->status != "dead" && item->status != "pending") {
+    return Status::FailedPrecondition("outbox row " + std::to_string(id) + " is " + item->status +
+                                      ", only dead or pending rows can be retried");
+  }
+  return tx.Run(kRetry, id, now);
+}
+
+Result<std::vector<OutboxItem>> ListInbox(Tx& tx, const std::string& openid, int limit) {
+  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kInbox));
+  st.BindAll(openid, limit);
   return ReadAll(st);
+}
+
+Result<int64_t> CountInbox(Tx& tx, const std::string& openid) {
+  GEBI_ASSIGN_OR_RETURN(auto n, tx.QueryInt(kCountInbox, openid));
+  return n.value_or(0);
+}
+
+Status MarkInboxDelivered(Tx& tx, int64_t id, int64_t now) {
+  return tx.Run(kInboxDelivered, id, now);
 }
 
 }  // namespace gebi::storage

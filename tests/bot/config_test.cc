@@ -9,6 +9,106 @@
 namespace gebi::bot {
 namespace {
 
+constexpr const char* kBase = "[wechat]\ntoken = \"abc123\"\n";
+
+Result<Config> Parse(const std::string& extra) {
+  return ParseConfig(std::string(kBase) + extra, "test.toml");
+}
+
+void RequireBad(const std::string& extra, const std::string& names) {
+  auto c = Parse(extra);
+  INFO(extra);
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.status().code() == Status::Code::kInvalidArgument);
+  CHECK(c.status().message().find(names) != std::string::npos);
+}
+
+TEST_CASE("Config [push] keys parse with defaults and are validated", "[bot][push]") {
+  auto def = Parse("");
+  REQUIRE_RESULT_OK(def);
+  CHECK(def->push.token_mode == "stable");
+  CHECK(def->push.token_refresh_percent == 80);
+  CHECK(def->push.enabled);
+  CHECK(def->menu.empty());
+
+  auto c = Parse(R"(
+[push]
+enabled = false
+max_attempts = 3
+token_mode = "classic"
+[push.templates.join_request]
+template_id = "TPL1"
+url = "https://example.org/j"
+fields = { thing1 = "name", time2 = "when" }
+)");
+  REQUIRE_RESULT_OK(c);
+  CHECK_FALSE(c->push.enabled);
+  CHECK(c->push.max_attempts == 3);
+  CHECK(c->push.token_mode == "classic");
+  REQUIRE(c->push.templates.count("join_request"));
+  CHECK(c->push.templates.at("join_request").fields.at("time2") == "when");
+
+  RequireBad("[push]\ntoken_mode = \"magic\"\n", "push.token_mode");
+  RequireBad("[push]\nmax_attempts = 0\n", "push.max_attempts");
+  RequireBad("[push]\nconcurrency = 1000\n", "push.concurrency");
+  RequireBad("[push]\nbackoff_base_seconds = 10\nbackoff_cap_seconds = 5\n",
+             "push.backoff_cap_seconds");
+  RequireBad("[push]\nenabled = 1\n", "push.enabled");
+  RequireBad("[push]\nbogus = 1\n", "push.bogus");
+  RequireBad("[push.templates.x]\nfields = { a = \"b\" }\n", "push.templates.x.template_id");
+  RequireBad("[push.templates.x]\ntemplate_id = \"T\"\n", "push.templates.x.fields");
+  RequireBad("[push.templates.x]\ntemplate_id = \"T\"\nfields = { a = 1 }\n",
+             "push.templates.x.fields.a");
+}
+
+TEST_CASE("Config [menu] follows WeChat's limits", "[bot][push]") {
+  auto ok = Parse(R"(
+[[menu.button]]
+name = "帮助"
+type = "click"
+key = "help"
+text = "帮助"
+[[menu.button]]
+name = "服务"
+[[menu.button.sub_button]]
+name = "报修"
+type = "click"
+key = "repair"
+text = "报修"
+[[menu.button.sub_button]]
+name = "官网"
+type = "view"
+url = "https://example.org"
+)");
+  REQUIRE_RESULT_OK(ok);
+  REQUIRE(ok->menu.size() == 2);
+  CHECK(ok->menu[1].sub_buttons.size() == 2);
+
+  auto button = [](const std::string& body) { return "[[menu.button]]\n" + body; };
+  RequireBad(button("name = \"a\"\ntype = \"click\"\nkey = \"k\"\n"), "menu.button[0].text");
+  RequireBad(button("name = \"a\"\ntype = \"teleport\"\n"), "menu.button[0].type");
+  RequireBad(button("name = \"一二三四五六\"\ntype = \"view\"\nurl = \"https://x\"\n"),
+             "menu.button[0].name");  // 18 bytes > 16
+  RequireBad(button("name = \"a\"\ntype = \"view\"\nurl = \"javascript:alert(1)\"\n"),
+             "menu.button[0].url");
+  RequireBad(button("name = \"a\"\ntype = \"click\"\nkey = \"k\"\ntext = \"t\"\n") +
+                 button("name = \"b\"\ntype = \"click\"\nkey = \"k\"\ntext = \"t\"\n"),
+             "is used twice");
+  std::string four;
+  for (int i = 0; i < 4; ++i) {
+    four += button("name = \"b" + std::to_string(i) + "\"\ntype = \"click\"\nkey = \"k" +
+                   std::to_string(i) + "\"\ntext = \"t\"\n");
+  }
+  RequireBad(four, "at most 3");
+  std::string six = "[[menu.button]]\nname = \"m\"\n";
+  for (int i = 0; i < 6; ++i) {
+    six += "[[menu.button.sub_button]]\nname = \"s\"\ntype = \"click\"\nkey = \"s" +
+           std::to_string(i) + "\"\ntext = \"t\"\n";
+  }
+  RequireBad(six, "at most 5");
+  RequireBad("[menu]\nbutton = 3\n", "menu.button");
+}
+
 std::string ExampleConfig() {
   std::ifstream in(std::string(GEBI_SOURCE_DIR) + "/deploy/gebi.example.toml");
   std::stringstream ss;

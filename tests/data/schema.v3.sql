@@ -1,7 +1,3 @@
-CREATE INDEX admin_audit_community ON admin_audit(community_id, created_at);
-CREATE INDEX admin_audit_created ON admin_audit(created_at);
-CREATE INDEX admin_login_failures_subject ON admin_login_failures(subject, failed_at);
-CREATE INDEX admin_sessions_account ON admin_sessions(account_id);
 CREATE UNIQUE INDEX circles_grid ON circles(unit_id) WHERE kind = 'grid';
 CREATE INDEX inbound_ledger_created ON inbound_ledger(created_at);
 CREATE INDEX inbound_ledger_openid ON inbound_ledger(openid, created_at);
@@ -9,10 +5,10 @@ CREATE INDEX join_requests_grid ON join_requests(grid_id, status);
 CREATE INDEX join_requests_openid ON join_requests(openid, status);
 CREATE INDEX org_units_parent ON org_units(parent_id);
 CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+CREATE INDEX outbox_lease ON outbox(status, lease_until);
 CREATE INDEX outbox_recipient ON outbox(recipient, status);
 CREATE INDEX residents_grid ON residents(grid_id);
 CREATE INDEX role_grants_unit ON role_grants(unit_id, role);
-CREATE INDEX rule_history_rule ON rule_history(rule_id, id);
 CREATE INDEX ticket_events_ticket ON ticket_events(ticket_id, id);
 CREATE INDEX ticket_media_ticket ON ticket_media(ticket_id);
 CREATE INDEX tickets_claimer ON tickets(claimed_by, status);
@@ -20,6 +16,16 @@ CREATE INDEX tickets_grid ON tickets(grid_id, status);
 CREATE INDEX tickets_reporter ON tickets(reporter, created_at);
 CREATE INDEX tickets_status ON tickets(status, done_at);
 CREATE INDEX volunteer_skills_skill ON volunteer_skills(skill);
+CREATE TABLE access_token (
+  mode           TEXT PRIMARY KEY CHECK (mode IN ('stable','classic')),
+  token          TEXT NOT NULL DEFAULT '',
+  fetched_at     INTEGER NOT NULL DEFAULT 0,
+  refresh_at     INTEGER NOT NULL DEFAULT 0,
+  expires_at     INTEGER NOT NULL DEFAULT 0,
+  rejected_token TEXT NOT NULL DEFAULT '',
+  blocked_until  INTEGER NOT NULL DEFAULT 0,
+  last_error     TEXT NOT NULL DEFAULT ''
+);
 CREATE TABLE addresses (
   id          INTEGER PRIMARY KEY,
   grid_id     INTEGER NOT NULL REFERENCES org_units(id),
@@ -31,42 +37,6 @@ CREATE TABLE addresses (
   bld_to      INTEGER NOT NULL DEFAULT 0,
   updated_at  INTEGER NOT NULL,
   UNIQUE (road, num_from, num_to, estate, bld_from, bld_to)
-);
-CREATE TABLE admin_accounts (
-  id            INTEGER PRIMARY KEY,
-  name          TEXT NOT NULL UNIQUE,
-  password_hash TEXT NOT NULL,
-  role          TEXT NOT NULL CHECK (role IN ('district','street','community')),
-  unit_id       INTEGER NOT NULL,
-  disabled      INTEGER NOT NULL DEFAULT 0,
-  created_at    INTEGER NOT NULL,
-  updated_at    INTEGER NOT NULL,
-  last_login_at INTEGER
-);
-CREATE TABLE admin_audit (
-  id           INTEGER PRIMARY KEY,
-  account_id   INTEGER,
-  account_name TEXT NOT NULL,
-  community_id INTEGER,
-  action       TEXT NOT NULL,
-  object       TEXT NOT NULL,
-  before       TEXT NOT NULL DEFAULT '',
-  after        TEXT NOT NULL DEFAULT '',
-  ip           TEXT NOT NULL DEFAULT '',
-  created_at   INTEGER NOT NULL
-);
-CREATE TABLE admin_login_failures (
-  subject   TEXT NOT NULL,
-  failed_at INTEGER NOT NULL
-);
-CREATE TABLE admin_sessions (
-  token_hash   TEXT PRIMARY KEY,
-  account_id   INTEGER NOT NULL REFERENCES admin_accounts(id) ON DELETE CASCADE,
-  csrf_token   TEXT NOT NULL,
-  ip           TEXT NOT NULL DEFAULT '',
-  created_at   INTEGER NOT NULL,
-  last_seen_at INTEGER NOT NULL,
-  expires_at   INTEGER NOT NULL
 );
 CREATE TABLE circle_members (
   circle_id   INTEGER NOT NULL REFERENCES circles(id),
@@ -118,6 +88,22 @@ CREATE TABLE join_requests (
   created_at  INTEGER NOT NULL,
   decided_at  INTEGER
 );
+CREATE TABLE leases (
+  name       TEXT PRIMARY KEY,
+  holder     TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE TABLE media (
+  media_id     TEXT PRIMARY KEY,
+  openid       TEXT NOT NULL,
+  pic_url      TEXT NOT NULL DEFAULT '',
+  sha256       TEXT,
+  local_path   TEXT,
+  content_type TEXT NOT NULL DEFAULT '',
+  bytes        INTEGER NOT NULL DEFAULT 0,
+  created_at   INTEGER NOT NULL,
+  fetched_at   INTEGER
+);
 CREATE TABLE meta (
   key   TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -145,6 +131,15 @@ CREATE TABLE outbox (
   last_error      TEXT NOT NULL DEFAULT '',
   created_at      INTEGER NOT NULL,
   sent_at         INTEGER
+, channel TEXT NOT NULL DEFAULT '', claimed_by TEXT NOT NULL DEFAULT '', lease_until INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE qr_codes (
+  scene      TEXT PRIMARY KEY,
+  ticket     TEXT NOT NULL,
+  url        TEXT NOT NULL,
+  poster_a4  TEXT NOT NULL DEFAULT '',
+  poster_a5  TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
 );
 CREATE TABLE repair_categories (
   name        TEXT PRIMARY KEY,
@@ -175,14 +170,6 @@ CREATE TABLE role_grants (
   created_at  INTEGER NOT NULL,
   PRIMARY KEY (openid, role, unit_id)
 );
-CREATE TABLE rule_history (
-  id           INTEGER PRIMARY KEY,
-  rule_id      INTEGER NOT NULL,
-  action       TEXT NOT NULL CHECK (action IN ('create','update','delete','rollback','import')),
-  snapshot     TEXT NOT NULL,
-  account_name TEXT NOT NULL,
-  created_at   INTEGER NOT NULL
-);
 CREATE TABLE rules (
   id          INTEGER PRIMARY KEY,
   match_kind  TEXT NOT NULL CHECK (match_kind IN ('exact','prefix','contains','regex','event')),
@@ -204,14 +191,6 @@ CREATE TABLE skill_synonyms (
 CREATE TABLE skills (
   name        TEXT PRIMARY KEY,
   sort        INTEGER NOT NULL DEFAULT 100
-);
-CREATE TABLE template_overrides (
-  community_id INTEGER NOT NULL,
-  key          TEXT NOT NULL,
-  text         TEXT NOT NULL,
-  updated_by   TEXT NOT NULL,
-  updated_at   INTEGER NOT NULL,
-  PRIMARY KEY (community_id, key)
 );
 CREATE TABLE ticket_events (
   id          INTEGER PRIMARY KEY,

@@ -33,6 +33,18 @@ TEST_CASE("Normalize trims, folds full-width forms and ASCII case", "[handlers]"
   CHECK(ParseNumberArg("") == -1);
 }
 
+TEST_CASE("Normalize maps every output byte back to the input", "[handlers]") {
+  std::vector<uint32_t> off;
+  const std::string raw = "  报修　WiFi坏了，ＯＫ  ";
+  std::string n = Normalize(raw, &off);
+  REQUIRE(n == "报修 wifi坏了,ok");
+  REQUIRE(off.size() == n.size() + 1);
+  // The suffix after the keyword maps back to the words as written.
+  size_t at = n.find("wifi");
+  REQUIRE(raw.substr(off[at], off.back() - off[at]) == "WiFi坏了，ＯＫ");
+  REQUIRE(off.back() == raw.size() - 2);  // trailing spaces are not part of the text
+}
+
 TEST_CASE("Router picks the first rule by priority across match kinds", "[handlers]") {
   std::vector<storage::Rule> rules = {
       MakeRule(1, "exact", "帮助", 10, "help"),

@@ -537,7 +537,7 @@ TEST_CASE("Dead letters are listed and retried once", "[integration][admin]") {
   CHECK(Body(c.Get("/api/v1/outbox/dead"))["dead"].empty());
 }
 
-TEST_CASE("Numbers: messages per day as JSON, CSV and SVG; the console page is served",
+TEST_CASE("Numbers: messages per day as JSON, CSV and SVG, and the console page is served",
           "[integration][admin]") {
   TempDir dir;
   TestServer server(TestConfig(dir, false));

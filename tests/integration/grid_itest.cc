@@ -589,7 +589,19 @@ TEST_CASE("Repairs: cancel, wrong states, the 10-minute media window, auto-close
     REQUIRE(w.Say("o_demo_floorleader", "我的报修") == w.Render("my_repairs.none"));
     REQUIRE(w.Fingerprint() == before);
     int64_t t = w.Repair("o_demo_floorleader", "灯'); DELETE FROM tickets;-- {id} {{");
-    REQUIRE(w.Ticket(t)->description == "灯'); delete from tickets;-- {id} {{");
+    REQUIRE(w.Ticket(t)->description == "灯'); DELETE FROM tickets;-- {id} {{");
+  }
+  SECTION("free text is stored as written: case, full-width punctuation, spacing") {
+    int64_t t = w.Repair("o_demo_floorleader", "WiFi路由器和楼道灯，都坏了！");
+    REQUIRE(w.Ticket(t)->description == "WiFi路由器和楼道灯，都坏了！");
+    // Commands still accept full-width forms: ＃ and full-width digits.
+    std::string claimed = w.Say("o_demo_volunteer", "接单 ＃" + N(t));
+    REQUIRE(Has(claimed, N(t)));
+    REQUIRE(Has(w.Say("o_demo_volunteer", "完成 " + N(t) + " 换了LED灯，已测试"), N(t)));
+    REQUIRE(w.Count("SELECT COUNT(*) FROM ticket_events WHERE ticket_id = " + N(t) +
+                    " AND note = '换了LED灯，已测试'") == 1);
+    REQUIRE(Has(w.Say("o_demo_floorleader", "评价 " + N(t) + " ５ 很好，Thanks"), N(t)));
+    REQUIRE(w.Ticket(t)->rating == 5);
   }
 }
 

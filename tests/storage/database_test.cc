@@ -87,7 +87,10 @@ TEST_CASE("Migrations build the schema, are idempotent and refuse newer files", 
 TEST_CASE("Every older golden schema migrates to the latest golden schema", "[storage]") {
   const std::string latest =
       testing::ReadTestData("schema.v" + std::to_string(LatestSchemaVersion()) + ".sql");
-  for (int from = 1; from < LatestSchemaVersion(); ++from) {
+  for (const Migration& step : AllMigrations()) {
+    // Every released version has a golden file; branches may land their steps out of order.
+    const int from = step.version;
+    if (from == LatestSchemaVersion()) continue;
     CAPTURE(from);
     testing::TempDir dir;
     auto opened = Database::Open(dir.File("old.db"));
