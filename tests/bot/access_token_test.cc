@@ -98,7 +98,7 @@ TEST_CASE("Classic mode uses GET /cgi-bin/token", "[bot][push]") {
   CHECK(env.fake.CountCalls(kStable) == 0);
 }
 
-TEST_CASE("40164 or a bad secret raise one alarm and pause fetching, and the secret is never logged",
+TEST_CASE("40164 or a bad secret raise one alarm and pause fetching - the secret is never logged",
           "[bot][push]") {
   std::ostringstream log;
   auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(log);

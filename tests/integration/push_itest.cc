@@ -294,7 +294,7 @@ int RunCli(std::vector<std::string> args, std::string* out) {
   return rc;
 }
 
-TEST_CASE("gebi outbox lists pending and dead rows, retry revives a dead row, menu push",
+TEST_CASE("gebi outbox lists pending and dead rows - retry revives a dead row - menu push",
           "[integration][push]") {
   testing::TempDir dir;
   FakeWeChat fake;
