@@ -7,6 +7,7 @@
 #include <iterator>
 #include <thread>
 
+#include "bot/admin_api.h"
 #include "bot/app.h"
 #include "bot/chat.h"
 #include "bot/http_server.h"
@@ -43,19 +44,35 @@ int Serve(const CliCommon& common) {
   SystemClock clock;
   auto app = App::Create(*config, clock);
   if (!app.ok()) return Fail(app.status());
-  HttpServer server(**app);
+  const bool separate_admin = config->admin.enabled && !config->admin.listen_host.empty();
+  HttpServer server(**app, separate_admin ? Routes::kWebhook : Routes::kAll);
   auto port = server.Bind(config->server.host, config->server.port);
   if (!port.ok()) return Fail(port.status());
-  std::thread stopper([&server, signals] {
+  std::unique_ptr<HttpServer> admin_server;
+  std::thread admin_thread;
+  if (separate_admin) {
+    admin_server = std::make_unique<HttpServer>(**app, Routes::kAdminOnly);
+    auto admin_port = admin_server->Bind(config->admin.listen_host, config->admin.listen_port);
+    if (!admin_port.ok()) return Fail(admin_port.status());
+    admin_thread = std::thread([&admin_server] { admin_server->Listen(); });
+  }
+  std::thread stopper([&server, &admin_server, signals] {
     int sig = 0;
     sigwait(&signals, &sig);
     spdlog::info("signal {}: finishing in-flight requests and stopping", sig);
     server.Stop();
+    if (admin_server) admin_server->Stop();
   });
   spdlog::info("gebi listening on http://{}:{}{} (database {}, schema v{}, {} mode)",
                config->server.host, *port, config->server.path, config->storage.sqlite,
                storage::LatestSchemaVersion(),
                config->wechat.encoding_aes_key.empty() ? "plaintext" : "plaintext/compatible/safe");
+  if (config->admin.enabled) {
+    std::string host = separate_admin ? config->admin.listen_host : config->server.host;
+    int console_port = separate_admin ? config->admin.listen_port : *port;
+    spdlog::info("admin console: http://{}:{}{}", host == "0.0.0.0" ? "127.0.0.1" : host,
+                 console_port, kAdminConsolePath);
+  }
   spdlog::info("talk to it: gebi chat --config {} --openid <openid> 帮助", common.config_path);
   if (config->push.enabled && config->wechat.appsecret.empty()) {
     spdlog::warn("pushes wait in the outbox: set GEBI_WECHAT_APPSECRET to deliver them");
@@ -67,6 +84,8 @@ int Serve(const CliCommon& common) {
   // Wake the stopper if we ended for another reason.
   pthread_kill(stopper.native_handle(), SIGTERM);
   stopper.join();
+  if (admin_server) admin_server->Stop();
+  if (admin_thread.joinable()) admin_thread.join();
   spdlog::info("gebi stopped");
   return ok ? 0 : 1;
 }

@@ -31,6 +31,16 @@ Status Read(const toml::table& t, std::string_view section, std::string_view key
   return Status::InvalidArgument(fmt::format("{}.{} must be a string", section, key));
 }
 
+Status Read(const toml::table& t, std::string_view section, std::string_view key, bool& out) {
+  const toml::node* n = t.get(key);
+  if (n == nullptr) return Status::Ok();
+  if (auto v = n->value<bool>(); v && n->is_boolean()) {
+    out = *v;
+    return Status::Ok();
+  }
+  return Status::InvalidArgument(fmt::format("{}.{} must be true or false", section, key));
+}
+
 template <typename Int>
 Status Read(const toml::table& t, std::string_view section, std::string_view key, Int& out) {
   const toml::node* n = t.get(key);
@@ -40,16 +50,6 @@ Status Read(const toml::table& t, std::string_view section, std::string_view key
     return Status::Ok();
   }
   return Status::InvalidArgument(fmt::format("{}.{} must be an integer", section, key));
-}
-
-Status Read(const toml::table& t, std::string_view section, std::string_view key, bool& out) {
-  const toml::node* n = t.get(key);
-  if (n == nullptr) return Status::Ok();
-  if (auto v = n->value<bool>(); v && n->is_boolean()) {
-    out = *v;
-    return Status::Ok();
-  }
-  return Status::InvalidArgument(fmt::format("{}.{} must be true or false", section, key));
 }
 
 Status CheckKeys(const toml::table& t, std::string_view section,
@@ -229,7 +229,8 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
                                                e.source().begin.column, e.description()));
   }
   GEBI_RETURN_IF_ERROR(CheckKeys(
-      root, "", {"server", "wechat", "storage", "paths", "conversation", "push", "menu", "log"}));
+      root, "",
+      {"server", "wechat", "storage", "paths", "conversation", "push", "menu", "log", "admin"}));
   Status s;
   if (const toml::table* t = Section(root, "server", s)) {
     GEBI_RETURN_IF_ERROR(CheckKeys(
@@ -283,6 +284,24 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
     GEBI_RETURN_IF_ERROR(CheckKeys(*t, "log", {"level"}));
     GEBI_RETURN_IF_ERROR(Read(*t, "log", "level", c.log.level));
   }
+  if (const toml::table* t = Section(root, "admin", s)) {
+    GEBI_RETURN_IF_ERROR(
+        CheckKeys(*t, "admin",
+                  {"enabled", "listen_host", "listen_port", "session_idle_minutes",
+                   "session_max_hours", "cookie_secure", "trust_forwarded_for",
+                   "login_max_failures", "login_ip_max_failures", "login_window_minutes"}));
+    auto& a = c.admin;
+    GEBI_RETURN_IF_ERROR(Read(*t, "admin", "enabled", a.enabled));
+    GEBI_RETURN_IF_ERROR(Read(*t, "admin", "listen_host", a.listen_host));
+    GEBI_RETURN_IF_ERROR(Read(*t, "admin", "listen_port", a.listen_port));
+    GEBI_RETURN_IF_ERROR(Read(*t, "admin", "session_idle_minutes", a.session_idle_minutes));
+    GEBI_RETURN_IF_ERROR(Read(*t, "admin", "session_max_hours", a.session_max_hours));
+    GEBI_RETURN_IF_ERROR(Read(*t, "admin", "cookie_secure", a.cookie_secure));
+    GEBI_RETURN_IF_ERROR(Read(*t, "admin", "trust_forwarded_for", a.trust_forwarded_for));
+    GEBI_RETURN_IF_ERROR(Read(*t, "admin", "login_max_failures", a.login_max_failures));
+    GEBI_RETURN_IF_ERROR(Read(*t, "admin", "login_ip_max_failures", a.login_ip_max_failures));
+    GEBI_RETURN_IF_ERROR(Read(*t, "admin", "login_window_minutes", a.login_window_minutes));
+  }
   GEBI_RETURN_IF_ERROR(s);
   FromEnv("GEBI_WECHAT_TOKEN", c.wechat.token);
   FromEnv("GEBI_WECHAT_APPSECRET", c.wechat.appsecret);
@@ -335,6 +354,19 @@ Status ValidateConfig(const Config& c) {
     return bad("storage.synchronous", "must be NORMAL or FULL");
   }
   if (c.conversation.ttl_minutes < 1) return bad("conversation.ttl_minutes", "must be >= 1");
+  if (c.admin.listen_host.empty() != (c.admin.listen_port == 0)) {
+    return bad("admin.listen_host", "set admin.listen_host and admin.listen_port together");
+  }
+  if (c.admin.listen_port < 0 || c.admin.listen_port > 65535) {
+    return bad("admin.listen_port", "must be 0..65535");
+  }
+  if (c.admin.session_idle_minutes < 1) return bad("admin.session_idle_minutes", "must be >= 1");
+  if (c.admin.session_max_hours < 1) return bad("admin.session_max_hours", "must be >= 1");
+  if (c.admin.login_max_failures < 1) return bad("admin.login_max_failures", "must be >= 1");
+  if (c.admin.login_ip_max_failures < 1) {
+    return bad("admin.login_ip_max_failures", "must be >= 1");
+  }
+  if (c.admin.login_window_minutes < 1) return bad("admin.login_window_minutes", "must be >= 1");
   const Config::Push& p = c.push;
   if (p.max_attempts < 1 || p.max_attempts > 100) return bad("push.max_attempts", "must be 1..100");
   if (p.backoff_base_seconds < 1) return bad("push.backoff_base_seconds", "must be >= 1");

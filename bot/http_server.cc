@@ -5,6 +5,7 @@
 #include <chrono>
 #include <thread>
 
+#include "bot/admin_api.h"
 #include "bot/log.h"
 #include "bot/webhook.h"
 #include "storage/migrations.h"
@@ -35,7 +36,7 @@ void ApplyServerSettings(httplib::Server& server, const Config& config) {
   server.set_tcp_nodelay(true);
 }
 
-HttpServer::HttpServer(App& app) : app_(app) {
+HttpServer::HttpServer(App& app, Routes routes) : app_(app) {
   const Config& c = app_.config();
   ApplyServerSettings(server_, c);
 
@@ -52,8 +53,14 @@ HttpServer::HttpServer(App& app) : app_(app) {
     spdlog::log(level, "{} {} {} type={} key={} route={} outcome={} us={}", req.method, req.path,
                 w.status, w.msg_type, w.msg_key, w.route, w.outcome, us);
   };
-  server_.Get(c.server.path, webhook);
-  server_.Post(c.server.path, webhook);
+  if (routes != Routes::kAdminOnly) {
+    server_.Get(c.server.path, webhook);
+    server_.Post(c.server.path, webhook);
+  }
+  if (c.admin.enabled && routes != Routes::kWebhook) {
+    admin_ = std::make_unique<AdminApi>(app_);
+    admin_->Mount(server_);
+  }
   server_.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
     auto version = storage::SchemaVersion(app_.db());
     if (!version.ok()) {
@@ -78,12 +85,21 @@ HttpServer::HttpServer(App& app) : app_(app) {
         } catch (...) {
         }
         spdlog::error("{} {} exception: {}", req.method, req.path, what);
+        if (req.path.rfind(kAdminApiPrefix, 0) == 0) {  // a person, not WeChat, is waiting
+          res.status = 500;
+          res.set_content(R"({"error":"服务器出错了，请稍后再试"})", "application/json");
+          return;
+        }
         res.status = 200;
         res.set_content("success", "text/plain");
       });
 }
 
-HttpServer::~HttpServer() { Stop(); }
+HttpServer::~HttpServer() {
+  Stop();
+  // The listening thread must be gone before admin_ (the routes use it) is destroyed: owners
+  // join it before destroying the server.
+}
 
 Result<int> HttpServer::Bind(const std::string& host, int port) {
   if (port == 0) {

@@ -1,7 +1,7 @@
 // HttpServer: the cpp-httplib server with the webhook route, /healthz, explicit limits
-// (body size, timeouts, keep-alive) and a request log line. Other parts (the admin API) add
-// their routes through raw() before Listen. Start/stop from any thread; Stop lets in-flight
-// requests finish.
+// (body size, timeouts, keep-alive) and a request log line, plus the admin console and API
+// (bot/admin_api.h) unless they listen on their own address. Other parts may add routes
+// through raw() before Listen. Start/stop from any thread; Stop lets in-flight requests finish.
 #pragma once
 
 #include <httplib.h>
@@ -18,10 +18,19 @@ namespace gebi::bot {
 // the two are always compared under the same settings.
 void ApplyServerSettings(httplib::Server& server, const Config& config);
 
+class AdminApi;
+
+// Which route groups a server carries.
+enum class Routes {
+  kAll,        // webhook, /healthz and (when admin.enabled) the admin console
+  kWebhook,    // webhook and /healthz only (the console has its own address)
+  kAdminOnly,  // the admin console, its API and /healthz (on admin.listen_host:listen_port)
+};
+
 class HttpServer {
  public:
   // app must outlive the server.
-  explicit HttpServer(App& app);
+  explicit HttpServer(App& app, Routes routes = Routes::kAll);
   ~HttpServer();
 
   // Binds host:port (port 0 = any free port). Returns the bound port, or IOError.
@@ -38,6 +47,7 @@ class HttpServer {
  private:
   App& app_;
   httplib::Server server_;
+  std::unique_ptr<AdminApi> admin_;
 };
 
 }  // namespace gebi::bot

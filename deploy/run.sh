@@ -9,8 +9,15 @@ dir=$(deploy/build.sh Release -DGEBI_BUILD_TESTS=OFF)
 config="${GEBI_CONFIG:-deploy/gebi.example.toml}"
 mkdir -p var
 "$dir/gebi" migrate --config "$config"
-"$dir/gebi" demo --config "$config"
+demo_report=$("$dir/gebi" demo --config "$config")
+echo "$demo_report"
+# `gebi demo` gives the demo admin a fresh one-time password on every run (only its hash is kept).
+admin_login=$(sed -n 's/^admin login: \(\S*\) \/ \(\S*\).*/user \1  password \2/p' <<<"$demo_report")
 cat <<MSG
+
+  Admin console (keyword rules, reply texts, join requests, tickets, numbers):
+      http://127.0.0.1:8080/admin/      log in with: $admin_login
+      (make more accounts: $dir/gebi admin add --config $config NAME --role community --unit ID)
 
   Webhook URL (configure it in the MP console behind nginx): http://127.0.0.1:8080/wechat
   Health:     curl http://127.0.0.1:8080/healthz

@@ -9,6 +9,12 @@ namespace gebi::handlers {
 
 Status QueuePush(Context& ctx, const std::string& recipient, std::string_view kind,
                  const std::string& text, nlohmann::json extra, const std::string& dedup_key) {
+  return QueuePushIn(ctx.tx, ctx.now, recipient, kind, text, std::move(extra), dedup_key);
+}
+
+Status QueuePushIn(storage::Tx& tx, int64_t now, const std::string& recipient,
+                   std::string_view kind, const std::string& text, nlohmann::json extra,
+                   const std::string& dedup_key) {
   if (recipient.empty()) return Status::Ok();
   nlohmann::json payload = extra.is_object() ? std::move(extra) : nlohmann::json::object();
   payload["text"] = text;
@@ -17,7 +23,7 @@ Status QueuePush(Context& ctx, const std::string& recipient, std::string_view ki
   item.kind = std::string(kind);
   item.payload = payload.dump();
   item.dedup_key = dedup_key;
-  GEBI_ASSIGN_OR_RETURN(bool inserted, storage::Enqueue(ctx.tx, item, ctx.now));
+  GEBI_ASSIGN_OR_RETURN(bool inserted, storage::Enqueue(tx, item, now));
   (void)inserted;  // a repeat of the same cause is meant to be a no-op
   return Status::Ok();
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "handlers/dispatch.h"
+#include "storage/join_store.h"
 
 namespace gebi::handlers {
 
@@ -16,6 +17,20 @@ namespace gebi::handlers {
 // makes a repeated cause queue it once. An empty recipient is skipped.
 Status QueuePush(Context& ctx, const std::string& recipient, std::string_view kind,
                  const std::string& text, nlohmann::json extra, const std::string& dedup_key);
+
+// The same without a Context: for callers outside a delivery (the admin console).
+Status QueuePushIn(storage::Tx& tx, int64_t now, const std::string& recipient,
+                   std::string_view kind, const std::string& text, nlohmann::json extra,
+                   const std::string& dedup_key);
+
+// The effects of deciding the pending join request req, shared by 通过 N / 拒绝 N and the admin
+// console: the request's new status (decided by `by`: an openid, or "admin:<name>"), on
+// approval the membership and the grid circle, and the push telling the resident (a rejection
+// carries reason and the community office). REQUIRES: req.status == "pending" (else
+// DecideJoinRequest returns FailedPrecondition and nothing changes). Defined in join.cc.
+Status ApplyJoinDecision(storage::Tx& tx, const Templates& texts, const storage::JoinRequest& req,
+                         bool approve, const std::string& reason, const std::string& by,
+                         int64_t now);
 
 // "桂柑社区第一网格" (community name + grid name), or "" for an unknown id.
 Result<std::string> GridLabel(storage::Tx& tx, int64_t grid_id);

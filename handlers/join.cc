@@ -213,38 +213,13 @@ Result<Reply> Decide(Context& ctx, bool approve) {
          {"status", ctx.templates.Render(req->status == "approved" ? "join.status.approved"
                                                                    : "join.status.rejected")}});
   }
-  GEBI_ASSIGN_OR_RETURN(std::string label, GridLabel(ctx.tx, req->grid_id));
-  GEBI_ASSIGN_OR_RETURN(auto grid, storage::GetUnit(ctx.tx, req->grid_id));
-  std::string contact = grid && !grid->contact.empty() ? grid->contact : "";
+  const std::string reason = approve ? "" : RawTail(ctx, a.rest);
+  GEBI_RETURN_IF_ERROR(
+      ApplyJoinDecision(ctx.tx, ctx.templates, *req, approve, reason, ctx.msg.from_user, ctx.now));
   if (approve) {
-    GEBI_RETURN_IF_ERROR(
-        storage::DecideJoinRequest(ctx.tx, req->id, "approved", "", ctx.msg.from_user, ctx.now));
-    GEBI_RETURN_IF_ERROR(storage::LeaveGridCircles(ctx.tx, req->openid));
-    storage::Resident res{req->openid, req->grid_id, req->name, req->building,
-                          req->room,   req->phone,   false,     ctx.now};
-    GEBI_RETURN_IF_ERROR(storage::PutResident(ctx.tx, res, ctx.now));
-    GEBI_ASSIGN_OR_RETURN(int64_t circle,
-                          storage::EnsureGridCircle(ctx.tx, req->grid_id, label, ctx.now));
-    GEBI_RETURN_IF_ERROR(storage::PutCircleMember(ctx.tx, circle, req->openid, "member", ctx.now));
-    GEBI_RETURN_IF_ERROR(
-        QueuePush(ctx, req->openid, "join_result",
-                  ctx.templates.Render("push.join_approved", {{"grid", label}}),
-                  json{{"request_id", req->id}, {"grid_id", req->grid_id}, {"approved", true}},
-                  fmt::format("join_result:{}", req->id)));
     return Text(ctx, "join.approved",
                 {{"id", id}, {"name", req->name}, {"room", req->building + req->room}});
   }
-  std::string reason = RawTail(ctx, a.rest);
-  GEBI_RETURN_IF_ERROR(
-      storage::DecideJoinRequest(ctx.tx, req->id, "rejected", reason, ctx.msg.from_user, ctx.now));
-  GEBI_ASSIGN_OR_RETURN(auto community, storage::AncestorOfKind(ctx.tx, req->grid_id, "community"));
-  std::string office = community ? community->name + " " + community->contact : "";
-  GEBI_RETURN_IF_ERROR(
-      QueuePush(ctx, req->openid, "join_result",
-                ctx.templates.Render("push.join_rejected",
-                                     {{"grid", label}, {"reason", reason}, {"office", office}}),
-                json{{"request_id", req->id}, {"grid_id", req->grid_id}, {"approved", false}},
-                fmt::format("join_result:{}", req->id)));
   return Text(ctx, "join.rejected", {{"id", id}, {"name", req->name}});
 }
 
@@ -338,6 +313,32 @@ Result<Reply> HandleJoinFlow(Context& ctx) {
   // Unknown step (an older binary's flow): start over politely.
   GEBI_RETURN_IF_ERROR(storage::ClearConversation(ctx.tx, ctx.msg.from_user));
   return Text(ctx, "join.ask_address_restart");
+}
+
+Status ApplyJoinDecision(storage::Tx& tx, const Templates& texts, const storage::JoinRequest& req,
+                         bool approve, const std::string& reason, const std::string& by,
+                         int64_t now) {
+  GEBI_ASSIGN_OR_RETURN(std::string label, GridLabel(tx, req.grid_id));
+  json extra = {{"request_id", req.id}, {"grid_id", req.grid_id}, {"approved", approve}};
+  const std::string dedup = fmt::format("join_result:{}", req.id);
+  if (approve) {
+    GEBI_RETURN_IF_ERROR(storage::DecideJoinRequest(tx, req.id, "approved", "", by, now));
+    GEBI_RETURN_IF_ERROR(storage::LeaveGridCircles(tx, req.openid));
+    storage::Resident res{req.openid, req.grid_id, req.name, req.building,
+                          req.room,   req.phone,   false,    now};
+    GEBI_RETURN_IF_ERROR(storage::PutResident(tx, res, now));
+    GEBI_ASSIGN_OR_RETURN(int64_t circle, storage::EnsureGridCircle(tx, req.grid_id, label, now));
+    GEBI_RETURN_IF_ERROR(storage::PutCircleMember(tx, circle, req.openid, "member", now));
+    return QueuePushIn(tx, now, req.openid, "join_result",
+                       texts.Render("push.join_approved", {{"grid", label}}), extra, dedup);
+  }
+  GEBI_RETURN_IF_ERROR(storage::DecideJoinRequest(tx, req.id, "rejected", reason, by, now));
+  GEBI_ASSIGN_OR_RETURN(auto community, storage::AncestorOfKind(tx, req.grid_id, "community"));
+  std::string office = community ? community->name + " " + community->contact : "";
+  return QueuePushIn(
+      tx, now, req.openid, "join_result",
+      texts.Render("push.join_rejected", {{"grid", label}, {"reason", reason}, {"office", office}}),
+      extra, dedup);
 }
 
 Result<Reply> HandleApprove(Context& ctx) { return Decide(ctx, true); }

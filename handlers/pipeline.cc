@@ -10,6 +10,7 @@
 #include "storage/conversation_store.h"
 #include "storage/inbound_ledger.h"
 #include "storage/media_store.h"
+#include "storage/template_store.h"
 #include "storage/user_store.h"
 
 namespace gebi::handlers {
@@ -175,7 +176,7 @@ Result<Outcome> Pipeline::Route(Context& ctx) {
       return Outcome{Reply::Text(match->rule.target), false, route};
     }
     if (match->rule.target_kind == "template") {
-      return Outcome{Reply::Text(templates_.Render(match->rule.target)), false, route};
+      return Outcome{Reply::Text(ctx.templates.Render(match->rule.target)), false, route};
     }
     row = FindHandler(match->rule.target);
     if (row == nullptr) {
@@ -200,6 +201,37 @@ Result<Outcome> Pipeline::Route(Context& ctx) {
   return Outcome{std::move(reply), false, route};
 }
 
+Result<std::shared_ptr<const Templates>> Pipeline::TemplatesFor(storage::Tx& tx,
+                                                                std::optional<int64_t> community) {
+  GEBI_ASSIGN_OR_RETURN(int64_t version, storage::TemplatesVersion(tx));
+  const int64_t key = community.value_or(storage::kAllCommunities);
+  {
+    std::lock_guard<std::mutex> lock(texts_mu_);
+    if (texts_version_ == version) {
+      auto it = texts_.find(key);
+      if (it != texts_.end()) return it->second;
+    }
+  }
+  GEBI_ASSIGN_OR_RETURN(auto overrides, storage::ListTemplateOverrides(tx));
+  std::map<std::string, std::string, std::less<>> merged;
+  for (const auto& o : overrides) {
+    if (o.community_id == storage::kAllCommunities) merged[o.key] = o.text;
+  }
+  if (community) {
+    for (const auto& o : overrides) {
+      if (o.community_id == *community) merged[o.key] = o.text;
+    }
+  }
+  auto texts = std::make_shared<const Templates>(templates_.WithOverrides(merged));
+  std::lock_guard<std::mutex> lock(texts_mu_);
+  if (texts_version_ != version) {
+    texts_.clear();
+    texts_version_ = version;
+  }
+  texts_[key] = texts;
+  return texts;
+}
+
 Result<Outcome> Pipeline::Handle(const Message& m) {
   const std::string key = DedupKey(m);
   Outcome outcome;
@@ -217,12 +249,14 @@ Result<Outcome> Pipeline::Handle(const Message& m) {
     if (m.msg_type == "image" && !m.media_id.empty()) {
       GEBI_RETURN_IF_ERROR(storage::QueueMediaFetch(tx, m.from_user, m.media_id, m.pic_url, now));
     }
-    Context ctx{m,  "",     "",         nullptr,   std::nullopt, kResident,
-                tx, clock_, templates_, settings_, now};
+    GEBI_ASSIGN_OR_RETURN(Sender sender, ResolveSender(tx, m.from_user));
+    // Residents of a community get its reply texts (overrides from the admin console).
+    GEBI_ASSIGN_OR_RETURN(std::shared_ptr<const Templates> texts,
+                          TemplatesFor(tx, sender.community_id));
+    Context ctx{m, "", "", nullptr, std::nullopt, kResident, tx, clock_, *texts, settings_, now};
     if (m.msg_type == "text") ctx.raw_text = m.content;
     if (m.msg_type == "voice" && !m.recognition.empty()) ctx.raw_text = m.recognition;
     if (!ctx.raw_text.empty()) ctx.text = Normalize(ctx.raw_text, &ctx.text_offsets);
-    GEBI_ASSIGN_OR_RETURN(Sender sender, ResolveSender(tx, m.from_user));
     ctx.roles = sender.roles;
     ctx.community_id = sender.community_id;
     ctx.grid_id = sender.grid_id;
@@ -238,9 +272,9 @@ Result<Outcome> Pipeline::Handle(const Message& m) {
 
     GEBI_ASSIGN_OR_RETURN(outcome, Route(ctx));
     if (expired && outcome.reply.kind == Reply::Kind::kText) {
-      outcome.reply.content = templates_.Render("flow_expired") + "\n" + outcome.reply.content;
+      outcome.reply.content = texts->Render("flow_expired") + "\n" + outcome.reply.content;
     }
-    GEBI_RETURN_IF_ERROR(AttachUnreadNotices(tx, m.from_user, templates_, now, outcome.reply));
+    GEBI_RETURN_IF_ERROR(AttachUnreadNotices(tx, m.from_user, *texts, now, outcome.reply));
     storage::LedgerEntry e{key,        m.from_user,   m.msg_type, m.event,
                            Summary(m), outcome.route, "ok",       EncodeReply(outcome.reply),
                            now};

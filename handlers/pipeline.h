@@ -4,6 +4,10 @@
 // reply and changes nothing. Thread-safe; the Database serialises the transactions.
 #pragma once
 
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 
 #include "handlers/dispatch.h"
@@ -42,6 +46,10 @@ class Pipeline {
 
   Router& router() { return router_; }
   const Templates& templates() const { return templates_; }
+  // The reply texts residents of community get: templates/ overlaid with the overrides for
+  // every community and then community's own. Rebuilt when meta.templates_version moves.
+  Result<std::shared_ptr<const Templates>> TemplatesFor(storage::Tx& tx,
+                                                        std::optional<int64_t> community);
 
  private:
   Result<Outcome> Route(Context& ctx);
@@ -51,6 +59,9 @@ class Pipeline {
   const Templates& templates_;
   const HandlerSettings& settings_;
   Router router_;
+  std::mutex texts_mu_;
+  int64_t texts_version_ = -1;                                 // guarded by texts_mu_
+  std::map<int64_t, std::shared_ptr<const Templates>> texts_;  // guarded by texts_mu_
 };
 
 }  // namespace gebi::handlers

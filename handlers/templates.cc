@@ -48,9 +48,23 @@ Result<Templates> Templates::Create(const std::vector<TemplateText>& texts) {
   return t;
 }
 
+Templates Templates::WithOverrides(
+    const std::map<std::string, std::string, std::less<>>& overrides) const {
+  Templates t = *this;
+  for (const auto& [key, text] : overrides) {
+    if (Has(key) && Check(key, text).ok()) t.texts_[key] = text;
+  }
+  return t;
+}
+
 std::string Templates::Render(std::string_view key, const TemplateArgs& args) const {
   auto it = texts_.find(key);
   if (it == texts_.end()) return fmt::format("[{}]", key);
+  return RenderText(key, it->second, args);
+}
+
+std::string Templates::RenderText(std::string_view key, std::string_view text,
+                                  const TemplateArgs& args) {
   const TemplateSpec* spec = FindSpec(key);
   fmt::dynamic_format_arg_store<fmt::format_context> store;
   if (spec != nullptr) {
@@ -68,9 +82,9 @@ std::string Templates::Render(std::string_view key, const TemplateArgs& args) co
     }
   }
   try {
-    return fmt::vformat(it->second, store);
-  } catch (const fmt::format_error&) {  // validated at start-up; cannot happen
-    return it->second;
+    return fmt::vformat(text, store);
+  } catch (const fmt::format_error&) {  // validated before use; cannot happen
+    return std::string(text);
   }
 }
 

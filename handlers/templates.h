@@ -42,6 +42,13 @@ class Templates {
 
   // Validates one candidate text for key (used by the admin console before saving).
   static Status Check(std::string_view key, std::string_view text);
+  // Renders text as if it were key's, with args (for previews). REQUIRES: Check passed.
+  static std::string RenderText(std::string_view key, std::string_view text,
+                                const TemplateArgs& args);
+
+  // A copy whose texts are replaced by overrides (key -> text) that pass Check; others are
+  // ignored (the admin API refuses to store them).
+  Templates WithOverrides(const std::map<std::string, std::string, std::less<>>& overrides) const;
 
   bool Has(std::string_view key) const { return texts_.count(std::string(key)) > 0; }
   const std::map<std::string, std::string, std::less<>>& texts() const { return texts_; }

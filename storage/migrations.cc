@@ -368,10 +368,75 @@ CREATE TABLE qr_codes (
 );
 )sql";
 
+// v4: the admin console. Accounts (argon2id hashes), sessions (only a hash of the cookie is
+// stored), failed logins for throttling, the audit log of every write, each rule's history
+// for rollback, and reply-text overrides (community_id 0 = every community).
+constexpr std::string_view kAdmin = R"sql(
+CREATE TABLE admin_accounts (
+  id            INTEGER PRIMARY KEY,
+  name          TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  role          TEXT NOT NULL CHECK (role IN ('district','street','community')),
+  unit_id       INTEGER NOT NULL,
+  disabled      INTEGER NOT NULL DEFAULT 0,
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL,
+  last_login_at INTEGER
+);
+CREATE TABLE admin_sessions (
+  token_hash   TEXT PRIMARY KEY,
+  account_id   INTEGER NOT NULL REFERENCES admin_accounts(id) ON DELETE CASCADE,
+  csrf_token   TEXT NOT NULL,
+  ip           TEXT NOT NULL DEFAULT '',
+  created_at   INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL
+);
+CREATE INDEX admin_sessions_account ON admin_sessions(account_id);
+CREATE TABLE admin_login_failures (
+  subject   TEXT NOT NULL,
+  failed_at INTEGER NOT NULL
+);
+CREATE INDEX admin_login_failures_subject ON admin_login_failures(subject, failed_at);
+CREATE TABLE admin_audit (
+  id           INTEGER PRIMARY KEY,
+  account_id   INTEGER,
+  account_name TEXT NOT NULL,
+  community_id INTEGER,
+  action       TEXT NOT NULL,
+  object       TEXT NOT NULL,
+  before       TEXT NOT NULL DEFAULT '',
+  after        TEXT NOT NULL DEFAULT '',
+  ip           TEXT NOT NULL DEFAULT '',
+  created_at   INTEGER NOT NULL
+);
+CREATE INDEX admin_audit_created ON admin_audit(created_at);
+CREATE INDEX admin_audit_community ON admin_audit(community_id, created_at);
+CREATE TABLE rule_history (
+  id           INTEGER PRIMARY KEY,
+  rule_id      INTEGER NOT NULL,
+  action       TEXT NOT NULL CHECK (action IN ('create','update','delete','rollback','import')),
+  snapshot     TEXT NOT NULL,
+  account_name TEXT NOT NULL,
+  created_at   INTEGER NOT NULL
+);
+CREATE INDEX rule_history_rule ON rule_history(rule_id, id);
+CREATE TABLE template_overrides (
+  community_id INTEGER NOT NULL,
+  key          TEXT NOT NULL,
+  text         TEXT NOT NULL,
+  updated_by   TEXT NOT NULL,
+  updated_at   INTEGER NOT NULL,
+  PRIMARY KEY (community_id, key)
+);
+INSERT INTO meta(key, value) VALUES ('templates_version', '1');
+)sql";
+
 const std::vector<Migration> kMigrations = {
     {1, "core", kV1Core},
     {2, "grid", kV2Grid},
     {3, "push", kV3Push},
+    {4, "admin", kAdmin},
 };
 
 }  // namespace

@@ -15,6 +15,10 @@ constexpr std::string_view kInsert =
 constexpr std::string_view kUpdate =
     "UPDATE rules SET match_kind = ?2, pattern = ?3, priority = ?4, enabled = ?5, "
     "target_kind = ?6, target = ?7, community_id = ?8, note = ?9, updated_at = ?10 WHERE id = ?1";
+constexpr std::string_view kRestore =
+    "INSERT INTO rules(id, match_kind, pattern, priority, enabled, target_kind, target, "
+    "community_id, note, hits, created_at, updated_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)";
 constexpr std::string_view kDelete = "DELETE FROM rules WHERE id = ?1";
 constexpr std::string_view kBumpVersion =
     "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'rules_version'";
@@ -78,6 +82,13 @@ Status UpdateRule(Tx& tx, const Rule& r, int64_t now) {
 Status DeleteRule(Tx& tx, int64_t id) {
   GEBI_RETURN_IF_ERROR(tx.Run(kDelete, id));
   if (tx.Changes() == 0) return Status::NotFound("rule " + std::to_string(id));
+  return tx.Run(kBumpVersion);
+}
+
+Status RestoreRule(Tx& tx, const Rule& r, int64_t now) {
+  GEBI_RETURN_IF_ERROR(tx.Run(kRestore, r.id, r.match_kind, r.pattern, r.priority,
+                              static_cast<int64_t>(r.enabled), r.target_kind, r.target,
+                              r.community_id, r.note, r.hits, now));
   return tx.Run(kBumpVersion);
 }
 

@@ -34,6 +34,8 @@ Result<int64_t> InsertRule(Tx& tx, const Rule& rule, int64_t now);
 Status UpdateRule(Tx& tx, const Rule& rule, int64_t now);
 // NotFound when no rule has that id.
 Status DeleteRule(Tx& tx, int64_t id);
+// Re-inserts a deleted rule under its old id (rollback). AlreadyExists when the id is in use.
+Status RestoreRule(Tx& tx, const Rule& rule, int64_t now);
 // The counter bumped by every change above.
 Result<int64_t> RulesVersion(Tx& tx);
 // Adds n to the rule's hit count (does not bump the version).

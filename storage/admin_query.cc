@@ -1,0 +1,184 @@
+#include "storage/admin_query.h"
+
+namespace gebi::storage {
+
+namespace {
+
+constexpr std::string_view kJoinRows =
+    "SELECT j.id, j.openid, j.grid_id, j.name, j.building, j.room, j.phone, j.status, j.reason, "
+    "j.decided_by, j.created_at, j.decided_at, g.name, c.id, c.name "
+    "FROM join_requests j JOIN org_units g ON g.id = j.grid_id "
+    "LEFT JOIN org_units c ON c.id = g.parent_id "
+    "WHERE (?1 IS NULL OR c.id = ?1) AND (?2 = '' OR j.status = ?2) "
+    "ORDER BY j.id DESC LIMIT ?3";
+constexpr std::string_view kTicketRows =
+    "SELECT t.id, t.grid_id, t.community_id, t.reporter, t.description, t.category, t.priority, "
+    "t.status, t.level, t.claimed_by, t.claimed_at, t.done_by, t.done_at, t.done_note, t.rating, "
+    "t.rating_note, t.created_at, t.updated_at, t.closed_at, g.name, c.name "
+    "FROM tickets t JOIN org_units g ON g.id = t.grid_id JOIN org_units c ON c.id = t.community_id "
+    "WHERE (?1 IS NULL OR t.community_id = ?1) AND (?2 IS NULL OR t.grid_id = ?2) "
+    "AND (?3 = '' OR t.status = ?3 OR (?3 = 'active' AND t.status IN "
+    "('open','reopened','claimed'))) AND (?4 = '' OR t.category = ?4) "
+    "ORDER BY t.id DESC LIMIT ?5";
+constexpr std::string_view kVolunteerRows =
+    "SELECT v.openid, v.community_id, c.name, v.availability, v.active, v.joined_at, "
+    "COALESCE((SELECT group_concat(skill, ',') FROM (SELECT skill FROM volunteer_skills s "
+    "WHERE s.openid = v.openid ORDER BY skill)), '') "
+    "FROM volunteers v JOIN org_units c ON c.id = v.community_id "
+    "WHERE (?1 IS NULL OR v.community_id = ?1) ORDER BY v.active DESC, v.joined_at LIMIT ?2";
+constexpr std::string_view kCommunityUnits =
+    "SELECT u.id, u.kind, u.name, CASE u.kind WHEN 'community' THEN u.id ELSE u.parent_id END AS c "
+    "FROM org_units u WHERE u.kind IN ('community','grid') "
+    "AND (?1 IS NULL OR u.id = ?1 OR (u.kind = 'grid' AND u.parent_id = ?1)) "
+    "ORDER BY c, u.kind = 'grid', u.id";
+constexpr std::string_view kTicketTimes =
+    "SELECT grid_id, community_id, created_at, claimed_at, done_at, closed_at FROM tickets "
+    "WHERE created_at >= ?1 OR done_at >= ?1 OR closed_at >= ?1";
+constexpr std::string_view kActiveVolunteers =
+    "SELECT community_id, COUNT(*) FROM volunteers WHERE active = 1 GROUP BY community_id";
+constexpr std::string_view kPendingJoins =
+    "SELECT grid_id, COUNT(*) FROM join_requests WHERE status = 'pending' GROUP BY grid_id";
+
+std::optional<int64_t> OptInt(const Stmt& st, int col) {
+  if (st.IsNull(col)) return std::nullopt;
+  return st.Int(col);
+}
+
+Result<std::vector<std::pair<int64_t, int64_t>>> Pairs(Tx& tx, std::string_view sql) {
+  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(sql));
+  std::vector<std::pair<int64_t, int64_t>> out;
+  for (;;) {
+    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.emplace_back(st.Int(0), st.Int(1));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<JoinRow>> ListJoinRows(Tx& tx, std::optional<int64_t> community,
+                                          const std::string& status, int limit) {
+  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kJoinRows));
+  st.BindAll(community, status, limit);
+  std::vector<JoinRow> out;
+  for (;;) {
+    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    JoinRow r;
+    JoinRequest& j = r.request;
+    j.id = st.Int(0);
+    j.openid = st.Text(1);
+    j.grid_id = st.Int(2);
+    j.name = st.Text(3);
+    j.building = st.Text(4);
+    j.room = st.Text(5);
+    j.phone = st.Text(6);
+    j.status = st.Text(7);
+    j.reason = st.Text(8);
+    j.decided_by = st.Text(9);
+    j.created_at = st.Int(10);
+    j.decided_at = OptInt(st, 11);
+    r.grid_name = st.Text(12);
+    r.community_id = st.Int(13);
+    r.community_name = st.Text(14);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Result<std::vector<TicketRow>> ListTicketRows(Tx& tx, const TicketFilter& f) {
+  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kTicketRows));
+  st.BindAll(f.community, f.grid, f.status, f.category, f.limit);
+  std::vector<TicketRow> out;
+  for (;;) {
+    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    TicketRow r;
+    Ticket& t = r.ticket;
+    t.id = st.Int(0);
+    t.grid_id = st.Int(1);
+    t.community_id = st.Int(2);
+    t.reporter = st.Text(3);
+    t.description = st.Text(4);
+    t.category = st.Text(5);
+    t.priority = st.Int(6);
+    t.status = st.Text(7);
+    t.level = st.Text(8);
+    t.claimed_by = st.Text(9);
+    t.claimed_at = OptInt(st, 10);
+    t.done_by = st.Text(11);
+    t.done_at = OptInt(st, 12);
+    t.done_note = st.Text(13);
+    t.rating = OptInt(st, 14);
+    t.rating_note = st.Text(15);
+    t.created_at = st.Int(16);
+    t.updated_at = st.Int(17);
+    t.closed_at = OptInt(st, 18);
+    r.grid_name = st.Text(19);
+    r.community_name = st.Text(20);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Result<std::vector<VolunteerRow>> ListVolunteerRows(Tx& tx, std::optional<int64_t> community,
+                                                    int limit) {
+  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kVolunteerRows));
+  st.BindAll(community, limit);
+  std::vector<VolunteerRow> out;
+  for (;;) {
+    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    VolunteerRow v;
+    v.openid = st.Text(0);
+    v.community_id = st.Int(1);
+    v.community_name = st.Text(2);
+    v.availability = st.Text(3);
+    v.active = st.Int(4) != 0;
+    v.joined_at = st.Int(5);
+    std::string skills = st.Text(6);
+    for (size_t pos = 0; pos < skills.size();) {
+      size_t comma = skills.find(',', pos);
+      if (comma == std::string::npos) comma = skills.size();
+      v.skills.push_back(skills.substr(pos, comma - pos));
+      pos = comma + 1;
+    }
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+Result<std::vector<UnitRow>> ListCommunityUnits(Tx& tx, std::optional<int64_t> community) {
+  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kCommunityUnits));
+  st.BindAll(community);
+  std::vector<UnitRow> out;
+  for (;;) {
+    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back({st.Int(0), st.Text(1), st.Text(2), st.Int(3)});
+  }
+  return out;
+}
+
+Result<std::vector<TicketTimes>> TicketTimesSince(Tx& tx, int64_t since) {
+  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kTicketTimes));
+  st.BindAll(since);
+  std::vector<TicketTimes> out;
+  for (;;) {
+    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back({st.Int(0), st.Int(1), st.Int(2), OptInt(st, 3), OptInt(st, 4), OptInt(st, 5)});
+  }
+  return out;
+}
+
+Result<std::vector<std::pair<int64_t, int64_t>>> ActiveVolunteerCounts(Tx& tx) {
+  return Pairs(tx, kActiveVolunteers);
+}
+
+Result<std::vector<std::pair<int64_t, int64_t>>> PendingJoinCounts(Tx& tx) {
+  return Pairs(tx, kPendingJoins);
+}
+
+}  // namespace gebi::storage

@@ -1,0 +1,691 @@
+// The admin API on the real server over loopback: login, sessions, CSRF, throttling, scopes,
+// rules (create / edit / disable / delete / history / rollback / dry run / warnings / MP
+// import) reaching the bot at once through the webhook, reply texts, dead letters, numbers,
+// the audit row of every write, and the hostile cases of every input path.
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+
+#include "handlers/admin_auth.h"
+#include "handlers/org_directory.h"
+#include "storage/admin_store.h"
+#include "storage/join_store.h"
+#include "storage/org_store.h"
+#include "storage/outbox.h"
+#include "storage/volunteer_store.h"
+#include "tests/support/test_env.h"
+
+namespace gebi::testing {
+namespace {
+
+using nlohmann::json;
+
+// A console user: keeps the session cookie and the CSRF token like the page does.
+class AdminClient {
+ public:
+  explicit AdminClient(int port) : http_("127.0.0.1", port) {}
+
+  httplib::Result Login(const std::string& name, const std::string& password) {
+    auto r = http_.Post("/api/v1/login", json{{"name", name}, {"password", password}}.dump(),
+                        "application/json");
+    if (r && r->status == 200) {
+      std::string set_cookie = r->get_header_value("Set-Cookie");
+      cookie_ = set_cookie.substr(0, set_cookie.find(';'));
+      csrf_ = json::parse(r->body)["csrf_token"].get<std::string>();
+    }
+    return r;
+  }
+  httplib::Headers Headers(bool write) const {
+    httplib::Headers h;
+    if (!cookie_.empty()) h.emplace("Cookie", cookie_);
+    if (write) h.emplace("X-CSRF-Token", csrf_);
+    return h;
+  }
+  httplib::Result Get(const std::string& path) { return http_.Get(path.c_str(), Headers(false)); }
+  httplib::Result Post(const std::string& path, const json& body) {
+    return http_.Post(path.c_str(), Headers(true), body.dump(), "application/json");
+  }
+  httplib::Result Put(const std::string& path, const json& body) {
+    return http_.Put(path.c_str(), Headers(true), body.dump(), "application/json");
+  }
+  httplib::Result Delete(const std::string& path) {
+    return http_.Delete(path.c_str(), Headers(true));
+  }
+  httplib::Client& raw() { return http_; }
+  std::string& csrf() { return csrf_; }
+  const std::string& cookie() const { return cookie_; }
+
+ private:
+  httplib::Client http_;
+  std::string cookie_;
+  std::string csrf_;
+};
+
+json Body(const httplib::Result& r) {
+  REQUIRE(r);
+  json j = json::parse(r->body, nullptr, false);
+  INFO(r->body);
+  REQUIRE(!j.is_discarded());
+  return j;
+}
+
+// A small organisation: one district, one street, communities 七社区 and 八社区 with a grid each.
+struct Org {
+  int64_t district = 0, c7 = 0, c8 = 0, g71 = 0, g81 = 0;
+};
+
+Org SeedOrg(bot::App& app) {
+  constexpr std::string_view kCsv =
+      "kind,code,parent,name,contact,people\n"
+      "district,D,,测试区,,\n"
+      "street,S,D,测试街道,,\n"
+      "community,C7,S,七社区,0577-7,o_staff7\n"
+      "community,C8,S,八社区,0577-8,\n"
+      "grid,G71,C7,第一网格,,o_worker71\n"
+      "grid,G81,C8,第一网格,,o_worker81\n";
+  Org org;
+  REQUIRE_OK(app.db().WithTransaction([&](storage::Tx& tx) -> Status {
+    GEBI_RETURN_IF_ERROR(handlers::ImportOrgCsv(tx, kCsv, 1000).status());
+    for (auto [code, out] : {std::pair<const char*, int64_t*>{"D", &org.district},
+                             {"C7", &org.c7},
+                             {"C8", &org.c8},
+                             {"G71", &org.g71},
+                             {"G81", &org.g81}}) {
+      GEBI_ASSIGN_OR_RETURN(auto unit, storage::GetUnitByCode(tx, code));
+      REQUIRE(unit);
+      *out = unit->id;
+    }
+    return Status::Ok();
+  }));
+  return org;
+}
+
+std::string MakeAccount(bot::App& app, const std::string& name, const std::string& role,
+                        int64_t unit) {
+  auto made = handlers::CreateAdminAccount(app.db(), app.clock(), handlers::CliPrincipal(), name,
+                                           role, unit);
+  REQUIRE_RESULT_OK(made);
+  return made->password;
+}
+
+int64_t Count(bot::App& app, const std::string& sql) {
+  int64_t n = 0;
+  REQUIRE_OK(app.db().WithRead([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(auto v, tx.QueryInt(sql));
+    n = v.value_or(0);
+    return Status::Ok();
+  }));
+  return n;
+}
+
+std::string Say(TestServer& server, const std::string& text,
+                const std::string& openid = "o_admin_test_resident") {
+  auto chat = server.Client();
+  auto r = chat.SendText(openid, text, false);
+  REQUIRE_RESULT_OK(r);
+  REQUIRE(r->status == 200);
+  return r->Text();
+}
+
+TEST_CASE("Admin login: cookie flags, wrong passwords, throttling, logout",
+          "[integration][admin]") {
+  TempDir dir;
+  auto config = TestConfig(dir, false);
+  config.admin.login_max_failures = 3;
+  config.admin.login_ip_max_failures = 6;
+  TestServer server(config);
+  const Org org = SeedOrg(server.app());
+  const std::string pw = MakeAccount(server.app(), "alice", "district", org.district);
+  AdminClient c(server.port());
+
+  SECTION("the right password gives an HttpOnly SameSite=Strict session and a CSRF token") {
+    auto r = c.Login("alice", pw);
+    REQUIRE(r->status == 200);
+    std::string cookie = r->get_header_value("Set-Cookie");
+    CHECK(cookie.find("gebi_admin=") == 0);
+    CHECK(cookie.find("HttpOnly") != std::string::npos);
+    CHECK(cookie.find("SameSite=Strict") != std::string::npos);
+    CHECK(Body(r)["account"]["role"] == "district");
+    // Only the hash of the token is stored.
+    std::string token = c.cookie().substr(c.cookie().find('=') + 1);
+    CHECK(Count(server.app(), "SELECT COUNT(*) FROM admin_sessions WHERE token_hash = '" +
+                                  handlers::TokenHash(token) + "'") == 1);
+    CHECK(Count(server.app(),
+                "SELECT COUNT(*) FROM admin_sessions WHERE token_hash = '" + token + "'") == 0);
+    CHECK(Body(c.Get("/api/v1/me"))["account"]["name"] == "alice");
+    // Logout ends the session on the server, not just in the browser.
+    REQUIRE(c.Post("/api/v1/logout", json::object())->status == 200);
+    CHECK(c.Get("/api/v1/me")->status == 401);
+  }
+  SECTION("a wrong password and an unknown name get the same 401") {
+    auto wrong = c.Login("alice", "not-the-password");
+    auto unknown = c.Login("nobody", "whatever");
+    REQUIRE(wrong->status == 401);
+    REQUIRE(unknown->status == 401);
+    CHECK(Body(wrong)["error"] == Body(unknown)["error"]);
+    CHECK(c.Get("/api/v1/rules")->status == 401);
+  }
+  SECTION("after repeated failures even the right password waits (429 + Retry-After)") {
+    for (int i = 0; i < 3; ++i)
+      REQUIRE(c.Login("alice", "wrong" + std::to_string(i))->status == 401);
+    auto r = c.Login("alice", pw);
+    REQUIRE(r->status == 429);
+    CHECK(std::stoi(r->get_header_value("Retry-After")) > 0);
+    // Another account from the same address still works until the per-address limit.
+    const std::string pw2 = MakeAccount(server.app(), "bob", "community", org.c7);
+    REQUIRE(c.Login("bob", pw2)->status == 200);
+    for (int i = 0; i < 3; ++i) REQUIRE(c.Login("bob", "wrong")->status != 200);
+    CHECK(c.Login("carol", "x")->status == 429);  // 6 failures from this address
+  }
+  SECTION("bad login bodies are 400 with the field named") {
+    auto r = c.raw().Post("/api/v1/login", "{not json", "application/json");
+    REQUIRE(r->status == 400);
+    CHECK(Body(r)["field"] == "body");
+    r = c.raw().Post("/api/v1/login", R"({"name":"alice"})", "application/json");
+    REQUIRE(r->status == 400);
+    CHECK(Body(r)["field"] == "password");
+    r = c.raw().Post("/api/v1/login", R"({"name":5,"password":"x"})", "application/json");
+    REQUIRE(r->status == 400);
+    CHECK(Body(r)["field"] == "name");
+    r = c.raw().Post("/api/v1/login", "name=alice&password=x", "application/x-www-form-urlencoded");
+    CHECK(r->status == 400);
+  }
+  SECTION("a forged or expired cookie is 401") {
+    httplib::Headers h{{"Cookie", "gebi_admin=deadbeef"}};
+    CHECK(c.raw().Get("/api/v1/rules", h)->status == 401);
+  }
+}
+
+TEST_CASE("A rule changed in the admin API answers through the webhook at once",
+          "[integration][admin]") {
+  TempDir dir;
+  TestServer server(TestConfig(dir, false));
+  const Org org = SeedOrg(server.app());
+  AdminClient c(server.port());
+  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", org.district))->status ==
+          200);
+  const std::string before = Say(server, "停水通知");
+  CHECK(before.find("没看懂") != std::string::npos);
+
+  auto created = c.Post("/api/v1/rules", {{"match_kind", "exact"},
+                                          {"pattern", "停水通知"},
+                                          {"target_kind", "text"},
+                                          {"target", "明天 9:00-12:00 停水。"}});
+  REQUIRE(created->status == 201);
+  const int64_t id = Body(created)["id"].get<int64_t>();
+  CHECK(Say(server, "停水通知") == "明天 9:00-12:00 停水。");
+  CHECK(Say(server, "停水通知") == "明天 9:00-12:00 停水。");
+
+  SECTION("edit, hits, disable, history and rollback") {
+    REQUIRE(c.Put("/api/v1/rules/" + std::to_string(id), {{"target", "改为下午停水。"}})->status ==
+            200);
+    CHECK(Say(server, "停水通知") == "改为下午停水。");
+    auto got = Body(c.Get("/api/v1/rules/" + std::to_string(id)));
+    CHECK(got["hits"] == 3);
+    REQUIRE(c.Put("/api/v1/rules/" + std::to_string(id), {{"enabled", false}})->status == 200);
+    CHECK(Say(server, "停水通知").find("没看懂") != std::string::npos);
+    auto history = Body(c.Get("/api/v1/rules/" + std::to_string(id) + "/history"))["history"];
+    REQUIRE(history.size() == 3);  // newest first: disable, edit, create
+    CHECK(history[2]["action"] == "create");
+    auto rolled = c.Post("/api/v1/rules/" + std::to_string(id) + "/rollback",
+                         {{"history_id", history[2]["id"]}});
+    REQUIRE(rolled->status == 200);
+    CHECK(Say(server, "停水通知") == "明天 9:00-12:00 停水。");
+    // Every write left an audit row naming who and what.
+    CHECK(Count(server.app(),
+                "SELECT COUNT(*) FROM admin_audit WHERE account_name = 'admin' AND "
+                "object = 'rule:" +
+                    std::to_string(id) + "'") == 4);
+  }
+  SECTION("delete, then rollback re-creates the rule under its id") {
+    REQUIRE(c.Delete("/api/v1/rules/" + std::to_string(id))->status == 200);
+    CHECK(Say(server, "停水通知").find("没看懂") != std::string::npos);
+    CHECK(c.Get("/api/v1/rules/" + std::to_string(id))->status == 404);
+    auto history = Body(c.Get("/api/v1/rules/" + std::to_string(id) + "/history"))["history"];
+    REQUIRE(history.size() == 2);
+    REQUIRE(c.Post("/api/v1/rules/" + std::to_string(id) + "/rollback",
+                   {{"history_id", history[1]["id"]}})
+                ->status == 200);
+    CHECK(Say(server, "停水通知") == "明天 9:00-12:00 停水。");
+  }
+  SECTION("hostile and wrong input is refused with the field named and changes nothing") {
+    const int64_t rules = Count(server.app(), "SELECT COUNT(*) FROM rules");
+    const int64_t audit = Count(server.app(), "SELECT COUNT(*) FROM admin_audit");
+    struct Case {
+      json body;
+      const char* field;
+    };
+    std::vector<Case> cases = {
+        {{{"match_kind", "fuzzy"}, {"pattern", "x"}, {"target", "y"}}, "match_kind"},
+        {{{"pattern", ""}, {"target", "y"}}, "pattern"},
+        {{{"pattern", "   "}, {"target", "y"}}, "pattern"},
+        {{{"match_kind", "regex"}, {"pattern", "(["}, {"target", "y"}}, "pattern"},
+        {{{"pattern", "x"}, {"target_kind", "handler"}, {"target", "rm -rf"}}, "target"},
+        {{{"pattern", "x"}, {"target_kind", "template"}, {"target", "nope"}}, "target"},
+        {{{"pattern", "x"}, {"target", ""}}, "target"},
+        {{{"pattern", "x"}, {"target", std::string(3000, 'a')}}, "target"},
+        {{{"pattern", "x"}, {"target", "y"}, {"priority", "high"}}, "priority"},
+        {{{"pattern", "x"}, {"target", "y"}, {"priority", -1}}, "priority"},
+        {{{"pattern", "x"}, {"target", "y"}, {"enabled", "yes"}}, "enabled"},
+        {{{"pattern", "x"}, {"target", "y"}, {"community_id", "7"}}, "community_id"},
+        {{{"pattern", "x"}, {"target", "y"}, {"sql", "DROP TABLE rules"}}, "sql"},
+        {json::array({1, 2}), "body"},
+    };
+    for (const auto& k : cases) {
+      CAPTURE(k.body.dump());
+      auto r = c.Post("/api/v1/rules", k.body);
+      REQUIRE(r->status == 400);
+      CHECK(Body(r)["field"] == k.field);
+    }
+    auto r = c.raw().Post("/api/v1/rules", c.Headers(true), "{\"pattern\":", "application/json");
+    REQUIRE(r->status == 400);
+    CHECK(Body(r)["field"] == "body");
+    CHECK(c.Put("/api/v1/rules/999999", {{"target", "x"}})->status == 404);
+    CHECK(c.Delete("/api/v1/rules/999999")->status == 404);
+    CHECK(c.Post("/api/v1/rules/" + std::to_string(id) + "/rollback", {{"history_id", 999999}})
+              ->status == 404);
+    CHECK(c.Post("/api/v1/rules/" + std::to_string(id) + "/rollback", {{"history_id", "1"}})
+              ->status == 400);
+    CHECK(c.Get("/api/v1/nothing-here")->status == 404);
+    CHECK(Count(server.app(), "SELECT COUNT(*) FROM rules") == rules);
+    CHECK(Count(server.app(), "SELECT COUNT(*) FROM admin_audit") == audit);
+  }
+  SECTION("writes without the CSRF token are refused") {
+    std::string good = c.csrf();
+    c.csrf() = "forged";
+    CHECK(c.Put("/api/v1/rules/" + std::to_string(id), {{"target", "hacked"}})->status == 403);
+    c.csrf() = "";
+    CHECK(c.Delete("/api/v1/rules/" + std::to_string(id))->status == 403);
+    c.csrf() = good;
+    CHECK(Say(server, "停水通知") == "明天 9:00-12:00 停水。");
+  }
+  SECTION("a rule text with markup is stored and answered verbatim") {
+    const std::string hostile = "<script>alert(1)</script>'); DROP TABLE rules; --";
+    auto r = c.Post("/api/v1/rules", {{"pattern", "脚本"}, {"target", hostile}});
+    REQUIRE(r->status == 201);
+    CHECK(Say(server, "脚本") == hostile);
+    CHECK(Body(c.Get("/api/v1/rules/" + std::to_string(Body(r)["id"].get<int64_t>())))["target"] ==
+          hostile);
+  }
+}
+
+TEST_CASE("Community admins see and change only their community", "[integration][admin]") {
+  TempDir dir;
+  TestServer server(TestConfig(dir, false));
+  const Org org = SeedOrg(server.app());
+  AdminClient district(server.port()), c7(server.port());
+  REQUIRE(district.Login("d", MakeAccount(server.app(), "d", "district", org.district))->status ==
+          200);
+  REQUIRE(c7.Login("c7", MakeAccount(server.app(), "c7", "community", org.c7))->status == 200);
+  auto other = Body(district.Post(
+      "/api/v1/rules", {{"pattern", "八社区"}, {"target", "只在 8"}, {"community_id", org.c8}}));
+  const std::string other_path = "/api/v1/rules/" + std::to_string(other["id"].get<int64_t>());
+
+  // Their own rule is scoped to their community without asking.
+  auto mine = c7.Post("/api/v1/rules", {{"pattern", "七社区"}, {"target", "只在 7"}});
+  REQUIRE(mine->status == 201);
+  CHECK(Body(mine)["community_id"] == org.c7);
+  CHECK(c7.Post("/api/v1/rules", {{"pattern", "x"}, {"target", "y"}, {"community_id", org.c8}})
+            ->status == 403);
+  CHECK(c7.Post("/api/v1/rules", {{"pattern", "x"}, {"target", "y"}, {"community_id", nullptr}})
+            ->status == 403);
+  CHECK(c7.Get(other_path)->status == 403);
+  CHECK(c7.Put(other_path, {{"target", "hijack"}})->status == 403);
+  CHECK(c7.Delete(other_path)->status == 403);
+  // Shared rules are visible (they answer in every community) but read-only.
+  auto list = Body(c7.Get("/api/v1/rules"))["rules"];
+  bool saw_other = false, saw_shared_readonly = false;
+  for (const auto& r : list) {
+    saw_other = saw_other || r["community_id"] == org.c8;
+    if (r["community_id"].is_null() && r["editable"] == false) saw_shared_readonly = true;
+  }
+  CHECK_FALSE(saw_other);
+  CHECK(saw_shared_readonly);
+  CHECK(c7.Put("/api/v1/rules/1", {{"target", "cancel"}})->status == 403);
+  CHECK(c7.Get("/api/v1/templates?community_id=" + std::to_string(org.c8))->status == 403);
+  CHECK(c7.Put("/api/v1/templates/welcome", {{"text", "全区欢迎"}, {"community_id", nullptr}})
+            ->status == 403);
+  CHECK(c7.Get("/api/v1/stats?community_id=" + std::to_string(org.c8))->status == 403);
+  // The district admin sees both; audit rows of community 7 are visible to c7, others are not.
+  CHECK(Body(district.Get("/api/v1/rules"))["rules"].size() == list.size() + 1);
+  for (const auto& e : Body(c7.Get("/api/v1/audit"))["audit"]) CHECK(e["community_id"] == org.c7);
+}
+
+TEST_CASE("Dry run says which rule fires for a text and role, and why", "[integration][admin]") {
+  TempDir dir;
+  TestServer server(TestConfig(dir, false));
+  const Org org = SeedOrg(server.app());
+  AdminClient c(server.port());
+  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", org.district))->status ==
+          200);
+  REQUIRE(c.Post("/api/v1/rules", {{"match_kind", "contains"},
+                                   {"pattern", "水"},
+                                   {"target", "水务电话 96390"},
+                                   {"priority", 300}})
+              ->status == 201);
+  REQUIRE(c.Post("/api/v1/rules", {{"pattern", "停水"}, {"target", "明天停水"}})->status == 201);
+
+  auto r = Body(c.Post("/api/v1/rules/dry-run", {{"text", "  停水 "}, {"role", "resident"}}));
+  CHECK(r["normalized"] == "停水");
+  CHECK(r["reply"] == "明天停水");
+  CHECK(r["candidates"].size() == 2);
+  CHECK(r["candidates"][0]["winner"] == true);
+  CHECK(r["why"].get<std::string>().find("exact") != std::string::npos);
+  r = Body(c.Post("/api/v1/rules/dry-run", {{"text", "自来水发黄"}}));
+  CHECK(r["reply"] == "水务电话 96390");
+  r = Body(c.Post("/api/v1/rules/dry-run", {{"text", "随便说点"}}));
+  CHECK(r["route"] == "default");
+  CHECK(r["rule"].is_null());
+  r = Body(c.Post("/api/v1/rules/dry-run", {{"text", "帮助"}, {"role", "grid_worker"}}));
+  CHECK(r["route"] == "handler:help");
+  CHECK(r["allowed"] == true);
+  auto bad = c.Post("/api/v1/rules/dry-run", {{"text", "帮助"}, {"role", "king"}});
+  REQUIRE(bad->status == 400);
+  CHECK(Body(bad)["field"] == "role");
+  bad = c.Post("/api/v1/rules/dry-run", {{"role", "resident"}});
+  REQUIRE(bad->status == 400);
+  CHECK(Body(bad)["field"] == "text");
+  // A dry run changes nothing: no hits, no ledger rows, no audit rows.
+  CHECK(Count(server.app(), "SELECT SUM(hits) FROM rules") == 0);
+  CHECK(Count(server.app(), "SELECT COUNT(*) FROM inbound_ledger") == 0);
+  CHECK(Count(server.app(), "SELECT COUNT(*) FROM admin_audit WHERE action LIKE 'rule.%'") == 2);
+}
+
+TEST_CASE("Rule warnings flag shadowed and duplicate rules", "[integration][admin]") {
+  TempDir dir;
+  TestServer server(TestConfig(dir, false));
+  const Org org = SeedOrg(server.app());
+  AdminClient c(server.port());
+  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", org.district))->status ==
+          200);
+  auto a = Body(
+      c.Post("/api/v1/rules",
+             {{"match_kind", "contains"}, {"pattern", "电"}, {"target", "电工"}, {"priority", 5}}));
+  auto b = Body(c.Post("/api/v1/rules", {{"pattern", "停电"}, {"target", "停电通知"}}));
+  auto d = Body(c.Post("/api/v1/rules", {{"pattern", "停电"}, {"target", "重复"}}));
+  auto ok = Body(c.Post("/api/v1/rules", {{"pattern", "开会"}, {"target", "周三开会"}}));
+  auto warnings = Body(c.Get("/api/v1/rules"))["warnings"];
+  std::map<int64_t, std::string> kinds;
+  for (const auto& w : warnings) kinds[w["rule_id"].get<int64_t>()] = w["kind"];
+  CHECK(kinds[b["id"].get<int64_t>()] == "shadowed");
+  CHECK(kinds[d["id"].get<int64_t>()] == "duplicate");
+  CHECK(kinds.count(ok["id"].get<int64_t>()) == 0);
+  CHECK(kinds.count(a["id"].get<int64_t>()) == 0);
+}
+
+TEST_CASE("The MP console's auto-replies import as rules and texts", "[integration][admin]") {
+  TempDir dir;
+  TestServer server(TestConfig(dir, false));
+  const Org org = SeedOrg(server.app());
+  AdminClient c(server.port());
+  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", org.district))->status ==
+          200);
+  // The documented shape of get_current_autoreply_info.
+  json mp = json::parse(R"({
+    "is_add_friend_reply_open": 1,
+    "is_autoreply_open": 1,
+    "add_friend_autoreply_info": {"type": "text", "content": "欢迎关注鹿城社区！"},
+    "message_default_autoreply_info": {"type": "text", "content": "收到，工作人员会尽快回复。"},
+    "keyword_autoreply_info": {"list": [
+      {"rule_name": "图文", "create_time": 1423028166, "reply_mode": "reply_all",
+       "keyword_list_info": [{"type": "text", "match_mode": "contain", "content": "新闻"}],
+       "reply_list_info": [{"type": "news", "news_info": {"list": []}}]},
+      {"rule_name": "办证", "create_time": 1423027971, "reply_mode": "reply_all",
+       "keyword_list_info": [{"type": "text", "match_mode": "equal", "content": "办证"},
+                             {"type": "text", "match_mode": "contain", "content": "证明"}],
+       "reply_list_info": [{"type": "text", "content": "带身份证到社区一楼。"},
+                           {"type": "text", "content": "工作日办理。"}]}
+    ]}
+  })");
+  auto dry = Body(c.Post("/api/v1/rules/import?dry_run=1", mp));
+  CHECK(dry["rules"].size() == 2);
+  CHECK(dry["skipped"].size() == 1);
+  CHECK(Say(server, "办证").find("没看懂") != std::string::npos);  // nothing written yet
+
+  auto done = Body(c.Post("/api/v1/rules/import", mp));
+  CHECK(done["rules"].size() == 2);
+  CHECK(done["templates"] == json({"welcome", "default"}));
+  CHECK(Say(server, "办证") == "带身份证到社区一楼。\n\n工作日办理。");
+  CHECK(Say(server, "我要开居住证明") == "带身份证到社区一楼。\n\n工作日办理。");
+  CHECK(Say(server, "今天天气") == "收到，工作人员会尽快回复。");
+  auto chat = server.Client();
+  CHECK(chat.SendEvent("o_new_follower", "subscribe", "")->Text() == "欢迎关注鹿城社区！");
+  // Help still wins over imported keywords (they come after the commands).
+  CHECK(Say(server, "帮助").find("你可以发送") != std::string::npos);
+
+  auto bad = c.Post("/api/v1/rules/import", {{"keyword_autoreply_info", {{"list", 5}}}});
+  REQUIRE(bad->status == 400);
+  CHECK(Body(bad)["field"] == "keyword_autoreply_info.list");
+}
+
+TEST_CASE("Reply texts: validation, preview, overrides reach the bot", "[integration][admin]") {
+  TempDir dir;
+  TestServer server(TestConfig(dir, false));
+  const Org org = SeedOrg(server.app());
+  AdminClient c(server.port());
+  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", org.district))->status ==
+          200);
+
+  auto bad = c.Put("/api/v1/templates/not_allowed", {{"text", "「{cmd}」不行"}});
+  REQUIRE(bad->status == 400);
+  CHECK(Body(bad)["field"] == "text");
+  bad = c.Put("/api/v1/templates/help", {{"text", "坏的 {commands"}});
+  REQUIRE(bad->status == 400);
+  CHECK(c.Put("/api/v1/templates/no_such_key", {{"text", "x"}})->status == 400);
+  CHECK(c.Put("/api/v1/templates/default", {{"text", ""}})->status == 400);
+  CHECK(c.Delete("/api/v1/templates/default")->status == 404);
+
+  auto preview = Body(c.Post("/api/v1/templates/preview",
+                             {{"key", "not_allowed"}, {"text", "「{command}」要网格员才能用"}}));
+  CHECK(preview["preview"] == "「通过 3」要网格员才能用");
+
+  REQUIRE(c.Put("/api/v1/templates/default", {{"text", "<b>请换个说法</b>"}})->status == 200);
+  CHECK(Say(server, "随便说点") == "<b>请换个说法</b>");
+  REQUIRE(
+      c.Put("/api/v1/templates/default", {{"text", "七社区的默认回复"}, {"community_id", org.c7}})
+          ->status == 200);
+  auto seven = Body(c.Get("/api/v1/templates?community_id=" + std::to_string(org.c7)))["templates"];
+  for (const auto& t : seven) {
+    if (t["key"] == "default") {
+      CHECK(t["effective"] == "七社区的默认回复");
+      CHECK(t["all_override"] == "<b>请换个说法</b>");
+    }
+  }
+  // A resident of no community gets the shared text; the pipeline gives community 7's
+  // residents theirs.
+  CHECK(Say(server, "随便说点 2") == "<b>请换个说法</b>");
+  REQUIRE_OK(server.app().db().WithRead([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(auto texts, server.app().pipeline().TemplatesFor(tx, org.c7));
+    CHECK(texts->Render("default") == "七社区的默认回复");
+    GEBI_ASSIGN_OR_RETURN(auto shared, server.app().pipeline().TemplatesFor(tx, std::nullopt));
+    CHECK(shared->Render("default") == "<b>请换个说法</b>");
+    return Status::Ok();
+  }));
+  REQUIRE(c.Delete("/api/v1/templates/default")->status == 200);
+  CHECK(Say(server, "随便说点 3").find("没看懂") != std::string::npos);
+  CHECK(Count(server.app(), "SELECT COUNT(*) FROM admin_audit WHERE action LIKE 'template.%'") ==
+        3);
+}
+
+TEST_CASE("Dead letters are listed and retried once", "[integration][admin]") {
+  TempDir dir;
+  TestServer server(TestConfig(dir, false));
+  const Org org = SeedOrg(server.app());
+  AdminClient c(server.port());
+  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", org.district))->status ==
+          200);
+  int64_t id = 0;
+  REQUIRE_OK(server.app().db().WithTransaction([&](storage::Tx& tx) -> Status {
+    storage::OutboxItem item{0, "o_worker", "join_request", R"({"text":"有新的入格申请"})", "k1"};
+    GEBI_ASSIGN_OR_RETURN(bool added, storage::Enqueue(tx, item, 100));
+    REQUIRE(added);
+    id = tx.LastInsertId();
+    return tx.Run(
+        "UPDATE outbox SET status = 'dead', attempts = 8, last_error = '43004' "
+        "WHERE id = ?1",
+        id);
+  }));
+  auto dead = Body(c.Get("/api/v1/outbox/dead"))["dead"];
+  REQUIRE(dead.size() == 1);
+  CHECK(dead[0]["text"] == "有新的入格申请");
+  CHECK(dead[0]["last_error"] == "43004");
+  const std::string path = "/api/v1/outbox/" + std::to_string(id) + "/retry";
+  REQUIRE(c.Post(path, json::object())->status == 200);
+  CHECK(Count(server.app(), "SELECT COUNT(*) FROM outbox WHERE status = 'pending'") == 1);
+  CHECK(c.Post(path, json::object())->status == 409);  // no longer dead
+  CHECK(c.Post("/api/v1/outbox/999999/retry", json::object())->status == 404);
+  CHECK(Body(c.Get("/api/v1/outbox/dead"))["dead"].empty());
+}
+
+TEST_CASE("Numbers: messages per day as JSON, CSV and SVG, and the console page is served",
+          "[integration][admin]") {
+  TempDir dir;
+  TestServer server(TestConfig(dir, false));
+  const Org org = SeedOrg(server.app());
+  AdminClient c(server.port());
+  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", org.district))->status ==
+          200);
+  for (int i = 0; i < 3; ++i) Say(server, "你好 " + std::to_string(i));
+  auto n = Body(c.Get("/api/v1/stats?days=7"));
+  CHECK(n["messages_total"] == 3);
+  CHECK(n["messages_per_day"].size() == 7);
+  CHECK(n["messages_per_day"][6]["count"] == 3);
+  auto csv = c.Get("/api/v1/stats/messages.csv?days=7");
+  REQUIRE(csv->status == 200);
+  CHECK(csv->body.rfind("day,community,messages\n", 0) == 0);
+  CHECK(csv->body.find(",all,3\n") != std::string::npos);
+  csv = c.Get("/api/v1/stats.csv?days=7");
+  REQUIRE(csv->status == 200);
+  CHECK(csv->body.rfind("unit_id,kind,name,community_id,days,tickets_opened", 0) == 0);
+  CHECK(csv->body.find(",community,七社区,") != std::string::npos);
+  auto svg = c.Get("/api/v1/stats/messages.svg?days=7");
+  REQUIRE(svg->status == 200);
+  CHECK(svg->get_header_value("Content-Type") == "image/svg+xml");
+  CHECK(svg->body.rfind("<svg", 0) == 0);
+  CHECK(svg->body.find("<script") == std::string::npos);
+  CHECK(c.Get("/api/v1/stats?days=0")->status == 400);
+  CHECK(c.Get("/api/v1/stats?days=abc")->status == 400);
+  CHECK(c.Get("/api/v1/stats?community_id=1%3B")->status == 400);
+
+  httplib::Client anon("127.0.0.1", server.port());
+  auto page = anon.Get("/admin/");
+  REQUIRE(page->status == 200);
+  CHECK(page->body.find("管理后台") != std::string::npos);
+  CHECK(page->get_header_value("Content-Security-Policy").find("script-src 'self'") !=
+        std::string::npos);
+  CHECK(anon.Get("/admin/app.js")->status == 200);
+  CHECK(anon.Get("/api/v1/stats")->status == 401);
+}
+
+TEST_CASE("Join requests approved in the console have the chat command's effect",
+          "[integration][admin]") {
+  TempDir dir;
+  TestServer server(TestConfig(dir, false));
+  const Org org = SeedOrg(server.app());
+  AdminClient c7(server.port()), c8(server.port());
+  REQUIRE(c7.Login("c7", MakeAccount(server.app(), "c7", "community", org.c7))->status == 200);
+  REQUIRE(c8.Login("c8", MakeAccount(server.app(), "c8", "community", org.c8))->status == 200);
+  // Community 7 has its own texts: the approval push and later replies use them.
+  REQUIRE(c7.Put("/api/v1/templates/default",
+                 {{"text", "七社区：请回复「帮助」"}, {"community_id", org.c7}})
+              ->status == 200);
+  int64_t id = 0, other = 0;
+  REQUIRE_OK(server.app().db().WithTransaction([&](storage::Tx& tx) -> Status {
+    storage::JoinRequest r;
+    r.openid = "o_newbie";
+    r.grid_id = org.g71;
+    r.name = "张<b>三</b>";
+    r.building = "5幢";
+    r.room = "301";
+    GEBI_ASSIGN_OR_RETURN(id, storage::CreateJoinRequest(tx, r, 1000));
+    r.openid = "o_other";
+    r.grid_id = org.g81;
+    GEBI_ASSIGN_OR_RETURN(other, storage::CreateJoinRequest(tx, r, 1000));
+    return Status::Ok();
+  }));
+  CHECK(Say(server, "随便说点", "o_newbie").find("七社区") == std::string::npos);
+
+  auto joins = Body(c7.Get("/api/v1/joins"))["joins"];
+  REQUIRE(joins.size() == 1);  // community 8's request is not listed
+  CHECK(joins[0]["name"] == "张<b>三</b>");
+  const std::string base = "/api/v1/joins/";
+  CHECK(c8.Post(base + std::to_string(id) + "/approve", json::object())->status == 403);
+  auto bad = c7.Post(base + std::to_string(id) + "/reject", json::object());
+  REQUIRE(bad->status == 400);
+  CHECK(Body(bad)["field"] == "reason");
+  CHECK(c7.Post(base + "999999/approve", json::object())->status == 404);
+  CHECK(c7.Get("/api/v1/joins?status=maybe")->status == 400);
+
+  REQUIRE(c7.Post(base + std::to_string(id) + "/approve", json::object())->status == 200);
+  CHECK(c7.Post(base + std::to_string(id) + "/approve", json::object())->status == 409);
+  // Same effects as 通过 N: a member of the grid, in the grid circle, told by a push.
+  CHECK(Count(server.app(),
+              "SELECT COUNT(*) FROM residents WHERE openid = 'o_newbie' AND grid_id = " +
+                  std::to_string(org.g71)) == 1);
+  CHECK(Count(server.app(), "SELECT COUNT(*) FROM circle_members WHERE openid = 'o_newbie'") == 1);
+  CHECK(Count(server.app(),
+              "SELECT COUNT(*) FROM outbox WHERE recipient = 'o_newbie' AND "
+              "kind = 'join_result'") == 1);
+  // The grid worker's 通过 in chat now sees it decided.
+  auto chat = server.Client();
+  CHECK(
+      chat.SendText("o_worker71", "通过 " + std::to_string(id))->Text().find(std::to_string(id)) !=
+      std::string::npos);
+  // Now a resident of community 7, they get community 7's texts from the bot.
+  CHECK(Say(server, "随便说点", "o_newbie") == "七社区：请回复「帮助」");
+  CHECK(Say(server, "随便说点", "o_other").find("七社区") == std::string::npos);
+
+  // Rejecting (district admin, any community) tells the resident the reason.
+  AdminClient d(server.port());
+  REQUIRE(d.Login("d", MakeAccount(server.app(), "d", "district", org.district))->status == 200);
+  REQUIRE(
+      d.Post(base + std::to_string(other) + "/reject", {{"reason", "不是本小区住户"}})->status ==
+      200);
+  CHECK(Count(server.app(),
+              "SELECT COUNT(*) FROM outbox WHERE recipient = 'o_other' AND "
+              "payload LIKE '%不是本小区住户%'") == 1);
+  CHECK(Count(server.app(), "SELECT COUNT(*) FROM admin_audit WHERE action LIKE 'join.%'") == 2);
+
+  // Tickets, volunteers and numbers see the new member's repair.
+  CHECK(Say(server, "报修 楼道灯坏了", "o_newbie").size() > 0);
+  auto tickets = Body(c7.Get("/api/v1/tickets?status=active"))["tickets"];
+  REQUIRE(tickets.size() == 1);
+  const std::string ticket = "/api/v1/tickets/" + std::to_string(tickets[0]["id"].get<int64_t>());
+  auto detail = Body(c7.Get(ticket));
+  CHECK(detail["timeline"].size() >= 1);
+  CHECK(detail["timeline"][0]["action"] == "created");
+  CHECK(c8.Get(ticket)->status == 403);
+  CHECK(Body(c8.Get("/api/v1/tickets"))["tickets"].empty());
+  CHECK(c7.Get("/api/v1/tickets?status=lost")->status == 400);
+  CHECK(c7.Get("/api/v1/tickets?community_id=" + std::to_string(org.c8))->status == 403);
+  CHECK(c7.Get("/api/v1/tickets/999999")->status == 404);
+
+  REQUIRE_OK(server.app().db().WithTransaction([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(auto skills, storage::ListSkills(tx));
+    REQUIRE_FALSE(skills.empty());
+    storage::Volunteer v;
+    v.openid = "o_electrician";
+    v.community_id = org.c7;
+    v.availability = "周末";
+    v.skills = {skills[0]};
+    return storage::PutVolunteer(tx, v, 1000);
+  }));
+  auto volunteers = Body(c7.Get("/api/v1/volunteers"))["volunteers"];
+  REQUIRE(volunteers.size() == 1);
+  CHECK(volunteers[0]["availability"] == "周末");
+  CHECK(Body(c8.Get("/api/v1/volunteers"))["volunteers"].empty());
+
+  auto n = Body(c7.Get("/api/v1/stats?days=30"));
+  REQUIRE(n["units"].size() == 2);  // community 7 and its grid
+  CHECK(n["units"][0]["kind"] == "community");
+  CHECK(n["units"][0]["tickets_opened"] == 1);
+  CHECK(n["units"][0]["active_volunteers"] == 1);
+  CHECK(n["units"][1]["kind"] == "grid");
+  auto csv = c7.Get("/api/v1/stats.csv?days=30");
+  REQUIRE(csv->status == 200);
+  CHECK(csv->body.find("七社区") != std::string::npos);
+  CHECK(c7.Get("/api/v1/stats/tickets.svg")->status == 200);
+}
+
+}  // namespace
+}  // namespace gebi::testing
