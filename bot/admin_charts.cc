@@ -15,33 +15,6 @@ constexpr int kBottom = 36;  // room for the labels
 constexpr int kTop = 30;     // room for the title
 }  // namespace
 
-std::string XmlEscape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string BarChartSvg(std::string_view title,
                         const std::vector<std::pair<std::string, double>>& bars) {
   double max = 0;

@@ -7,10 +7,9 @@
 #include <utility>
 #include <vector>
 
-namespace gebi::bot {
+#include "bot/wechat_xml.h"  // XmlEscape, used with the charts
 
-// Escapes & < > " ' for XML text and attributes.
-std::string XmlEscape(std::string_view s);
+namespace gebi::bot {
 
 // A bar chart: one bar per (label, value), a title, the maximum on the axis. Labels longer
 // than a few characters are shortened to their tail (dates show MM-DD).

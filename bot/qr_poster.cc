@@ -8,6 +8,8 @@
 #include <fstream>
 #include <memory>
 
+#include "bot/wechat_xml.h"
+
 namespace gebi::bot {
 
 namespace {
@@ -25,33 +27,6 @@ struct Layout {
 Layout LayoutFor(Paper paper) {
   if (paper == Paper::kA4) return {210, 297, 130, 14, 9, 5.5, 30};
   return {148, 210, 92, 10, 6.5, 4, 28};
-}
-
-std::string Escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // Control characters are not allowed in XML 1.0 text.
-        if (static_cast<unsigned char>(c) >= 0x20 || c == '\t') out += c;
-    }
-  }
-  return out;
 }
 
 // Splits s into UTF-8 code points.
@@ -125,14 +100,14 @@ Result<std::string> RenderPosterSvg(const PosterInfo& info, Paper paper) {
       L.width, L.height);
   svg +=
       fmt::format("<text x=\"{}\" y=\"{:.2f}\" font-size=\"{}\" font-weight=\"bold\">{}</text>\n",
-                  L.width / 2, y, L.title, Escape("微信扫码 加入网格"));
+                  L.width / 2, y, L.title, XmlEscape("微信扫码 加入网格"));
   y += L.name * 1.8;
   svg += fmt::format("<text x=\"{}\" y=\"{:.2f}\" font-size=\"{}\">{}</text>\n", L.width / 2, y,
-                     L.name, Escape(info.grid_name));
+                     L.name, XmlEscape(info.grid_name));
   if (!info.grid_path.empty()) {
     y += L.body * 1.6;
     svg += fmt::format("<text x=\"{}\" y=\"{:.2f}\" font-size=\"{}\">{}</text>\n", L.width / 2, y,
-                       L.body, Escape(info.grid_path));
+                       L.body, XmlEscape(info.grid_path));
   }
   svg += "</g>\n";
   y += L.body * 1.5;
@@ -158,7 +133,7 @@ Result<std::string> RenderPosterSvg(const PosterInfo& info, Paper paper) {
       "text-anchor=\"middle\" fill=\"#000000\">\n";
   if (!info.worker_name.empty()) {
     svg += fmt::format("<text x=\"{}\" y=\"{:.2f}\" font-size=\"{}\">{}</text>\n", L.width / 2, y,
-                       L.name, Escape("网格员：" + info.worker_name));
+                       L.name, XmlEscape("网格员：" + info.worker_name));
     y += L.name * 1.6;
   }
   auto lines = Wrap(info.convention, L.chars_per_line);
@@ -168,7 +143,7 @@ Result<std::string> RenderPosterSvg(const PosterInfo& info, Paper paper) {
   }
   for (const auto& line : lines) {
     svg += fmt::format("<text x=\"{}\" y=\"{:.2f}\" font-size=\"{}\">{}</text>\n", L.width / 2, y,
-                       L.body, Escape(line));
+                       L.body, XmlEscape(line));
     y += L.body * 1.5;
   }
   svg += "</g>\n</svg>\n";

@@ -19,6 +19,10 @@ namespace gebi::bot {
 // (C0 except \t \n \r) are dropped, since WeChat rejects a reply that contains them.
 std::string CData(std::string_view s);
 
+// Escapes & < > " ' for XML/SVG text and attribute values (' as &#39;) and drops the control
+// characters XML 1.0 forbids (C0 except \t \n \r). For the SVG charts and QR posters.
+std::string XmlEscape(std::string_view s);
+
 // The two fields every inbound body has in safe and compatible mode.
 struct Envelope {
   std::string to_user;       // ToUserName (our gh_ id); empty if absent

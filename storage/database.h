@@ -109,6 +109,28 @@ class Tx {
     if (!row || st.IsNull(0)) return std::optional<int64_t>();
     return std::optional<int64_t>(st.Int(0));
   }
+  // Every row of sql as a T built by read(const Stmt&).
+  template <typename T, typename ReadFn, typename... Args>
+  Result<std::vector<T>> QueryRows(std::string_view sql, ReadFn read, const Args&... args) {
+    GEBI_ASSIGN_OR_RETURN(Stmt st, Prepare(sql));
+    st.BindAll(args...);
+    std::vector<T> out;
+    for (;;) {
+      GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      out.push_back(read(st));
+    }
+    return out;
+  }
+  // The first row of sql as a T, or nullopt when there is none.
+  template <typename T, typename ReadFn, typename... Args>
+  Result<std::optional<T>> QueryFirstRow(std::string_view sql, ReadFn read, const Args&... args) {
+    GEBI_ASSIGN_OR_RETURN(Stmt st, Prepare(sql));
+    st.BindAll(args...);
+    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return std::optional<T>();
+    return std::optional<T>(read(st));
+  }
   // Same, as text.
   template <typename... Args>
   Result<std::optional<std::string>> QueryText(std::string_view sql, const Args&... args) {

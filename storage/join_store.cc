@@ -41,22 +41,12 @@ JoinRequest Read(const Stmt& st) {
 
 template <typename... Args>
 Result<std::vector<JoinRequest>> Query(Tx& tx, std::string_view sql, const Args&... args) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(sql));
-  st.BindAll(args...);
-  std::vector<JoinRequest> out;
-  for (;;) {
-    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back(Read(st));
-  }
-  return out;
+  return tx.QueryRows<JoinRequest>(sql, Read, args...);
 }
 
 template <typename... Args>
 Result<std::optional<JoinRequest>> QueryOne(Tx& tx, std::string_view sql, const Args&... args) {
-  GEBI_ASSIGN_OR_RETURN(auto all, Query(tx, sql, args...));
-  if (all.empty()) return std::optional<JoinRequest>();
-  return std::optional<JoinRequest>(std::move(all.front()));
+  return tx.QueryFirstRow<JoinRequest>(sql, Read, args...);
 }
 
 }  // namespace

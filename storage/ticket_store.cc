@@ -109,22 +109,12 @@ Ticket Read(const Stmt& st) {
 
 template <typename... Args>
 Result<std::vector<Ticket>> Query(Tx& tx, std::string_view sql, const Args&... args) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(sql));
-  st.BindAll(args...);
-  std::vector<Ticket> out;
-  for (;;) {
-    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back(Read(st));
-  }
-  return out;
+  return tx.QueryRows<Ticket>(sql, Read, args...);
 }
 
 template <typename... Args>
 Result<std::optional<Ticket>> QueryOne(Tx& tx, std::string_view sql, const Args&... args) {
-  GEBI_ASSIGN_OR_RETURN(auto all, Query(tx, sql, args...));
-  if (all.empty()) return std::optional<Ticket>();
-  return std::optional<Ticket>(std::move(all.front()));
+  return tx.QueryFirstRow<Ticket>(sql, Read, args...);
 }
 
 }  // namespace

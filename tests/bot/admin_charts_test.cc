@@ -19,6 +19,8 @@ TEST_CASE("BarChartSvg escapes labels and draws one bar per value", "[admin]") {
   }
   CHECK(bars == 2);
   CHECK(XmlEscape("'") == "&#39;");
+  CHECK(XmlEscape("a\x01"
+                  "b\tc") == "ab\tc");  // forbidden control characters dropped
   CHECK(BarChartSvg("空", {}).find("</svg>") != std::string::npos);
 }
 
