@@ -9,11 +9,11 @@
 #include <optional>
 #include <string>
 
-#include "bot/access_token.h"
 #include "bot/config.h"
-#include "bot/outbox_worker.h"
-#include "bot/wechat_api.h"
-#include "bot/wechat_crypto.h"
+#include "bot/push/outbox_worker.h"
+#include "bot/wechat/access_token.h"
+#include "bot/wechat/api.h"
+#include "bot/wechat/crypto.h"
 #include "handlers/pipeline.h"
 #include "handlers/templates.h"
 #include "storage/clock.h"

@@ -78,14 +78,13 @@ Status ReadPush(const toml::table& t, Config::Push& p) {
   GEBI_RETURN_IF_ERROR(CheckKeys(
       t, "push",
       {"enabled", "max_attempts", "backoff_base_seconds", "backoff_cap_seconds", "concurrency",
-       "batch_size", "poll_interval_ms", "lease_seconds", "http_timeout_seconds", "token_mode",
+       "poll_interval_ms", "lease_seconds", "http_timeout_seconds", "token_mode",
        "token_refresh_percent", "alarm_backoff_seconds", "custom_window_hours", "templates"}));
   GEBI_RETURN_IF_ERROR(Read(t, "push", "enabled", p.enabled));
   GEBI_RETURN_IF_ERROR(Read(t, "push", "max_attempts", p.max_attempts));
   GEBI_RETURN_IF_ERROR(Read(t, "push", "backoff_base_seconds", p.backoff_base_seconds));
   GEBI_RETURN_IF_ERROR(Read(t, "push", "backoff_cap_seconds", p.backoff_cap_seconds));
   GEBI_RETURN_IF_ERROR(Read(t, "push", "concurrency", p.concurrency));
-  GEBI_RETURN_IF_ERROR(Read(t, "push", "batch_size", p.batch_size));
   GEBI_RETURN_IF_ERROR(Read(t, "push", "poll_interval_ms", p.poll_interval_ms));
   GEBI_RETURN_IF_ERROR(Read(t, "push", "lease_seconds", p.lease_seconds));
   GEBI_RETURN_IF_ERROR(Read(t, "push", "http_timeout_seconds", p.http_timeout_seconds));
@@ -374,7 +373,6 @@ Status ValidateConfig(const Config& c) {
     return bad("push.backoff_cap_seconds", "must be >= push.backoff_base_seconds");
   }
   if (p.concurrency < 1 || p.concurrency > 64) return bad("push.concurrency", "must be 1..64");
-  if (p.batch_size < 1 || p.batch_size > 1000) return bad("push.batch_size", "must be 1..1000");
   if (p.poll_interval_ms < 10) return bad("push.poll_interval_ms", "must be >= 10");
   if (p.lease_seconds < 5) return bad("push.lease_seconds", "must be >= 5");
   if (p.http_timeout_seconds < 1 || p.http_timeout_seconds > 120) {

@@ -53,7 +53,6 @@ struct Config {
     int backoff_base_seconds = 5;       // first retry delay; doubles per attempt, with jitter
     int backoff_cap_seconds = 3600;     // retry delays never exceed this
     int concurrency = 4;                // sends in flight at once
-    int batch_size = 64;                // rows claimed per round
     int poll_interval_ms = 500;         // an idle worker looks for due rows this often
     int lease_seconds = 60;             // a claimed row whose worker died is due again after this
     int http_timeout_seconds = 10;      // connect/read timeout of one WeChat API call

@@ -5,9 +5,9 @@
 #include <chrono>
 #include <thread>
 
-#include "bot/admin_api.h"
+#include "bot/admin/api.h"
 #include "bot/log.h"
-#include "bot/webhook.h"
+#include "bot/wechat/webhook.h"
 #include "storage/migrations.h"
 
 namespace gebi::bot {

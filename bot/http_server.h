@@ -1,7 +1,7 @@
 // HttpServer: the cpp-httplib server with the webhook route, /healthz, explicit limits
 // (body size, timeouts, keep-alive) and a request log line, plus the admin console and API
-// (bot/admin_api.h) unless they listen on their own address. Other parts may add routes
-// through raw() before Listen. Start/stop from any thread; Stop lets in-flight requests finish.
+// (bot/admin/api.h) unless they listen on their own address. Start/stop from any thread; Stop
+// lets in-flight requests finish.
 #pragma once
 
 #include <httplib.h>
@@ -41,8 +41,6 @@ class HttpServer {
   void Stop();
   // Waits until the listening loop runs (tests). false after timeout_ms.
   bool WaitUntilRunning(int timeout_ms) const;
-
-  httplib::Server& raw() { return server_; }
 
  private:
   App& app_;

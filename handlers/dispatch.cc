@@ -1,6 +1,11 @@
 #include "handlers/dispatch.h"
 
-#include "handlers/handlers.h"
+#include <fmt/format.h>
+
+#include "handlers/chat/basics.h"
+#include "handlers/chat/join.h"
+#include "handlers/chat/repair.h"
+#include "handlers/chat/volunteer.h"
 
 namespace gebi::handlers {
 
@@ -8,42 +13,106 @@ namespace {
 
 // The route table. Order is the order of lines in 帮助.
 constexpr uint32_t kWorkers = kVolunteer | kStaffRoles;  // who claims and finishes tickets
-HandlerRow kHelp{"help", HandleHelp, kAnyone, "help.line.help"};
-HandlerRow kCancel{"cancel", HandleCancel, kAnyone, "help.line.cancel"};
-HandlerRow kJoin{"join", HandleJoin, kAnyone, "help.line.join"};
-HandlerRow kRepair{"repair", HandleRepair, kAnyone, "help.line.repair"};
-HandlerRow kMyRepairs{"my_repairs", HandleMyRepairs, kAnyone, "help.line.my_repairs"};
-HandlerRow kRate{"rate", HandleRate, kAnyone, "help.line.rate"};
-HandlerRow kLike{"like", HandleLike, kAnyone, "help.line.like"};
-HandlerRow kReopen{"reopen", HandleReopen, kAnyone, "help.line.reopen"};
-HandlerRow kCancelRepair{"cancel_repair", HandleCancelRepair, kAnyone, "help.line.cancel_repair"};
-HandlerRow kVolunteerRow{"volunteer", HandleVolunteer, kAnyone, "help.line.volunteer"};
-HandlerRow kMyService{"my_service", HandleMyService, kVolunteer, "help.line.my_service",
-                      "",           "志愿者"};
-HandlerRow kQuitVolunteer{
-    "quit_volunteer", HandleQuitVolunteer, kVolunteer, "help.line.quit_volunteer", "", "志愿者"};
-HandlerRow kTickets{
-    "tickets", HandleTickets,           kWorkers | kFloorLeader, "help.line.tickets",
-    "",        "网格员、楼道长和志愿者"};
-HandlerRow kClaim{"claim", HandleClaim, kWorkers, "help.line.claim", "", "志愿者和网格员"};
-HandlerRow kDone{"done", HandleDone, kWorkers, "help.line.done", "", "志愿者和网格员"};
-HandlerRow kRequests{"requests", HandleJoinRequests,    kStaffRoles, "help.line.requests",
-                     "",         "网格员和社区工作人员"};
-HandlerRow kApprove{"approve", HandleApprove,         kStaffRoles, "help.line.approve",
-                    "",        "网格员和社区工作人员"};
-HandlerRow kReject{"reject",           HandleReject, kStaffRoles,
-                   "help.line.reject", "",           "网格员和社区工作人员"};
-HandlerRow kJoinFlow{"join.flow", HandleJoinFlow, kAnyone, "", "join"};
-HandlerRow kWelcome{"welcome", HandleWelcome, kAnyone};
-HandlerRow kScan{"event.scan", HandleScan, kAnyone};
-HandlerRow kImage{"image", HandleMedia, kAnyone};
-HandlerRow kLocation{"location", HandleMedia, kAnyone};
-HandlerRow kDefault{"default", HandleDefault, kAnyone};
-HandlerRow kUnsubscribe{"event.unsubscribe", HandleUnsubscribe, kAnyone};
+constexpr std::string_view kStaffWho = "网格员和社区工作人员";
+constexpr std::string_view kWorkersWho = "志愿者和网格员";
+
+HandlerRow kHelp{.name = "help",
+                 .fn = HandleHelp,
+                 .keywords = "帮助|help|?|？|菜单",
+                 .help_key = "help.line.help"};
+HandlerRow kCancel{.name = "cancel",
+                   .fn = HandleCancel,
+                   .keywords = "取消|cancel",
+                   .help_key = "help.line.cancel"};
+HandlerRow kJoin{.name = "join",
+                 .fn = HandleJoin,
+                 .keywords = "加入网格|入网格|join",
+                 .help_key = "help.line.join"};
+HandlerRow kRepair{.name = "repair",
+                   .fn = HandleRepair,
+                   .keywords = "报修|repair",
+                   .help_key = "help.line.repair"};
+HandlerRow kMyRepairs{.name = "my_repairs",
+                      .fn = HandleMyRepairs,
+                      .keywords = "我的报修|my repairs",
+                      .help_key = "help.line.my_repairs"};
+HandlerRow kRate{
+    .name = "rate", .fn = HandleRate, .keywords = "评价|rate", .help_key = "help.line.rate"};
+HandlerRow kLike{
+    .name = "like", .fn = HandleLike, .keywords = "点赞|like", .help_key = "help.line.like"};
+HandlerRow kReopen{.name = "reopen",
+                   .fn = HandleReopen,
+                   .keywords = "没修好|reopen",
+                   .help_key = "help.line.reopen"};
+HandlerRow kCancelRepair{.name = "cancel_repair",
+                         .fn = HandleCancelRepair,
+                         .keywords = "取消报修|cancel repair",
+                         .help_key = "help.line.cancel_repair"};
+HandlerRow kVolunteerRow{.name = "volunteer",
+                         .fn = HandleVolunteer,
+                         .keywords = "志愿者|我要当志愿者|我要当义工|volunteer",
+                         .help_key = "help.line.volunteer"};
+HandlerRow kMyService{.name = "my_service",
+                      .fn = HandleMyService,
+                      .keywords = "我的服务|my service",
+                      .roles = kVolunteer,
+                      .who = "志愿者",
+                      .help_key = "help.line.my_service"};
+HandlerRow kQuitVolunteer{.name = "quit_volunteer",
+                          .fn = HandleQuitVolunteer,
+                          .keywords = "退出志愿者|quit volunteer",
+                          .roles = kVolunteer,
+                          .who = "志愿者",
+                          .help_key = "help.line.quit_volunteer"};
+HandlerRow kTickets{.name = "tickets",
+                    .fn = HandleTickets,
+                    .keywords = "工单|tickets",
+                    .roles = kWorkers | kFloorLeader,
+                    .who = "网格员、楼道长和志愿者",
+                    .help_key = "help.line.tickets"};
+HandlerRow kClaim{.name = "claim",
+                  .fn = HandleClaim,
+                  .keywords = "接单|claim",
+                  .roles = kWorkers,
+                  .who = kWorkersWho,
+                  .help_key = "help.line.claim"};
+HandlerRow kDone{.name = "done",
+                 .fn = HandleDone,
+                 .keywords = "完成|done",
+                 .roles = kWorkers,
+                 .who = kWorkersWho,
+                 .help_key = "help.line.done"};
+HandlerRow kRequests{.name = "requests",
+                     .fn = HandleJoinRequests,
+                     .keywords = "待审核|requests",
+                     .roles = kStaffRoles,
+                     .who = kStaffWho,
+                     .help_key = "help.line.requests"};
+HandlerRow kApprove{.name = "approve",
+                    .fn = HandleApprove,
+                    .keywords = "通过|approve",
+                    .roles = kStaffRoles,
+                    .who = kStaffWho,
+                    .help_key = "help.line.approve"};
+HandlerRow kReject{.name = "reject",
+                   .fn = HandleReject,
+                   .keywords = "拒绝|reject",
+                   .roles = kStaffRoles,
+                   .who = kStaffWho,
+                   .help_key = "help.line.reject"};
+// The 加入网格 conversation's later steps (name and room, address, confirmation).
+HandlerRow kJoinFlow{.name = "join.flow", .fn = HandleJoinFlow, .flow = "join"};
+// Follow: the seeded event rule for subscribe names this row.
+HandlerRow kWelcome{.name = "welcome", .fn = HandleWelcome, .keywords = "subscribe"};
+HandlerRow kScan{.name = "event.scan", .fn = HandleScan};
+HandlerRow kImage{.name = "image", .fn = HandleMedia};
+HandlerRow kLocation{.name = "location", .fn = HandleMedia};
+HandlerRow kDefault{.name = "default", .fn = HandleDefault};
+HandlerRow kUnsubscribe{.name = "event.unsubscribe", .fn = HandleUnsubscribe};
 // Location reports every 5 s and job-finished receipts need no reply.
-HandlerRow kLocationEvent{"event.location", HandleIgnore, kAnyone};
-HandlerRow kTemplateJob{"event.templatesendjobfinish", HandleIgnore, kAnyone};
-HandlerRow kMassJob{"event.masssendjobfinish", HandleIgnore, kAnyone};
+HandlerRow kLocationEvent{.name = "event.location", .fn = HandleIgnore};
+HandlerRow kTemplateJob{.name = "event.templatesendjobfinish", .fn = HandleIgnore};
+HandlerRow kMassJob{.name = "event.masssendjobfinish", .fn = HandleIgnore};
 
 const std::vector<const HandlerRow*> kTable = {
     &kHelp,        &kCancel,        &kJoin,         &kRepair,       &kMyRepairs, &kRate,
@@ -64,17 +133,16 @@ const HandlerRow* FindHandler(std::string_view name) {
   return nullptr;
 }
 
-std::string RawTail(const Context& ctx, std::string_view suffix) {
-  const std::string& text = ctx.text;
-  if (suffix.size() > text.size() || ctx.text_offsets.size() != text.size() + 1 ||
-      text.compare(text.size() - suffix.size(), suffix.size(), suffix) != 0) {
-    return std::string(suffix);
+std::vector<std::string> HandlerCounters() {
+  std::vector<std::string> out;
+  for (const HandlerRow* row : kTable) {
+    const uint64_t calls = row->calls.load(std::memory_order_relaxed);
+    if (calls == 0) continue;
+    out.push_back(fmt::format("{} calls={} failures={} avg_us={}", row->name, calls,
+                              row->failures.load(std::memory_order_relaxed),
+                              row->total_us.load(std::memory_order_relaxed) / calls));
   }
-  if (suffix.empty()) return "";
-  size_t from = ctx.text_offsets[text.size() - suffix.size()];
-  size_t to = ctx.text_offsets.back();
-  if (from > to || to > ctx.raw_text.size()) return std::string(suffix);
-  return ctx.raw_text.substr(from, to - from);
+  return out;
 }
 
 const HandlerRow* FindFlowHandler(std::string_view flow) {

@@ -1,6 +1,6 @@
 // Message and Reply: the values that cross between bot/ (WeChat XML) and handlers/.
 // Plain values with no behaviour; copyable and thread-compatible. Handlers never see XML:
-// bot/wechat_xml.cc turns XML into a Message and a Reply into XML.
+// bot/wechat/xml.cc turns XML into a Message and a Reply into XML.
 #pragma once
 
 #include <cstdint>

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "handlers/dispatch.h"
 #include "handlers/inbox.h"
 #include "handlers/normalize.h"
 #include "storage/conversation_store.h"
@@ -253,10 +254,9 @@ Result<Outcome> Pipeline::Handle(const Message& m) {
     // Residents of a community get its reply texts (overrides from the admin console).
     GEBI_ASSIGN_OR_RETURN(std::shared_ptr<const Templates> texts,
                           TemplatesFor(tx, sender.community_id));
-    Context ctx{m, "", "", nullptr, std::nullopt, kResident, tx, clock_, *texts, settings_, now};
-    if (m.msg_type == "text") ctx.raw_text = m.content;
-    if (m.msg_type == "voice" && !m.recognition.empty()) ctx.raw_text = m.recognition;
-    if (!ctx.raw_text.empty()) ctx.text = Normalize(ctx.raw_text, &ctx.text_offsets);
+    Context ctx(m, tx, {.clock = clock_, .templates = *texts, .settings = settings_, .now = now});
+    if (m.msg_type == "text") ctx.SetSenderText(m.content);
+    if (m.msg_type == "voice" && !m.recognition.empty()) ctx.SetSenderText(m.recognition);
     ctx.roles = sender.roles;
     ctx.community_id = sender.community_id;
     ctx.grid_id = sender.grid_id;

@@ -10,9 +10,10 @@
 #include <optional>
 #include <string>
 
-#include "handlers/dispatch.h"
+#include "handlers/context.h"
 #include "handlers/message.h"
 #include "handlers/router.h"
+#include "handlers/settings.h"
 #include "handlers/templates.h"
 #include "storage/clock.h"
 #include "storage/database.h"

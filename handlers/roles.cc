@@ -1,9 +1,8 @@
-// Role resolution from the organisation model: everyone is a resident; role grants add the
-// staff roles (scoped to units), an active volunteer row adds the volunteer role. The sender's
-// community and grid come from their membership, else from their volunteer record or grants.
-#include <string>
+#include "handlers/roles.h"
 
-#include "handlers/dispatch.h"
+#include <string>
+#include <utility>
+
 #include "storage/org_store.h"
 #include "storage/volunteer_store.h"
 
@@ -23,6 +22,7 @@ uint32_t RoleBit(std::string_view role) {
 
 }  // namespace
 
+// The community and grid come from the membership, else from the volunteer record or grants.
 Result<Sender> ResolveSender(storage::Tx& tx, const std::string& openid) {
   Sender s;
   GEBI_ASSIGN_OR_RETURN(auto resident, storage::GetResident(tx, openid));
@@ -49,11 +49,6 @@ Result<Sender> ResolveSender(storage::Tx& tx, const std::string& openid) {
     }
   }
   return s;
-}
-
-Result<uint32_t> ResolveRoles(storage::Tx& tx, const std::string& openid) {
-  GEBI_ASSIGN_OR_RETURN(Sender s, ResolveSender(tx, openid));
-  return s.roles;
 }
 
 std::string RoleNames(uint32_t roles) {

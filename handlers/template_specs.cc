@@ -1,6 +1,4 @@
-// Every template key the code renders, with the placeholders its text may name. Texts live in
-// templates/*.toml; Templates::Create checks them against this list at start-up.
-#include "handlers/templates.h"
+#include "handlers/template_specs.h"
 
 namespace gebi::handlers {
 

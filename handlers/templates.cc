@@ -3,6 +3,8 @@
 #include <fmt/args.h>
 #include <fmt/format.h>
 
+#include "handlers/template_specs.h"
+
 namespace gebi::handlers {
 
 namespace {

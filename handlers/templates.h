@@ -1,5 +1,5 @@
 // Templates: the reply texts, loaded once from templates/ (by bot/) and rendered with fmt named
-// arguments. Every key the code uses is declared in handlers/template_specs.cc with the
+// arguments. Every key the code uses is declared in handlers/template_specs.h with the
 // placeholders it may name; Create() refuses a set with a missing key, an unknown key, or a
 // text that names an unknown placeholder. Immutable after Create: thread-safe.
 #pragma once
@@ -13,14 +13,6 @@
 #include "storage/status.h"
 
 namespace gebi::handlers {
-
-struct TemplateSpec {
-  std::string_view key;
-  std::vector<std::string_view> placeholders;
-};
-
-// Every template key the code renders, with its placeholders.
-const std::vector<TemplateSpec>& TemplateSpecs();
 
 struct TemplateText {
   std::string key;

@@ -1,5 +1,7 @@
 #include "storage/admin_query.h"
 
+#include "storage/ticket_store.h"
+
 namespace gebi::storage {
 
 namespace {
@@ -45,26 +47,15 @@ std::optional<int64_t> OptInt(const Stmt& st, int col) {
 }
 
 Result<std::vector<std::pair<int64_t, int64_t>>> Pairs(Tx& tx, std::string_view sql) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(sql));
-  std::vector<std::pair<int64_t, int64_t>> out;
-  for (;;) {
-    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.emplace_back(st.Int(0), st.Int(1));
-  }
-  return out;
+  return tx.QueryRows<std::pair<int64_t, int64_t>>(
+      sql, [](const Stmt& st) { return std::pair<int64_t, int64_t>(st.Int(0), st.Int(1)); });
 }
 
 }  // namespace
 
 Result<std::vector<JoinRow>> ListJoinRows(Tx& tx, std::optional<int64_t> community,
                                           const std::string& status, int limit) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kJoinRows));
-  st.BindAll(community, status, limit);
-  std::vector<JoinRow> out;
-  for (;;) {
-    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
+  auto read = [](const Stmt& st) {
     JoinRow r;
     JoinRequest& j = r.request;
     j.id = st.Int(0);
@@ -82,54 +73,26 @@ Result<std::vector<JoinRow>> ListJoinRows(Tx& tx, std::optional<int64_t> communi
     r.grid_name = st.Text(12);
     r.community_id = st.Int(13);
     r.community_name = st.Text(14);
-    out.push_back(std::move(r));
-  }
-  return out;
+    return r;
+  };
+  return tx.QueryRows<JoinRow>(kJoinRows, read, community, status, limit);
 }
 
 Result<std::vector<TicketRow>> ListTicketRows(Tx& tx, const TicketFilter& f) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kTicketRows));
-  st.BindAll(f.community, f.grid, f.status, f.category, f.limit);
-  std::vector<TicketRow> out;
-  for (;;) {
-    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
+  auto read = [](const Stmt& st) {
     TicketRow r;
-    Ticket& t = r.ticket;
-    t.id = st.Int(0);
-    t.grid_id = st.Int(1);
-    t.community_id = st.Int(2);
-    t.reporter = st.Text(3);
-    t.description = st.Text(4);
-    t.category = st.Text(5);
-    t.priority = st.Int(6);
-    t.status = st.Text(7);
-    t.level = st.Text(8);
-    t.claimed_by = st.Text(9);
-    t.claimed_at = OptInt(st, 10);
-    t.done_by = st.Text(11);
-    t.done_at = OptInt(st, 12);
-    t.done_note = st.Text(13);
-    t.rating = OptInt(st, 14);
-    t.rating_note = st.Text(15);
-    t.created_at = st.Int(16);
-    t.updated_at = st.Int(17);
-    t.closed_at = OptInt(st, 18);
+    r.ticket = ReadTicket(st);
     r.grid_name = st.Text(19);
     r.community_name = st.Text(20);
-    out.push_back(std::move(r));
-  }
-  return out;
+    return r;
+  };
+  return tx.QueryRows<TicketRow>(kTicketRows, read, f.community, f.grid, f.status, f.category,
+                                 f.limit);
 }
 
 Result<std::vector<VolunteerRow>> ListVolunteerRows(Tx& tx, std::optional<int64_t> community,
                                                     int limit) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kVolunteerRows));
-  st.BindAll(community, limit);
-  std::vector<VolunteerRow> out;
-  for (;;) {
-    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
+  auto read = [](const Stmt& st) {
     VolunteerRow v;
     v.openid = st.Text(0);
     v.community_id = st.Int(1);
@@ -144,33 +107,22 @@ Result<std::vector<VolunteerRow>> ListVolunteerRows(Tx& tx, std::optional<int64_
       v.skills.push_back(skills.substr(pos, comma - pos));
       pos = comma + 1;
     }
-    out.push_back(std::move(v));
-  }
-  return out;
+    return v;
+  };
+  return tx.QueryRows<VolunteerRow>(kVolunteerRows, read, community, limit);
 }
 
 Result<std::vector<UnitRow>> ListCommunityUnits(Tx& tx, std::optional<int64_t> community) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kCommunityUnits));
-  st.BindAll(community);
-  std::vector<UnitRow> out;
-  for (;;) {
-    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back({st.Int(0), st.Text(1), st.Text(2), st.Int(3)});
-  }
-  return out;
+  auto read = [](const Stmt& st) { return UnitRow{st.Int(0), st.Text(1), st.Text(2), st.Int(3)}; };
+  return tx.QueryRows<UnitRow>(kCommunityUnits, read, community);
 }
 
 Result<std::vector<TicketTimes>> TicketTimesSince(Tx& tx, int64_t since) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kTicketTimes));
-  st.BindAll(since);
-  std::vector<TicketTimes> out;
-  for (;;) {
-    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back({st.Int(0), st.Int(1), st.Int(2), OptInt(st, 3), OptInt(st, 4), OptInt(st, 5)});
-  }
-  return out;
+  auto read = [](const Stmt& st) {
+    return TicketTimes{st.Int(0),     st.Int(1),     st.Int(2),
+                       OptInt(st, 3), OptInt(st, 4), OptInt(st, 5)};
+  };
+  return tx.QueryRows<TicketTimes>(kTicketTimes, read, since);
 }
 
 Result<std::vector<std::pair<int64_t, int64_t>>> ActiveVolunteerCounts(Tx& tx) {

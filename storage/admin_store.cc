@@ -63,7 +63,7 @@ constexpr std::string_view kSelectHistoryEntry =
     "SELECT id, rule_id, action, snapshot, account_name, created_at FROM rule_history "
     "WHERE id = ?1";
 
-AdminAccount ReadAccount(const Stmt& st) {
+AdminAccount ReadAdminAccount(const Stmt& st) {
   AdminAccount a;
   a.id = st.Int(0);
   a.name = st.Text(1);
@@ -77,15 +77,22 @@ AdminAccount ReadAccount(const Stmt& st) {
   return a;
 }
 
-Result<std::optional<AdminAccount>> OneAccount(Tx& tx, std::string_view sql, const auto& key) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(sql));
-  st.BindAll(key);
-  GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<AdminAccount>();
-  return std::optional<AdminAccount>(ReadAccount(st));
+AuditEntry ReadAuditEntry(const Stmt& st) {
+  AuditEntry e;
+  e.id = st.Int(0);
+  if (!st.IsNull(1)) e.account_id = st.Int(1);
+  e.account_name = st.Text(2);
+  if (!st.IsNull(3)) e.community_id = st.Int(3);
+  e.action = st.Text(4);
+  e.object = st.Text(5);
+  e.before = st.Text(6);
+  e.after = st.Text(7);
+  e.ip = st.Text(8);
+  e.created_at = st.Int(9);
+  return e;
 }
 
-RuleHistoryEntry ReadHistory(const Stmt& st) {
+RuleHistoryEntry ReadRuleHistoryEntry(const Stmt& st) {
   RuleHistoryEntry h;
   h.id = st.Int(0);
   h.rule_id = st.Int(1);
@@ -108,22 +115,15 @@ Result<int64_t> InsertAdminAccount(Tx& tx, const AdminAccount& a, int64_t now) {
 }
 
 Result<std::optional<AdminAccount>> GetAdminAccountByName(Tx& tx, const std::string& name) {
-  return OneAccount(tx, kSelectAccountByName, name);
+  return tx.QueryFirstRow<AdminAccount>(kSelectAccountByName, ReadAdminAccount, name);
 }
 
 Result<std::optional<AdminAccount>> GetAdminAccount(Tx& tx, int64_t id) {
-  return OneAccount(tx, kSelectAccountById, id);
+  return tx.QueryFirstRow<AdminAccount>(kSelectAccountById, ReadAdminAccount, id);
 }
 
 Result<std::vector<AdminAccount>> ListAdminAccounts(Tx& tx) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectAccounts));
-  std::vector<AdminAccount> out;
-  for (;;) {
-    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back(ReadAccount(st));
-  }
-  return out;
+  return tx.QueryRows<AdminAccount>(kSelectAccounts, ReadAdminAccount);
 }
 
 Status SetAdminPassword(Tx& tx, int64_t id, const std::string& hash, int64_t now) {
@@ -147,19 +147,18 @@ Status InsertAdminSession(Tx& tx, const AdminSession& s) {
 }
 
 Result<std::optional<AdminSession>> GetAdminSession(Tx& tx, const std::string& token_hash) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectSession));
-  st.BindAll(token_hash);
-  GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<AdminSession>();
-  AdminSession s;
-  s.token_hash = st.Text(0);
-  s.account_id = st.Int(1);
-  s.csrf_token = st.Text(2);
-  s.ip = st.Text(3);
-  s.created_at = st.Int(4);
-  s.last_seen_at = st.Int(5);
-  s.expires_at = st.Int(6);
-  return std::optional<AdminSession>(std::move(s));
+  auto read = [](const Stmt& st) {
+    AdminSession s;
+    s.token_hash = st.Text(0);
+    s.account_id = st.Int(1);
+    s.csrf_token = st.Text(2);
+    s.ip = st.Text(3);
+    s.created_at = st.Int(4);
+    s.last_seen_at = st.Int(5);
+    s.expires_at = st.Int(6);
+    return s;
+  };
+  return tx.QueryFirstRow<AdminSession>(kSelectSession, read, token_hash);
 }
 
 Status TouchAdminSession(Tx& tx, const std::string& token_hash, int64_t now, int64_t expires_at) {
@@ -179,15 +178,10 @@ Status RecordLoginFailure(Tx& tx, const std::string& subject, int64_t now) {
 }
 
 Result<FailureWindow> LoginFailuresSince(Tx& tx, const std::string& subject, int64_t since) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kCountFailures));
-  st.BindAll(subject, since);
-  GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-  FailureWindow w;
-  if (row) {
-    w.count = st.Int(0);
-    w.oldest = st.Int(1);
-  }
-  return w;
+  auto read = [](const Stmt& st) { return FailureWindow{st.Int(0), st.Int(1)}; };
+  GEBI_ASSIGN_OR_RETURN(auto w,
+                        tx.QueryFirstRow<FailureWindow>(kCountFailures, read, subject, since));
+  return w.value_or(FailureWindow());
 }
 
 Status ClearLoginFailures(Tx& tx, const std::string& subject) {
@@ -203,30 +197,8 @@ Result<int64_t> AppendAudit(Tx& tx, const AuditEntry& e) {
 }
 
 Result<std::vector<AuditEntry>> ListAudit(Tx& tx, std::optional<int64_t> community, int limit) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(community ? kSelectAuditOf : kSelectAuditAll));
-  if (community) {
-    st.BindAll(limit, *community);
-  } else {
-    st.BindAll(limit);
-  }
-  std::vector<AuditEntry> out;
-  for (;;) {
-    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    AuditEntry e;
-    e.id = st.Int(0);
-    if (!st.IsNull(1)) e.account_id = st.Int(1);
-    e.account_name = st.Text(2);
-    if (!st.IsNull(3)) e.community_id = st.Int(3);
-    e.action = st.Text(4);
-    e.object = st.Text(5);
-    e.before = st.Text(6);
-    e.after = st.Text(7);
-    e.ip = st.Text(8);
-    e.created_at = st.Int(9);
-    out.push_back(std::move(e));
-  }
-  return out;
+  if (community) return tx.QueryRows<AuditEntry>(kSelectAuditOf, ReadAuditEntry, limit, *community);
+  return tx.QueryRows<AuditEntry>(kSelectAuditAll, ReadAuditEntry, limit);
 }
 
 Result<int64_t> AppendRuleHistory(Tx& tx, const RuleHistoryEntry& h) {
@@ -236,23 +208,11 @@ Result<int64_t> AppendRuleHistory(Tx& tx, const RuleHistoryEntry& h) {
 }
 
 Result<std::vector<RuleHistoryEntry>> ListRuleHistory(Tx& tx, int64_t rule_id) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectHistoryOf));
-  st.BindAll(rule_id);
-  std::vector<RuleHistoryEntry> out;
-  for (;;) {
-    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back(ReadHistory(st));
-  }
-  return out;
+  return tx.QueryRows<RuleHistoryEntry>(kSelectHistoryOf, ReadRuleHistoryEntry, rule_id);
 }
 
 Result<std::optional<RuleHistoryEntry>> GetRuleHistoryEntry(Tx& tx, int64_t id) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectHistoryEntry));
-  st.BindAll(id);
-  GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<RuleHistoryEntry>();
-  return std::optional<RuleHistoryEntry>(ReadHistory(st));
+  return tx.QueryFirstRow<RuleHistoryEntry>(kSelectHistoryEntry, ReadRuleHistoryEntry, id);
 }
 
 }  // namespace gebi::storage

@@ -12,12 +12,10 @@ constexpr std::string_view kDelete = "DELETE FROM conversations WHERE openid = ?
 }  // namespace
 
 Result<std::optional<Conversation>> GetConversation(Tx& tx, const std::string& openid) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelect));
-  st.BindAll(openid);
-  GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<Conversation>();
-  Conversation c{openid, st.Text(0), st.Text(1), st.Text(2), st.Int(3), st.Int(4)};
-  return std::optional<Conversation>(std::move(c));
+  auto read = [&openid](const Stmt& st) {
+    return Conversation{openid, st.Text(0), st.Text(1), st.Text(2), st.Int(3), st.Int(4)};
+  };
+  return tx.QueryFirstRow<Conversation>(kSelect, read, openid);
 }
 
 Status PutConversation(Tx& tx, const Conversation& c) {

@@ -37,11 +37,25 @@ Status RunGuarded(const std::function<Status(Tx&)>& fn, Tx& tx) {
   }
 }
 
+// A constraint failure says which constraint and column ("UNIQUE constraint failed: t.c"),
+// never the statement: its message may reach a person (the admin API, the CLI). Other
+// failures carry the start of the statement for the log.
 Status SqliteError(sqlite3* db, std::string_view what, std::string_view sql) {
+  const int rc = sqlite3_extended_errcode(db);
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+    std::string msg = fmt::format("{}: {}", what, sqlite3_errmsg(db));
+    switch (rc) {
+      case SQLITE_CONSTRAINT_UNIQUE:
+      case SQLITE_CONSTRAINT_PRIMARYKEY:
+        return Status::AlreadyExists(msg);
+      case SQLITE_CONSTRAINT_FOREIGNKEY:  // refers to a row that does not exist (or still used)
+        return Status::FailedPrecondition(msg);
+      default:  // NOT NULL, CHECK, and the rest: a value the schema does not accept
+        return Status::InvalidArgument(msg);
+    }
+  }
   std::string msg = fmt::format("{}: {} [{}]", what, sqlite3_errmsg(db), sql.substr(0, 120));
-  int rc = sqlite3_extended_errcode(db);
-  if ((rc & 0xff) == SQLITE_CONSTRAINT) return Status::AlreadyExists(msg);
-  if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) return Status::Unavailable(msg);
+  if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) return Status::Busy(msg);
   return Status::IOError(msg);
 }
 
@@ -233,7 +247,7 @@ Status Database::ExecLocked(std::string_view sql) {
   if (rc != SQLITE_OK) {
     std::string msg = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
-    if ((rc & 0xff) == SQLITE_BUSY) return Status::Unavailable("exec: " + msg);
+    if ((rc & 0xff) == SQLITE_BUSY) return Status::Busy("exec: " + msg);
     return Status::IOError(fmt::format("exec: {} [{}]", msg, s.substr(0, 120)));
   }
   return Status::Ok();
@@ -304,7 +318,7 @@ void Database::RunGroup(const std::vector<Writer*>& group) {
       // An error made SQLite roll the whole transaction back: what ran in it is gone.
       for (size_t j = tx_start; j < i; ++j) {
         if (group[j]->status.ok()) {
-          group[j]->status = Status::Unavailable("rolled back with a failing transaction");
+          group[j]->status = Status::Aborted("rolled back with a failing transaction");
         }
       }
       tx_start = i;
@@ -329,7 +343,7 @@ void Database::RunGroup(const std::vector<Writer*>& group) {
   if (sqlite3_get_autocommit(db_)) {
     for (size_t j = tx_start; j < group.size(); ++j) {
       if (group[j]->status.ok()) {
-        group[j]->status = Status::Unavailable("rolled back with a failing transaction");
+        group[j]->status = Status::Aborted("rolled back with a failing transaction");
       }
     }
     return;

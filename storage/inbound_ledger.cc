@@ -12,21 +12,20 @@ constexpr std::string_view kUpsert =
 }  // namespace
 
 Result<std::optional<LedgerEntry>> FindHandled(Tx& tx, const std::string& dedup_key) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectHandled));
-  st.BindAll(dedup_key);
-  GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<LedgerEntry>();
-  LedgerEntry e;
-  e.dedup_key = dedup_key;
-  e.openid = st.Text(0);
-  e.msg_type = st.Text(1);
-  e.event = st.Text(2);
-  e.content = st.Text(3);
-  e.route = st.Text(4);
-  e.outcome = st.Text(5);
-  e.reply = st.Text(6);
-  e.created_at = st.Int(7);
-  return std::optional<LedgerEntry>(std::move(e));
+  auto read = [&dedup_key](const Stmt& st) {
+    LedgerEntry e;
+    e.dedup_key = dedup_key;
+    e.openid = st.Text(0);
+    e.msg_type = st.Text(1);
+    e.event = st.Text(2);
+    e.content = st.Text(3);
+    e.route = st.Text(4);
+    e.outcome = st.Text(5);
+    e.reply = st.Text(6);
+    e.created_at = st.Int(7);
+    return e;
+  };
+  return tx.QueryFirstRow<LedgerEntry>(kSelectHandled, read, dedup_key);
 }
 
 Status RecordDelivery(Tx& tx, const LedgerEntry& e) {

@@ -37,21 +37,20 @@ Status QueueMediaFetch(Tx& tx, const std::string& openid, const std::string& med
 }
 
 Result<std::optional<MediaRecord>> GetMedia(Tx& tx, const std::string& media_id) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelect));
-  st.BindAll(media_id);
-  GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<MediaRecord>();
-  MediaRecord m;
-  m.media_id = media_id;
-  m.openid = st.Text(0);
-  m.pic_url = st.Text(1);
-  if (!st.IsNull(2)) m.sha256 = st.Text(2);
-  if (!st.IsNull(3)) m.local_path = st.Text(3);
-  m.content_type = st.Text(4);
-  m.bytes = st.Int(5);
-  m.created_at = st.Int(6);
-  if (!st.IsNull(7)) m.fetched_at = st.Int(7);
-  return std::optional<MediaRecord>(std::move(m));
+  auto read = [&media_id](const Stmt& st) {
+    MediaRecord m;
+    m.media_id = media_id;
+    m.openid = st.Text(0);
+    m.pic_url = st.Text(1);
+    if (!st.IsNull(2)) m.sha256 = st.Text(2);
+    if (!st.IsNull(3)) m.local_path = st.Text(3);
+    m.content_type = st.Text(4);
+    m.bytes = st.Int(5);
+    m.created_at = st.Int(6);
+    if (!st.IsNull(7)) m.fetched_at = st.Int(7);
+    return m;
+  };
+  return tx.QueryFirstRow<MediaRecord>(kSelect, read, media_id);
 }
 
 Status SaveMediaFile(Tx& tx, const std::string& media_id, const std::string& sha256,

@@ -483,12 +483,13 @@ Status Migrate(Database& db) {
 Result<std::string> DumpSchema(Database& db) {
   std::string out;
   Status s = db.WithRead([&](Tx& tx) -> Status {
-    GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL "
-                                              "AND name NOT LIKE 'sqlite_%' ORDER BY type, name"));
-    for (;;) {
-      GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      out += st.Text(0);
+    GEBI_ASSIGN_OR_RETURN(
+        auto statements,
+        tx.QueryRows<std::string>("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL "
+                                  "AND name NOT LIKE 'sqlite_%' ORDER BY type, name",
+                                  [](const Stmt& st) { return st.Text(0); }));
+    for (const std::string& sql : statements) {
+      out += sql;
       out += ";\n";
     }
     return Status::Ok();

@@ -69,7 +69,7 @@ constexpr std::string_view kFindCircle =
 constexpr std::string_view kSelectCircleMembers =
     "SELECT openid FROM circle_members WHERE circle_id = ?1 AND role = ?2 ORDER BY openid";
 
-OrgUnit ReadUnit(const Stmt& st) {
+OrgUnit ReadOrgUnit(const Stmt& st) {
   OrgUnit u;
   u.id = st.Int(0);
   u.kind = st.Text(1);
@@ -80,23 +80,8 @@ OrgUnit ReadUnit(const Stmt& st) {
   return u;
 }
 
-Result<std::optional<OrgUnit>> OneUnit(Tx& tx, std::string_view sql, auto key) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(sql));
-  st.BindAll(key);
-  GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<OrgUnit>();
-  return std::optional<OrgUnit>(ReadUnit(st));
-}
-
-Result<std::vector<std::string>> Strings(Stmt& st) {
-  std::vector<std::string> out;
-  for (;;) {
-    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back(st.Text(0));
-  }
-  return out;
-}
+// The row of a one-column query of openids.
+std::string ReadString(const Stmt& st) { return st.Text(0); }
 
 // Deeper trees than this are corrupt (a parent cycle); the real one has five levels.
 constexpr int kMaxDepth = 16;
@@ -126,10 +111,12 @@ bool IsGrantableRole(std::string_view role) {
          role == "community_staff" || role == "street_staff" || role == "district_admin";
 }
 
-Result<std::optional<OrgUnit>> GetUnit(Tx& tx, int64_t id) { return OneUnit(tx, kSelectUnit, id); }
+Result<std::optional<OrgUnit>> GetUnit(Tx& tx, int64_t id) {
+  return tx.QueryFirstRow<OrgUnit>(kSelectUnit, ReadOrgUnit, id);
+}
 
 Result<std::optional<OrgUnit>> GetUnitByCode(Tx& tx, std::string_view code) {
-  return OneUnit(tx, kSelectUnitByCode, code);
+  return tx.QueryFirstRow<OrgUnit>(kSelectUnitByCode, ReadOrgUnit, code);
 }
 
 Result<int64_t> UpsertUnit(Tx& tx, const OrgUnit& unit, int64_t now) {
@@ -145,15 +132,7 @@ Result<int64_t> UpsertUnit(Tx& tx, const OrgUnit& unit, int64_t now) {
 }
 
 Result<std::vector<OrgUnit>> ListUnits(Tx& tx, std::string_view kind) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectUnitsByKind));
-  st.BindAll(kind);
-  std::vector<OrgUnit> out;
-  for (;;) {
-    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back(ReadUnit(st));
-  }
-  return out;
+  return tx.QueryRows<OrgUnit>(kSelectUnitsByKind, ReadOrgUnit, kind);
 }
 
 Result<std::vector<OrgUnit>> UnitPath(Tx& tx, int64_t id) {
@@ -200,21 +179,14 @@ Status RevokeBySource(Tx& tx, int64_t unit_id, std::string_view role, std::strin
 }
 
 Result<std::vector<RoleGrant>> GrantsOf(Tx& tx, const std::string& openid) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectGrants));
-  st.BindAll(openid);
-  std::vector<RoleGrant> out;
-  for (;;) {
-    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back(RoleGrant{openid, st.Text(0), st.Int(1), st.Text(2)});
-  }
-  return out;
+  auto read = [&openid](const Stmt& st) {
+    return RoleGrant{openid, st.Text(0), st.Int(1), st.Text(2)};
+  };
+  return tx.QueryRows<RoleGrant>(kSelectGrants, read, openid);
 }
 
 Result<std::vector<std::string>> HoldersOf(Tx& tx, int64_t unit_id, std::string_view role) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectHolders));
-  st.BindAll(unit_id, role);
-  return Strings(st);
+  return tx.QueryRows<std::string>(kSelectHolders, ReadString, unit_id, role);
 }
 
 Result<bool> CanManage(Tx& tx, const std::string& openid, int64_t unit_id) {
@@ -229,13 +201,11 @@ Result<bool> CanManage(Tx& tx, const std::string& openid, int64_t unit_id) {
 }
 
 Result<std::optional<Resident>> GetResident(Tx& tx, const std::string& openid) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectResident));
-  st.BindAll(openid);
-  GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<Resident>();
-  Resident r{openid,     st.Int(0),  st.Text(1),     st.Text(2),
-             st.Text(3), st.Text(4), st.Int(5) != 0, st.Int(6)};
-  return std::optional<Resident>(std::move(r));
+  auto read = [&openid](const Stmt& st) {
+    return Resident{openid,     st.Int(0),  st.Text(1),     st.Text(2),
+                    st.Text(3), st.Text(4), st.Int(5) != 0, st.Int(6)};
+  };
+  return tx.QueryFirstRow<Resident>(kSelectResident, read, openid);
 }
 
 Status PutResident(Tx& tx, const Resident& r, int64_t now) {
@@ -255,15 +225,11 @@ Status UpsertAddress(Tx& tx, const AddressRange& a, int64_t now) {
 }
 
 Result<std::vector<AddressRange>> ListAddresses(Tx& tx) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectAddresses));
-  std::vector<AddressRange> out;
-  for (;;) {
-    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back(AddressRange{st.Int(0), st.Text(1), st.Int(2), st.Int(3), st.Text(4), st.Int(5),
-                               st.Int(6)});
-  }
-  return out;
+  auto read = [](const Stmt& st) {
+    return AddressRange{st.Int(0),  st.Text(1), st.Int(2), st.Int(3),
+                        st.Text(4), st.Int(5),  st.Int(6)};
+  };
+  return tx.QueryRows<AddressRange>(kSelectAddresses, read);
 }
 
 Result<int64_t> EnsureGridCircle(Tx& tx, int64_t grid_id, const std::string& name, int64_t now) {
@@ -295,13 +261,12 @@ Status LeaveGridCircles(Tx& tx, const std::string& openid) {
 }
 
 Result<std::optional<Circle>> GetCircle(Tx& tx, int64_t id) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectCircle));
-  st.BindAll(id);
-  GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<Circle>();
-  Circle c{st.Int(0), st.Text(1), st.Text(2), std::nullopt, st.Text(4)};
-  if (!st.IsNull(3)) c.unit_id = st.Int(3);
-  return std::optional<Circle>(std::move(c));
+  auto read = [](const Stmt& st) {
+    Circle c{st.Int(0), st.Text(1), st.Text(2), std::nullopt, st.Text(4)};
+    if (!st.IsNull(3)) c.unit_id = st.Int(3);
+    return c;
+  };
+  return tx.QueryFirstRow<Circle>(kSelectCircle, read, id);
 }
 
 Result<std::optional<Circle>> FindCircle(Tx& tx, std::string_view kind, int64_t unit_id) {
@@ -311,9 +276,7 @@ Result<std::optional<Circle>> FindCircle(Tx& tx, std::string_view kind, int64_t 
 }
 
 Result<std::vector<std::string>> CircleMembers(Tx& tx, int64_t circle_id, std::string_view role) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectCircleMembers));
-  st.BindAll(circle_id, role);
-  return Strings(st);
+  return tx.QueryRows<std::string>(kSelectCircleMembers, ReadString, circle_id, role);
 }
 
 }  // namespace gebi::storage

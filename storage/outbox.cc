@@ -54,29 +54,23 @@ constexpr std::string_view kInboxDelivered =
     "WHERE id = ?1 AND status = 'inbox'";
 #undef GEBI_OUTBOX_COLUMNS
 
-Result<std::vector<OutboxItem>> ReadAll(Stmt& st) {
-  std::vector<OutboxItem> out;
-  for (;;) {
-    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    OutboxItem o;
-    o.id = st.Int(0);
-    o.recipient = st.Text(1);
-    o.kind = st.Text(2);
-    o.payload = st.Text(3);
-    o.dedup_key = st.Text(4);
-    o.status = st.Text(5);
-    o.attempts = st.Int(6);
-    o.next_attempt_at = st.Int(7);
-    o.last_error = st.Text(8);
-    o.created_at = st.Int(9);
-    if (!st.IsNull(10)) o.sent_at = st.Int(10);
-    o.channel = st.Text(11);
-    o.claimed_by = st.Text(12);
-    o.lease_until = st.Int(13);
-    out.push_back(std::move(o));
-  }
-  return out;
+OutboxItem ReadOutboxItem(const Stmt& st) {
+  OutboxItem o;
+  o.id = st.Int(0);
+  o.recipient = st.Text(1);
+  o.kind = st.Text(2);
+  o.payload = st.Text(3);
+  o.dedup_key = st.Text(4);
+  o.status = st.Text(5);
+  o.attempts = st.Int(6);
+  o.next_attempt_at = st.Int(7);
+  o.last_error = st.Text(8);
+  o.created_at = st.Int(9);
+  if (!st.IsNull(10)) o.sent_at = st.Int(10);
+  o.channel = st.Text(11);
+  o.claimed_by = st.Text(12);
+  o.lease_until = st.Int(13);
+  return o;
 }
 
 Result<bool> RunChanged(Tx& tx, Status s) {
@@ -92,44 +86,27 @@ Result<bool> Enqueue(Tx& tx, const OutboxItem& item, int64_t now) {
 }
 
 Result<std::vector<OutboxItem>> ListOutboxFor(Tx& tx, const std::string& recipient) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kByRecipient));
-  st.BindAll(recipient);
-  return ReadAll(st);
+  return tx.QueryRows<OutboxItem>(kByRecipient, ReadOutboxItem, recipient);
 }
 
 Result<std::vector<OutboxItem>> ListOutboxByStatus(Tx& tx, const std::string& status, int limit) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kByStatus));
-  st.BindAll(status, limit);
-  return ReadAll(st);
+  return tx.QueryRows<OutboxItem>(kByStatus, ReadOutboxItem, status, limit);
 }
 
 Result<std::optional<OutboxItem>> GetOutboxItem(Tx& tx, int64_t id) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kById));
-  st.BindAll(id);
-  GEBI_ASSIGN_OR_RETURN(auto rows, ReadAll(st));
-  if (rows.empty()) return std::optional<OutboxItem>();
-  return std::optional<OutboxItem>(std::move(rows.front()));
+  return tx.QueryFirstRow<OutboxItem>(kById, ReadOutboxItem, id);
 }
 
 Result<std::vector<std::pair<std::string, int64_t>>> CountOutboxByStatus(Tx& tx) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kCountByStatus));
-  std::vector<std::pair<std::string, int64_t>> out;
-  for (;;) {
-    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.emplace_back(st.Text(0), st.Int(1));
-  }
-  return out;
+  return tx.QueryRows<std::pair<std::string, int64_t>>(kCountByStatus, [](const Stmt& st) {
+    return std::pair<std::string, int64_t>(st.Text(0), st.Int(1));
+  });
 }
 
 Result<std::vector<OutboxItem>> ClaimDue(Tx& tx, const std::string& worker, int64_t now,
                                          int64_t lease_until, int limit) {
-  std::vector<OutboxItem> rows;
-  {
-    GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectDue));
-    st.BindAll(now, limit);
-    GEBI_ASSIGN_OR_RETURN(rows, ReadAll(st));
-  }
+  GEBI_ASSIGN_OR_RETURN(std::vector<OutboxItem> rows,
+                        tx.QueryRows<OutboxItem>(kSelectDue, ReadOutboxItem, now, limit));
   for (OutboxItem& o : rows) {
     GEBI_RETURN_IF_ERROR(tx.Run(kClaim, o.id, worker, lease_until));
     o.status = "sending";
@@ -174,9 +151,7 @@ Status RetryOutboxItem(Tx& tx, int64_t id, int64_t now) {
 }
 
 Result<std::vector<OutboxItem>> ListInbox(Tx& tx, const std::string& openid, int limit) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kInbox));
-  st.BindAll(openid, limit);
-  return ReadAll(st);
+  return tx.QueryRows<OutboxItem>(kInbox, ReadOutboxItem, openid, limit);
 }
 
 Result<int64_t> CountInbox(Tx& tx, const std::string& openid) {

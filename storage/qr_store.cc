@@ -14,12 +14,10 @@ constexpr std::string_view kUpsert =
 }  // namespace
 
 Result<std::optional<QrCode>> GetQrCode(Tx& tx, const std::string& scene) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelect));
-  st.BindAll(scene);
-  GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<QrCode>();
-  QrCode q{scene, st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Int(4), st.Int(5)};
-  return std::optional<QrCode>(std::move(q));
+  auto read = [&scene](const Stmt& st) {
+    return QrCode{scene, st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Int(4), st.Int(5)};
+  };
+  return tx.QueryFirstRow<QrCode>(kSelect, read, scene);
 }
 
 Status SaveQrCode(Tx& tx, const QrCode& code, int64_t now) {

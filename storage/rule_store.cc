@@ -43,23 +43,10 @@ Rule ReadRule(const Stmt& st) {
 }
 }  // namespace
 
-Result<std::vector<Rule>> ListRules(Tx& tx) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectAll));
-  std::vector<Rule> out;
-  for (;;) {
-    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back(ReadRule(st));
-  }
-  return out;
-}
+Result<std::vector<Rule>> ListRules(Tx& tx) { return tx.QueryRows<Rule>(kSelectAll, ReadRule); }
 
 Result<std::optional<Rule>> GetRule(Tx& tx, int64_t id) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectOne));
-  st.BindAll(id);
-  GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<Rule>();
-  return std::optional<Rule>(ReadRule(st));
+  return tx.QueryFirstRow<Rule>(kSelectOne, ReadRule, id);
 }
 
 Result<int64_t> InsertRule(Tx& tx, const Rule& r, int64_t now) {

@@ -23,6 +23,9 @@ class Status {
     kIOError,             // SQLite, file system, network
     kUnavailable,         // a remote peer is down or busy; try later
     kInternal,
+    kResourceExhausted,  // throttled: too many attempts or requests; wait and try later
+    kBusy,               // the database is locked by another writer; try again shortly
+    kAborted,            // rolled back with another transaction of a shared commit; retry
   };
 
   Status() = default;
@@ -45,6 +48,11 @@ class Status {
   static Status IOError(std::string m) { return Status(Code::kIOError, std::move(m)); }
   static Status Unavailable(std::string m) { return Status(Code::kUnavailable, std::move(m)); }
   static Status Internal(std::string m) { return Status(Code::kInternal, std::move(m)); }
+  static Status ResourceExhausted(std::string m) {
+    return Status(Code::kResourceExhausted, std::move(m));
+  }
+  static Status Busy(std::string m) { return Status(Code::kBusy, std::move(m)); }
+  static Status Aborted(std::string m) { return Status(Code::kAborted, std::move(m)); }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
@@ -101,7 +109,10 @@ inline std::string Status::ToString() const {
                                  "Corruption",
                                  "IOError",
                                  "Unavailable",
-                                 "Internal"};
+                                 "Internal",
+                                 "ResourceExhausted",
+                                 "Busy",
+                                 "Aborted"};
   if (ok()) return "OK";
   return std::string(kNames[static_cast<int>(code_)]) + ": " + message_;
 }

@@ -23,7 +23,7 @@ constexpr std::string_view kBumpVersion =
 constexpr std::string_view kSelectVersion =
     "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'templates_version'";
 
-TemplateOverride ReadOverride(const Stmt& st) {
+TemplateOverride ReadTemplateOverride(const Stmt& st) {
   TemplateOverride o;
   o.community_id = st.Int(0);
   o.key = st.Text(1);
@@ -40,23 +40,12 @@ Status Bump(Tx& tx) {
 }  // namespace
 
 Result<std::vector<TemplateOverride>> ListTemplateOverrides(Tx& tx) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectAll));
-  std::vector<TemplateOverride> out;
-  for (;;) {
-    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back(ReadOverride(st));
-  }
-  return out;
+  return tx.QueryRows<TemplateOverride>(kSelectAll, ReadTemplateOverride);
 }
 
 Result<std::optional<TemplateOverride>> GetTemplateOverride(Tx& tx, int64_t community_id,
                                                             const std::string& key) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectOne));
-  st.BindAll(community_id, key);
-  GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<TemplateOverride>();
-  return std::optional<TemplateOverride>(ReadOverride(st));
+  return tx.QueryFirstRow<TemplateOverride>(kSelectOne, ReadTemplateOverride, community_id, key);
 }
 
 Status UpsertTemplateOverride(Tx& tx, const TemplateOverride& o) {

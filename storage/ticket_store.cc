@@ -4,6 +4,34 @@
 
 namespace gebi::storage {
 
+Ticket ReadTicket(const Stmt& st, int first) {
+  auto opt = [&](int col) -> std::optional<int64_t> {
+    if (st.IsNull(first + col)) return std::nullopt;
+    return st.Int(first + col);
+  };
+  Ticket t;
+  t.id = st.Int(first + 0);
+  t.grid_id = st.Int(first + 1);
+  t.community_id = st.Int(first + 2);
+  t.reporter = st.Text(first + 3);
+  t.description = st.Text(first + 4);
+  t.category = st.Text(first + 5);
+  t.priority = st.Int(first + 6);
+  t.status = st.Text(first + 7);
+  t.level = st.Text(first + 8);
+  t.claimed_by = st.Text(first + 9);
+  t.claimed_at = opt(10);
+  t.done_by = st.Text(first + 11);
+  t.done_at = opt(12);
+  t.done_note = st.Text(first + 13);
+  t.rating = opt(14);
+  t.rating_note = st.Text(first + 15);
+  t.created_at = st.Int(first + 16);
+  t.updated_at = st.Int(first + 17);
+  t.closed_at = opt(18);
+  return t;
+}
+
 namespace {
 
 constexpr std::string_view kInsertTicket =
@@ -83,38 +111,20 @@ constexpr std::string_view kUpsertKeyword =
     "INSERT INTO repair_keywords(keyword, category) VALUES (?1, ?2) "
     "ON CONFLICT(keyword) DO UPDATE SET category = excluded.category";
 
-Ticket Read(const Stmt& st) {
-  Ticket t;
-  t.id = st.Int(0);
-  t.grid_id = st.Int(1);
-  t.community_id = st.Int(2);
-  t.reporter = st.Text(3);
-  t.description = st.Text(4);
-  t.category = st.Text(5);
-  t.priority = st.Int(6);
-  t.status = st.Text(7);
-  t.level = st.Text(8);
-  t.claimed_by = st.Text(9);
-  if (!st.IsNull(10)) t.claimed_at = st.Int(10);
-  t.done_by = st.Text(11);
-  if (!st.IsNull(12)) t.done_at = st.Int(12);
-  t.done_note = st.Text(13);
-  if (!st.IsNull(14)) t.rating = st.Int(14);
-  t.rating_note = st.Text(15);
-  t.created_at = st.Int(16);
-  t.updated_at = st.Int(17);
-  if (!st.IsNull(18)) t.closed_at = st.Int(18);
-  return t;
+RepairCategory ReadRepairCategory(const Stmt& st) {
+  return RepairCategory{st.Text(0), st.Text(1), st.Text(2)};
 }
 
 template <typename... Args>
 Result<std::vector<Ticket>> Query(Tx& tx, std::string_view sql, const Args&... args) {
-  return tx.QueryRows<Ticket>(sql, Read, args...);
+  return tx.QueryRows<Ticket>(
+      sql, [](const Stmt& st) { return ReadTicket(st); }, args...);
 }
 
 template <typename... Args>
 Result<std::optional<Ticket>> QueryOne(Tx& tx, std::string_view sql, const Args&... args) {
-  return tx.QueryFirstRow<Ticket>(sql, Read, args...);
+  return tx.QueryFirstRow<Ticket>(
+      sql, [](const Stmt& st) { return ReadTicket(st); }, args...);
 }
 
 }  // namespace
@@ -152,16 +162,11 @@ Result<int64_t> AddTicketEvent(Tx& tx, const TicketEvent& e) {
 }
 
 Result<std::vector<TicketEvent>> TicketTimeline(Tx& tx, int64_t id) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectEvents));
-  st.BindAll(id);
-  std::vector<TicketEvent> out;
-  for (;;) {
-    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back(TicketEvent{st.Int(0), st.Int(1), st.Int(2), st.Text(3), st.Text(4), st.Text(5),
-                              st.Text(6), st.Text(7)});
-  }
-  return out;
+  auto read = [](const Stmt& st) {
+    return TicketEvent{st.Int(0),  st.Int(1),  st.Int(2),  st.Text(3),
+                       st.Text(4), st.Text(5), st.Text(6), st.Text(7)};
+  };
+  return tx.QueryRows<TicketEvent>(kSelectEvents, read, id);
 }
 
 Result<std::optional<Ticket>> LatestOpenTicketOf(Tx& tx, const std::string& reporter,
@@ -176,12 +181,7 @@ Result<int64_t> AddTicketMedia(Tx& tx, const TicketMedia& m) {
 }
 
 Result<std::vector<TicketMedia>> TicketMediaOf(Tx& tx, int64_t ticket_id) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectMedia));
-  st.BindAll(ticket_id);
-  std::vector<TicketMedia> out;
-  for (;;) {
-    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
+  auto read = [](const Stmt& st) {
     TicketMedia m;
     m.id = st.Int(0);
     m.ticket_id = st.Int(1);
@@ -193,9 +193,9 @@ Result<std::vector<TicketMedia>> TicketMediaOf(Tx& tx, int64_t ticket_id) {
     if (!st.IsNull(7)) m.longitude = st.Double(7);
     m.label = st.Text(8);
     m.created_at = st.Int(9);
-    out.push_back(std::move(m));
-  }
-  return out;
+    return m;
+  };
+  return tx.QueryRows<TicketMedia>(kSelectMedia, read, ticket_id);
 }
 
 Result<std::vector<Ticket>> TicketsOfReporter(Tx& tx, const std::string& reporter, int limit) {
@@ -239,26 +239,16 @@ Result<int64_t> CloseStaleTickets(Tx& tx, int64_t cutoff, int64_t now) {
 }
 
 Result<std::vector<RepairCategory>> ListRepairCategories(Tx& tx) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectCategories));
-  std::vector<RepairCategory> out;
-  for (;;) {
-    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back(RepairCategory{st.Text(0), st.Text(1), st.Text(2)});
-  }
-  return out;
+  return tx.QueryRows<RepairCategory>(kSelectCategories, ReadRepairCategory);
 }
 
 Result<std::optional<RepairCategory>> GetRepairCategory(Tx& tx, std::string_view name) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectCategory));
-  st.BindAll(name);
-  GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<RepairCategory>();
-  return std::optional<RepairCategory>(RepairCategory{st.Text(0), st.Text(1), st.Text(2)});
+  return tx.QueryFirstRow<RepairCategory>(kSelectCategory, ReadRepairCategory, name);
 }
 
 Result<std::string> GuessCategory(Tx& tx, std::string_view text) {
   GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectKeywords));
+  // Steps by hand, not QueryRows: stops at the first matching keyword without reading the rest.
   for (;;) {
     GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;

@@ -66,6 +66,11 @@ struct RepairCategory {
 };
 
 // Inserts t (status open) and its "created" timeline row; returns the id.
+// The one row mapper of a ticket: the columns of GEBI_TICKET_COLUMNS (id, grid_id, ...,
+// closed_at; 19 of them) read from column first on. Queries that join more columns after them
+// (storage/admin_query.cc) use it too.
+Ticket ReadTicket(const Stmt& st, int first = 0);
+
 Result<int64_t> CreateTicket(Tx& tx, const Ticket& t, int64_t now);
 Result<std::optional<Ticket>> GetTicket(Tx& tx, int64_t id);
 // Changes the status when it is one of `from` (compare-and-set) and appends a timeline row;

@@ -27,20 +27,19 @@ constexpr std::string_view kReleaseLease = "DELETE FROM leases WHERE name = ?1 A
 }  // namespace
 
 Result<std::optional<StoredToken>> GetToken(Tx& tx, const std::string& mode) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectToken));
-  st.BindAll(mode);
-  GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<StoredToken>();
-  StoredToken t;
-  t.mode = mode;
-  t.token = st.Text(0);
-  t.fetched_at = st.Int(1);
-  t.refresh_at = st.Int(2);
-  t.expires_at = st.Int(3);
-  t.rejected_token = st.Text(4);
-  t.blocked_until = st.Int(5);
-  t.last_error = st.Text(6);
-  return std::optional<StoredToken>(std::move(t));
+  auto read = [&mode](const Stmt& st) {
+    StoredToken t;
+    t.mode = mode;
+    t.token = st.Text(0);
+    t.fetched_at = st.Int(1);
+    t.refresh_at = st.Int(2);
+    t.expires_at = st.Int(3);
+    t.rejected_token = st.Text(4);
+    t.blocked_until = st.Int(5);
+    t.last_error = st.Text(6);
+    return t;
+  };
+  return tx.QueryFirstRow<StoredToken>(kSelectToken, read, mode);
 }
 
 Status SaveToken(Tx& tx, const std::string& mode, const std::string& token, int64_t fetched_at,

@@ -23,12 +23,10 @@ Status SetSubscribed(Tx& tx, const std::string& openid, bool subscribed, int64_t
 }
 
 Result<std::optional<UserContact>> GetUserContact(Tx& tx, const std::string& openid) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelect));
-  st.BindAll(openid);
-  GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<UserContact>();
-  UserContact u{openid, st.Int(0), st.Int(1), st.Int(2) != 0};
-  return std::optional<UserContact>(std::move(u));
+  auto read = [&openid](const Stmt& st) {
+    return UserContact{openid, st.Int(0), st.Int(1), st.Int(2) != 0};
+  };
+  return tx.QueryFirstRow<UserContact>(kSelect, read, openid);
 }
 
 }  // namespace gebi::storage

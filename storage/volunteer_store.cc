@@ -33,17 +33,13 @@ constexpr std::string_view kMatch =
     "ORDER BY (SELECT COUNT(*) FROM tickets t WHERE t.claimed_by = v.openid "
     "AND t.status = 'claimed'), v.joined_at, v.openid LIMIT ?4";
 
+// The row of a one-column query of skill names or openids.
+std::string ReadString(const Stmt& st) { return st.Text(0); }
+
 }  // namespace
 
 Result<std::vector<std::string>> ListSkills(Tx& tx) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectSkills));
-  std::vector<std::string> out;
-  for (;;) {
-    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back(st.Text(0));
-  }
-  return out;
+  return tx.QueryRows<std::string>(kSelectSkills, ReadString);
 }
 
 Result<std::optional<std::string>> SkillForWord(Tx& tx, std::string_view word) {
@@ -64,26 +60,20 @@ Status PutVolunteer(Tx& tx, const Volunteer& v, int64_t now) {
 }
 
 Result<std::optional<Volunteer>> GetVolunteer(Tx& tx, const std::string& openid) {
-  Volunteer v;
-  {
-    GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectVolunteer));
-    st.BindAll(openid);
-    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) return std::optional<Volunteer>();
+  auto read = [&openid](const Stmt& st) {
+    Volunteer v;
     v.openid = openid;
     v.community_id = st.Int(0);
     v.availability = st.Text(1);
     v.active = st.Int(2) != 0;
     v.joined_at = st.Int(3);
-  }
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectVolunteerSkills));
-  st.BindAll(openid);
-  for (;;) {
-    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    v.skills.push_back(st.Text(0));
-  }
-  return std::optional<Volunteer>(std::move(v));
+    return v;
+  };
+  GEBI_ASSIGN_OR_RETURN(auto v, tx.QueryFirstRow<Volunteer>(kSelectVolunteer, read, openid));
+  if (!v) return std::optional<Volunteer>();
+  GEBI_ASSIGN_OR_RETURN(v->skills,
+                        tx.QueryRows<std::string>(kSelectVolunteerSkills, ReadString, openid));
+  return v;
 }
 
 Result<bool> DeactivateVolunteer(Tx& tx, const std::string& openid, int64_t now) {
@@ -94,15 +84,7 @@ Result<bool> DeactivateVolunteer(Tx& tx, const std::string& openid, int64_t now)
 Result<std::vector<std::string>> MatchVolunteers(Tx& tx, int64_t community_id,
                                                  std::string_view skill, const std::string& exclude,
                                                  int limit) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kMatch));
-  st.BindAll(community_id, skill, exclude, limit);
-  std::vector<std::string> out;
-  for (;;) {
-    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back(st.Text(0));
-  }
-  return out;
+  return tx.QueryRows<std::string>(kMatch, ReadString, community_id, skill, exclude, limit);
 }
 
 }  // namespace gebi::storage

@@ -13,9 +13,9 @@
 #include <iostream>
 #include <string>
 
-#include "bot/chat.h"
 #include "bot/config.h"
-#include "bot/wechat_xml.h"
+#include "bot/wechat/simulator.h"
+#include "bot/wechat/xml.h"
 #include "handlers/message.h"
 
 namespace {

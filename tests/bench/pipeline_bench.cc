@@ -11,9 +11,9 @@
 #include <string>
 
 #include "bot/app.h"
-#include "bot/chat.h"
-#include "bot/webhook.h"
-#include "bot/wechat_xml.h"
+#include "bot/wechat/simulator.h"
+#include "bot/wechat/webhook.h"
+#include "bot/wechat/xml.h"
 #include "storage/clock.h"
 
 namespace {

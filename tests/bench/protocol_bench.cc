@@ -1,12 +1,12 @@
-// Micro-benchmarks of the WeChat protocol library (bot/wechat_crypto.h, bot/wechat_xml.h):
+// Micro-benchmarks of the WeChat protocol library (bot/wechat/crypto.h, bot/wechat/xml.h):
 // the per-message costs of the webhook before and after the pipeline. Figures only; nothing
 // here can fail on time. Run: build/bench/gebi_bench --benchmark_filter=Protocol
 #include <benchmark/benchmark.h>
 
 #include <string>
 
-#include "bot/wechat_crypto.h"
-#include "bot/wechat_xml.h"
+#include "bot/wechat/crypto.h"
+#include "bot/wechat/xml.h"
 #include "handlers/message.h"
 
 namespace {

@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "handlers/admin_auth.h"
-#include "handlers/org_directory.h"
+#include "handlers/admin/auth.h"
+#include "handlers/org/directory.h"
 #include "storage/admin_store.h"
 #include "storage/join_store.h"
 #include "storage/org_store.h"
@@ -102,8 +102,8 @@ Org SeedOrg(bot::App& app) {
 
 std::string MakeAccount(bot::App& app, const std::string& name, const std::string& role,
                         int64_t unit) {
-  auto made = handlers::CreateAdminAccount(app.db(), app.clock(), handlers::CliPrincipal(), name,
-                                           role, unit);
+  auto made = handlers::admin::CreateAccount(app.db(), app.clock(), handlers::admin::CliPrincipal(),
+                                             name, role, unit);
   REQUIRE_RESULT_OK(made);
   return made->password;
 }
@@ -149,7 +149,7 @@ TEST_CASE("Admin login: cookie flags, wrong passwords, throttling, logout",
     // Only the hash of the token is stored.
     std::string token = c.cookie().substr(c.cookie().find('=') + 1);
     CHECK(Count(server.app(), "SELECT COUNT(*) FROM admin_sessions WHERE token_hash = '" +
-                                  handlers::TokenHash(token) + "'") == 1);
+                                  handlers::admin::TokenHash(token) + "'") == 1);
     CHECK(Count(server.app(),
                 "SELECT COUNT(*) FROM admin_sessions WHERE token_hash = '" + token + "'") == 0);
     CHECK(Body(c.Get("/api/v1/me"))["account"]["name"] == "alice");
@@ -277,6 +277,22 @@ TEST_CASE("A rule changed in the admin API answers through the webhook at once",
       REQUIRE(r->status == 400);
       CHECK(Body(r)["field"] == k.field);
     }
+    // Values of the wrong type anywhere in an import are the caller's mistake: 400 or skipped,
+    // never a 500.
+    auto imported = c.Post(
+        "/api/v1/rules/import?dry_run=1",
+        {{"keyword_autoreply_info",
+          {{"list",
+            json::array(
+                {{{"rule_name", "x"},
+                  {"reply_mode", 5},
+                  {"keyword_list_info", json::array({{{"content", "k"}, {"match_mode", 7}}})},
+                  {"reply_list_info", json::array({{{"type", "text"}, {"content", "y"}}})}}})}}},
+         {"is_autoreply_open", "yes"},
+         {"message_default_autoreply_info", {{"type", "text"}, {"content", "d"}}}});
+    CAPTURE(imported->body);
+    CHECK(imported->status != 500);
+    CHECK(imported->status < 500);
     auto r = c.raw().Post("/api/v1/rules", c.Headers(true), "{\"pattern\":", "application/json");
     REQUIRE(r->status == 400);
     CHECK(Body(r)["field"] == "body");

@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "bot/cli.h"
-#include "handlers/demo_data.h"
+#include "bot/cli/cli.h"
+#include "handlers/org/demo_data.h"
 #include "storage/media_store.h"
 #include "storage/org_store.h"
 #include "storage/outbox.h"
@@ -107,6 +107,7 @@ TEST_CASE("S1 and S3 played through the real handlers: every push reaches its op
   int64_t grid1 = 0;
   REQUIRE_OK(app.db().WithRead([&](storage::Tx& tx) -> Status {
     GEBI_ASSIGN_OR_RETURN(auto g, storage::GetUnitByCode(tx, "GG-01"));
+    if (!g) return Status::NotFound("demo grid GG-01");
     grid1 = g->id;
     return Status::Ok();
   }));

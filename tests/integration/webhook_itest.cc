@@ -5,8 +5,8 @@
 
 #include <future>
 
-#include "bot/wechat_crypto.h"
-#include "bot/wechat_xml.h"
+#include "bot/wechat/crypto.h"
+#include "bot/wechat/xml.h"
 #include "storage/rule_store.h"
 #include "tests/support/test_env.h"
 

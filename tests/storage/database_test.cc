@@ -12,6 +12,37 @@ std::unique_ptr<Database> OpenMemory() {
   return std::move(db).value();
 }
 
+TEST_CASE("Constraint failures map by kind and never carry the statement", "[storage]") {
+  auto db = OpenMemory();
+  REQUIRE_OK(db->WithTransaction([](Tx& tx) {
+    return tx.Exec(
+        "PRAGMA foreign_keys = ON;"
+        "CREATE TABLE p(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
+        "CREATE TABLE c(id INTEGER PRIMARY KEY, p_id INTEGER NOT NULL REFERENCES p(id),"
+        " n INTEGER CHECK (n > 0));"
+        "INSERT INTO p(id, name) VALUES (1, 'a');");
+  }));
+  struct Case {
+    const char* sql;
+    Status::Code code;
+  };
+  const Case cases[] = {
+      {"INSERT INTO p(id, name) VALUES (2, 'a')", Status::Code::kAlreadyExists},     // unique
+      {"INSERT INTO p(id, name) VALUES (1, 'b')", Status::Code::kAlreadyExists},     // primary key
+      {"INSERT INTO c(p_id, n) VALUES (99, 1)", Status::Code::kFailedPrecondition},  // foreign
+      {"INSERT INTO p(id, name) VALUES (3, NULL)", Status::Code::kInvalidArgument},  // not null
+      {"INSERT INTO c(p_id, n) VALUES (1, -5)", Status::Code::kInvalidArgument},     // check
+  };
+  for (const Case& k : cases) {
+    CAPTURE(k.sql);
+    Status s = db->WithTransaction([&](Tx& tx) { return tx.Run(k.sql); });
+    CAPTURE(s.ToString());
+    CHECK(s.code() == k.code);
+    CHECK(s.message().find("INSERT") == std::string::npos);  // no SQL text
+    CHECK(s.message().find("constraint failed") != std::string::npos);
+  }
+}
+
 TEST_CASE("Database transactions commit or roll back as a whole", "[storage]") {
   auto db = OpenMemory();
   REQUIRE_OK(db->WithTransaction(

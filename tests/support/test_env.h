@@ -8,9 +8,9 @@
 #include <thread>
 
 #include "bot/app.h"
-#include "bot/chat.h"
 #include "bot/config.h"
 #include "bot/http_server.h"
+#include "bot/wechat/simulator.h"
 #include "storage/clock.h"
 
 #define REQUIRE_OK(expr)      \

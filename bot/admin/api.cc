@@ -1,0 +1,745 @@
+#include "bot/admin/api.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "bot/admin/charts.h"
+#include "bot/admin/json.h"
+#include "handlers/admin/ops.h"
+#include "handlers/admin/rules.h"
+#include "handlers/admin/stats.h"
+#include "handlers/admin/templates.h"
+#include "handlers/dispatch.h"
+#include "handlers/template_specs.h"
+#include "storage/admin_store.h"
+
+namespace gebi::bot {
+
+using nlohmann::json;
+
+struct AdminApi::Call {
+  const httplib::Request& req;
+  httplib::Response& res;
+  handlers::admin::Principal who;
+  json body;
+  std::string ip;
+
+  void Json(int status, const json& j) {
+    res.status = status;
+    res.set_content(j.dump(), "application/json; charset=utf-8");
+  }
+  void Ok(const json& j) { Json(200, j); }
+  // Maps a Status to its HTTP answer: {"error": message[, "field": name]}.
+  void Fail(const Status& s) {
+    json j = {{"error", s.message()}};
+    int status = 500;
+    switch (s.code()) {
+      case Status::Code::kInvalidArgument: {
+        status = 400;
+        auto colon = s.message().find(": ");
+        if (colon != std::string::npos && colon < 48) {
+          j["field"] = s.message().substr(0, colon);
+          j["error"] = s.message().substr(colon + 2);
+        }
+        break;
+      }
+      case Status::Code::kUnauthenticated:
+        status = 401;
+        break;
+      case Status::Code::kPermissionDenied:
+        status = 403;
+        break;
+      case Status::Code::kNotFound:
+        status = 404;
+        break;
+      case Status::Code::kAlreadyExists:
+      case Status::Code::kFailedPrecondition:
+        status = 409;
+        break;
+      case Status::Code::kResourceExhausted:
+        status = 429;
+        break;
+      case Status::Code::kBusy:
+      case Status::Code::kAborted:
+        spdlog::warn("admin {} {}: {}", req.method, req.path, s.ToString());
+        status = 503;
+        res.set_header("Retry-After", "1");
+        j["error"] = "系统正忙，请稍后再试";
+        break;
+      default:
+        spdlog::error("admin {} {}: {}", req.method, req.path, s.ToString());
+        j["error"] = "服务器出错了，请稍后再试";
+    }
+    Json(status, j);
+  }
+  // The n-th regex group of the path as a positive id; 0 when it is not one.
+  int64_t Id(size_t n) const {
+    if (req.matches.size() <= n) return 0;
+    std::string s = req.matches[n].str();
+    if (s.empty() || s.size() > 15) return 0;
+    int64_t v = 0;
+    for (char ch : s) {
+      if (ch < '0' || ch > '9') return 0;
+      v = v * 10 + (ch - '0');
+    }
+    return v;
+  }
+  // Optional integer query parameter: nullopt when absent or "" / "all"; InvalidArgument when
+  // present and not an integer.
+  Result<std::optional<int64_t>> QueryInt(const char* name) const {
+    if (!req.has_param(name)) return std::optional<int64_t>();
+    std::string v = req.get_param_value(name);
+    if (v.empty() || v == "all") return std::optional<int64_t>();
+    try {
+      size_t used = 0;
+      int64_t n = std::stoll(v, &used);
+      if (used != v.size()) throw std::invalid_argument(v);
+      return std::optional<int64_t>(n);
+    } catch (const std::exception&) {
+      return Status::InvalidArgument(std::string(name) + ": must be an integer");
+    }
+  }
+  // A string member of the body; InvalidArgument naming it when missing or not a string.
+  Result<std::string> Str(const char* name, bool required = true) const {
+    auto it = body.find(name);
+    if (it == body.end() || it->is_null()) {
+      if (required) return Status::InvalidArgument(std::string(name) + ": 必填");
+      return std::string();
+    }
+    if (!it->is_string()) return Status::InvalidArgument(std::string(name) + ": must be a string");
+    return it->get<std::string>();
+  }
+  // An optional community_id member (null / absent = nullopt).
+  Result<std::optional<int64_t>> Community() const {
+    auto it = body.find("community_id");
+    if (it == body.end() || it->is_null()) return std::optional<int64_t>();
+    if (!it->is_number_integer()) {
+      return Status::InvalidArgument("community_id: must be an integer or null");
+    }
+    return std::optional<int64_t>(it->get<int64_t>());
+  }
+};
+
+namespace {
+
+// Content Security Policy of the console: nothing but our own files, no inline script.
+constexpr const char* kCsp =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+constexpr int kMaxListLimit = 500;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "";
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string CookieValue(const httplib::Request& req, std::string_view name) {
+  std::string header = req.get_header_value("Cookie");
+  std::string_view rest = header;
+  while (!rest.empty()) {
+    size_t semi = rest.find(';');
+    std::string_view part = rest.substr(0, semi);
+    rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.size() > name.size() && part.substr(0, name.size()) == name &&
+        part[name.size()] == '=') {
+      return std::string(part.substr(name.size() + 1));
+    }
+  }
+  return "";
+}
+
+void SecurityHeaders(httplib::Response& res) {
+  res.set_header("Content-Security-Policy", kCsp);
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("X-Frame-Options", "DENY");
+  res.set_header("Cache-Control", "no-store");
+}
+
+}  // namespace
+
+AdminApi::AdminApi(App& app) : app_(app) {
+  const auto& a = app.config().admin;
+  auth_.session_idle_seconds = int64_t{a.session_idle_minutes} * 60;
+  auth_.session_max_seconds = int64_t{a.session_max_hours} * 3600;
+  auth_.max_account_failures = a.login_max_failures;
+  auth_.max_ip_failures = a.login_ip_max_failures;
+  auth_.failure_window_seconds = int64_t{a.login_window_minutes} * 60;
+  const std::string dir = app.config().paths.templates + "/admin/";
+  index_html_ = ReadFile(dir + "index.html");
+  app_js_ = ReadFile(dir + "app.js");
+  app_css_ = ReadFile(dir + "app.css");
+  if (index_html_.empty() || app_js_.empty() || app_css_.empty()) {
+    spdlog::warn("admin console files missing in {}; /admin/ answers 503", dir);
+  }
+}
+
+void AdminApi::Add(httplib::Server& server, const char* method, const std::string& pattern, Fn fn,
+                   bool write, bool auth) {
+  auto handler = [this, fn, write, auth](const httplib::Request& req, httplib::Response& res) {
+    auto start = std::chrono::steady_clock::now();
+    Call call{req, res, {}, json(), req.remote_addr};
+    if (app_.config().admin.trust_forwarded_for && req.has_header("X-Real-IP")) {
+      call.ip = req.get_header_value("X-Real-IP");
+    }
+    res.set_header("Cache-Control", "no-store");
+    res.set_header("X-Content-Type-Options", "nosniff");
+    [&] {
+      if (auth) {
+        auto who = handlers::admin::Authenticate(app_.db(), app_.clock(), auth_,
+                                                 CookieValue(req, kAdminCookie), call.ip);
+        if (!who.ok()) return call.Fail(who.status());
+        call.who = std::move(who).value();
+      }
+      if (write) {
+        if (auth && !handlers::admin::SecretEquals(req.get_header_value("X-CSRF-Token"),
+                                                   call.who.csrf_token)) {
+          return call.Fail(
+              Status::PermissionDenied("CSRF token missing or wrong; reload the page"));
+        }
+        if (!req.body.empty() || req.method != "DELETE") {
+          std::string type = req.get_header_value("Content-Type");
+          if (type.rfind("application/json", 0) != 0) {
+            return call.Fail(
+                Status::InvalidArgument("body: Content-Type must be application/json"));
+          }
+          call.body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+          if (call.body.is_discarded()) {
+            return call.Fail(Status::InvalidArgument("body: not valid JSON"));
+          }
+        }
+      }
+      // The last net: a JSON value of the wrong type deep inside a handler is the caller's
+      // mistake (400), anything else a bug (500, logged); neither may reach httplib.
+      try {
+        (this->*fn)(call);
+      } catch (const nlohmann::json::exception& e) {
+        spdlog::warn("admin {} {}: JSON: {}", req.method, req.path, e.what());
+        call.Fail(Status::InvalidArgument("body: 请求内容的格式不对"));
+      } catch (const std::exception& e) {
+        call.Fail(Status::Internal(e.what()));
+      }
+    }();
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                  std::chrono::steady_clock::now() - start)
+                  .count();
+    spdlog::info("admin {} {} {} account={} us={}", req.method, req.path, res.status,
+                 call.who.name.empty() ? "-" : call.who.name, us);
+  };
+  std::string m = method;
+  if (m == "GET") server.Get(pattern, handler);
+  if (m == "POST") server.Post(pattern, handler);
+  if (m == "PUT") server.Put(pattern, handler);
+  if (m == "DELETE") server.Delete(pattern, handler);
+}
+
+void AdminApi::Mount(httplib::Server& server) {
+  const std::string p = kAdminApiPrefix;
+  Add(server, "POST", p + "/login", &AdminApi::Login, /*write=*/true, /*auth=*/false);
+  Add(server, "POST", p + "/logout", &AdminApi::Logout, true);
+  Add(server, "GET", p + "/me", &AdminApi::Me, false);
+  Add(server, "POST", p + "/me/password", &AdminApi::ChangePassword, true);
+  Add(server, "GET", p + "/rules", &AdminApi::ListRules, false);
+  Add(server, "POST", p + "/rules", &AdminApi::CreateRule, true);
+  Add(server, "POST", p + "/rules/dry-run", &AdminApi::DryRun, true);
+  Add(server, "POST", p + "/rules/import", &AdminApi::ImportRules, true);
+  Add(server, "GET", p + R"(/rules/(\d+))", &AdminApi::GetRule, false);
+  Add(server, "PUT", p + R"(/rules/(\d+))", &AdminApi::UpdateRule, true);
+  Add(server, "DELETE", p + R"(/rules/(\d+))", &AdminApi::DeleteRule, true);
+  Add(server, "GET", p + R"(/rules/(\d+)/history)", &AdminApi::RuleHistory, false);
+  Add(server, "POST", p + R"(/rules/(\d+)/rollback)", &AdminApi::RollbackRule, true);
+  Add(server, "GET", p + "/templates", &AdminApi::ListTemplates, false);
+  Add(server, "POST", p + "/templates/preview", &AdminApi::PreviewTemplate, true);
+  Add(server, "PUT", p + R"(/templates/([A-Za-z0-9_.]+))", &AdminApi::SetTemplate, true);
+  Add(server, "DELETE", p + R"(/templates/([A-Za-z0-9_.]+))", &AdminApi::ResetTemplate, true);
+  Add(server, "GET", p + "/audit", &AdminApi::ListAudit, false);
+  Add(server, "GET", p + "/joins", &AdminApi::ListJoins, false);
+  Add(server, "POST", p + R"(/joins/(\d+)/(approve|reject))", &AdminApi::DecideJoin, true);
+  Add(server, "GET", p + "/tickets", &AdminApi::ListTickets, false);
+  Add(server, "GET", p + R"(/tickets/(\d+))", &AdminApi::GetTicket, false);
+  Add(server, "GET", p + "/volunteers", &AdminApi::ListVolunteers, false);
+  Add(server, "GET", p + "/outbox/dead", &AdminApi::ListDeadLetters, false);
+  Add(server, "POST", p + R"(/outbox/(\d+)/retry)", &AdminApi::RetryDeadLetter, true);
+  Add(server, "GET", p + "/stats", &AdminApi::Stats, false);
+  Add(server, "GET", p + "/stats.csv", &AdminApi::StatsCsv, false);
+  Add(server, "GET", p + "/stats/messages.csv", &AdminApi::MessagesCsv, false);
+  Add(server, "GET", p + R"(/stats/(messages|tickets)\.svg)", &AdminApi::StatsChart, false);
+
+  // Anything else under the prefix is a JSON 404, not httplib's empty one.
+  auto not_found = [](const httplib::Request&, httplib::Response& res) {
+    res.status = 404;
+    res.set_content(R"({"error":"no such API endpoint"})", "application/json");
+  };
+  server.Get(p + "/.*", not_found);
+  server.Post(p + "/.*", not_found);
+  server.Put(p + "/.*", not_found);
+  server.Delete(p + "/.*", not_found);
+
+  auto file = [this](const std::string* content, const char* type) {
+    return [this, content, type](const httplib::Request&, httplib::Response& res) {
+      SecurityHeaders(res);
+      if (content->empty()) {
+        res.status = 503;
+        res.set_content("admin console files are missing (templates/admin)", "text/plain");
+        return;
+      }
+      res.set_content(*content, type);
+    };
+  };
+  server.Get("/admin", [](const httplib::Request&, httplib::Response& res) {
+    res.set_redirect(kAdminConsolePath);
+  });
+  server.Get(kAdminConsolePath, file(&index_html_, "text/html; charset=utf-8"));
+  server.Get("/admin/app.js", file(&app_js_, "text/javascript; charset=utf-8"));
+  server.Get("/admin/app.css", file(&app_css_, "text/css; charset=utf-8"));
+}
+
+void AdminApi::Login(Call& c) {
+  auto name = c.Str("name");
+  if (!name.ok()) return c.Fail(name.status());
+  auto password = c.Str("password");
+  if (!password.ok()) return c.Fail(password.status());
+  int64_t retry_after = 0;
+  auto r =
+      handlers::admin::Login(app_.db(), app_.clock(), auth_, *name, *password, c.ip, &retry_after);
+  if (!r.ok()) {
+    if (retry_after > 0) c.res.set_header("Retry-After", std::to_string(retry_after));
+    return c.Fail(r.status());
+  }
+  c.who = r->principal;
+  std::string cookie =
+      fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}", kAdminCookie, r->token,
+                  auth_.session_max_seconds, app_.config().admin.cookie_secure ? "; Secure" : "");
+  c.res.set_header("Set-Cookie", cookie);
+  c.Ok({{"account", AccountJson(r->principal)}, {"csrf_token", r->principal.csrf_token}});
+}
+
+void AdminApi::Logout(Call& c) {
+  Status s = handlers::admin::Logout(app_.db(), c.who);
+  if (!s.ok()) return c.Fail(s);
+  c.res.set_header("Set-Cookie",
+                   fmt::format("{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0", kAdminCookie));
+  c.Ok({{"ok", true}});
+}
+
+void AdminApi::Me(Call& c) {
+  c.Ok({{"account", AccountJson(c.who)}, {"csrf_token", c.who.csrf_token}});
+}
+
+void AdminApi::ChangePassword(Call& c) {
+  auto old_pw = c.Str("old_password");
+  if (!old_pw.ok()) return c.Fail(old_pw.status());
+  auto new_pw = c.Str("new_password");
+  if (!new_pw.ok()) return c.Fail(new_pw.status());
+  Status s = handlers::admin::ChangePassword(app_.db(), app_.clock(), c.who, *old_pw, *new_pw);
+  if (!s.ok()) return c.Fail(s);
+  c.Ok({{"ok", true}, {"relogin", true}});
+}
+
+void AdminApi::ListRules(Call& c) {
+  auto rules = handlers::admin::ListRules(app_.db(), c.who);
+  if (!rules.ok()) return c.Fail(rules.status());
+  json list = json::array();
+  for (const auto& r : *rules) list.push_back(RuleJson(r, c.who));
+  json warnings = json::array();
+  for (const auto& w : handlers::admin::AnalyzeRules(*rules)) {
+    warnings.push_back({{"rule_id", w.rule_id},
+                        {"kind", w.kind},
+                        {"other_rule_id", w.other_rule_id},
+                        {"message", w.message}});
+  }
+  json handlers_list = json::array();
+  for (const auto* row : handlers::HandlerTable()) {
+    if (row->name.find('.') == std::string_view::npos) handlers_list.push_back(row->name);
+  }
+  json template_keys = json::array();
+  for (const auto& spec : handlers::TemplateSpecs()) template_keys.push_back(spec.key);
+  c.Ok({{"rules", list},
+        {"warnings", warnings},
+        {"handlers", handlers_list},
+        {"templates", template_keys}});
+}
+
+void AdminApi::GetRule(Call& c) {
+  auto r = handlers::admin::GetRule(app_.db(), c.who, c.Id(1));
+  if (!r.ok()) return c.Fail(r.status());
+  c.Ok(RuleJson(*r, c.who));
+}
+
+void AdminApi::CreateRule(Call& c) {
+  auto r = handlers::admin::CreateRule(app_.db(), app_.clock(), c.who, c.body);
+  if (!r.ok()) return c.Fail(r.status());
+  c.Json(201, RuleJson(*r, c.who));
+}
+
+void AdminApi::UpdateRule(Call& c) {
+  auto r = handlers::admin::UpdateRule(app_.db(), app_.clock(), c.who, c.Id(1), c.body);
+  if (!r.ok()) return c.Fail(r.status());
+  c.Ok(RuleJson(*r, c.who));
+}
+
+void AdminApi::DeleteRule(Call& c) {
+  Status s = handlers::admin::DeleteRule(app_.db(), app_.clock(), c.who, c.Id(1));
+  if (!s.ok()) return c.Fail(s);
+  c.Ok({{"ok", true}});
+}
+
+void AdminApi::RuleHistory(Call& c) {
+  auto h = handlers::admin::RuleHistory(app_.db(), c.who, c.Id(1));
+  if (!h.ok()) return c.Fail(h.status());
+  json list = json::array();
+  for (const auto& e : *h) {
+    list.push_back({{"id", e.id},
+                    {"action", e.action},
+                    {"rule", json::parse(e.snapshot, nullptr, false)},
+                    {"account", e.account_name},
+                    {"created_at", e.created_at}});
+  }
+  c.Ok({{"history", list}});
+}
+
+void AdminApi::RollbackRule(Call& c) {
+  auto it = c.body.find("history_id");
+  if (it == c.body.end() || !it->is_number_integer()) {
+    return c.Fail(Status::InvalidArgument("history_id: must be an integer"));
+  }
+  auto r =
+      handlers::admin::RollbackRule(app_.db(), app_.clock(), c.who, c.Id(1), it->get<int64_t>());
+  if (!r.ok()) return c.Fail(r.status());
+  c.Ok(RuleJson(*r, c.who));
+}
+
+void AdminApi::DryRun(Call& c) {
+  auto text = c.Str("text");
+  if (!text.ok()) return c.Fail(text.status());
+  auto role = c.Str("role", false);
+  if (!role.ok()) return c.Fail(role.status());
+  auto community = c.Community();
+  if (!community.ok()) return c.Fail(community.status());
+  auto r = handlers::admin::DryRun(app_.db(), app_.templates(), c.who, *text,
+                                   role->empty() ? "resident" : *role, *community);
+  if (!r.ok()) return c.Fail(r.status());
+  json candidates = json::array();
+  for (const auto& cand : r->candidates) {
+    candidates.push_back({{"rule", handlers::admin::RuleToJson(cand.rule)},
+                          {"why", cand.why},
+                          {"winner", cand.winner}});
+  }
+  c.Ok({{"normalized", r->normalized},
+        {"rule", r->rule ? handlers::admin::RuleToJson(*r->rule) : json(nullptr)},
+        {"why", r->why},
+        {"route", r->route},
+        {"allowed", r->allowed},
+        {"reply", r->reply},
+        {"candidates", candidates}});
+}
+
+void AdminApi::ImportRules(Call& c) {
+  bool dry_run = c.req.has_param("dry_run") && c.req.get_param_value("dry_run") != "0";
+  auto r = handlers::admin::ImportMpRules(app_.db(), app_.clock(), c.who, c.body, dry_run);
+  if (!r.ok()) return c.Fail(r.status());
+  json rules = json::array();
+  for (const auto& rule : r->rules) rules.push_back(RuleJson(rule, c.who));
+  c.Ok({{"dry_run", dry_run},
+        {"rules", rules},
+        {"templates", r->templates},
+        {"skipped", r->skipped}});
+}
+
+void AdminApi::ListTemplates(Call& c) {
+  auto community = c.QueryInt("community_id");
+  if (!community.ok()) return c.Fail(community.status());
+  std::optional<int64_t> scope = *community ? *community : c.who.CommunityFilter();
+  auto views = handlers::admin::ListTemplates(app_.db(), app_.templates(), c.who, scope);
+  if (!views.ok()) return c.Fail(views.status());
+  json list = json::array();
+  for (const auto& v : *views) {
+    list.push_back(
+        {{"key", v.key},
+         {"placeholders", v.placeholders},
+         {"base", v.base},
+         {"all_override", v.all_override ? json(*v.all_override) : json(nullptr)},
+         {"community_override", v.community_override ? json(*v.community_override) : json(nullptr)},
+         {"effective", v.effective}});
+  }
+  c.Ok({{"community_id", scope ? json(*scope) : json(nullptr)},
+        {"editable", c.who.CanChange(scope)},
+        {"templates", list}});
+}
+
+void AdminApi::SetTemplate(Call& c) {
+  auto text = c.Str("text");
+  if (!text.ok()) return c.Fail(text.status());
+  auto community = c.Community();
+  if (!community.ok()) return c.Fail(community.status());
+  Status s = handlers::admin::SetTemplateText(app_.db(), app_.clock(), c.who, *community,
+                                              c.req.matches[1].str(), *text);
+  if (!s.ok()) return c.Fail(s);
+  c.Ok({{"ok", true}});
+}
+
+void AdminApi::ResetTemplate(Call& c) {
+  auto community = c.QueryInt("community_id");
+  if (!community.ok()) return c.Fail(community.status());
+  Status s = handlers::admin::ResetTemplateText(app_.db(), app_.clock(), c.who, *community,
+                                                c.req.matches[1].str());
+  if (!s.ok()) return c.Fail(s);
+  c.Ok({{"ok", true}});
+}
+
+void AdminApi::PreviewTemplate(Call& c) {
+  auto key = c.Str("key");
+  if (!key.ok()) return c.Fail(key.status());
+  auto text = c.Str("text");
+  if (!text.ok()) return c.Fail(text.status());
+  auto r = handlers::admin::PreviewTemplate(*key, *text);
+  if (!r.ok()) return c.Fail(r.status());
+  c.Ok({{"preview", *r}});
+}
+
+void AdminApi::ListAudit(Call& c) {
+  auto limit = c.QueryInt("limit");
+  if (!limit.ok()) return c.Fail(limit.status());
+  int n = static_cast<int>(std::clamp<int64_t>(limit->value_or(100), 1, kMaxListLimit));
+  std::vector<storage::AuditEntry> rows;
+  Status s = app_.db().WithRead([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(rows, storage::ListAudit(tx, c.who.CommunityFilter(), n));
+    return Status::Ok();
+  });
+  if (!s.ok()) return c.Fail(s);
+  json list = json::array();
+  for (const auto& e : rows) {
+    list.push_back({{"id", e.id},
+                    {"account", e.account_name},
+                    {"community_id", e.community_id ? json(*e.community_id) : json(nullptr)},
+                    {"action", e.action},
+                    {"object", e.object},
+                    {"before", e.before},
+                    {"after", e.after},
+                    {"ip", e.ip},
+                    {"created_at", e.created_at}});
+  }
+  c.Ok({{"audit", list}});
+}
+
+void AdminApi::ListJoins(Call& c) {
+  std::string status = c.req.has_param("status") ? c.req.get_param_value("status") : "pending";
+  auto rows =
+      handlers::admin::ListJoins(app_.db(), c.who, status == "all" ? "" : status, kMaxListLimit);
+  if (!rows.ok()) return c.Fail(rows.status());
+  json list = json::array();
+  for (const auto& r : *rows) {
+    const auto& j = r.request;
+    list.push_back({{"id", j.id},
+                    {"openid", j.openid},
+                    {"name", j.name},
+                    {"building", j.building},
+                    {"room", j.room},
+                    {"phone", j.phone},
+                    {"status", j.status},
+                    {"reason", j.reason},
+                    {"decided_by", j.decided_by},
+                    {"created_at", j.created_at},
+                    {"decided_at", j.decided_at ? json(*j.decided_at) : json(nullptr)},
+                    {"grid_id", j.grid_id},
+                    {"grid", r.grid_name},
+                    {"community_id", r.community_id},
+                    {"community", r.community_name}});
+  }
+  c.Ok({{"joins", list}});
+}
+
+void AdminApi::DecideJoin(Call& c) {
+  const bool approve = c.req.matches[2].str() == "approve";
+  auto reason = c.Str("reason", /*required=*/false);
+  if (!reason.ok()) return c.Fail(reason.status());
+  Status s = handlers::admin::DecideJoin(app_.db(), app_.clock(), app_.pipeline(), c.who, c.Id(1),
+                                         approve, *reason);
+  if (!s.ok()) return c.Fail(s);
+  c.Ok({{"ok", true}, {"status", approve ? "approved" : "rejected"}});
+}
+
+void AdminApi::ListTickets(Call& c) {
+  storage::TicketFilter f;
+  auto community = c.QueryInt("community_id");
+  if (!community.ok()) return c.Fail(community.status());
+  auto grid = c.QueryInt("grid_id");
+  if (!grid.ok()) return c.Fail(grid.status());
+  f.community = *community;
+  f.grid = *grid;
+  f.status = c.req.has_param("status") ? c.req.get_param_value("status") : "";
+  if (f.status == "all") f.status = "";
+  f.category = c.req.has_param("category") ? c.req.get_param_value("category") : "";
+  f.limit = kMaxListLimit;
+  auto rows = handlers::admin::ListTickets(app_.db(), c.who, f);
+  if (!rows.ok()) return c.Fail(rows.status());
+  json list = json::array();
+  for (const auto& r : *rows) list.push_back(TicketJson(r));
+  c.Ok({{"tickets", list}});
+}
+
+void AdminApi::GetTicket(Call& c) {
+  auto d = handlers::admin::GetTicketDetail(app_.db(), c.who, c.Id(1));
+  if (!d.ok()) return c.Fail(d.status());
+  json timeline = json::array();
+  for (const auto& e : d->timeline) {
+    timeline.push_back({{"at", e.at},
+                        {"actor", e.actor},
+                        {"action", e.action},
+                        {"from", e.from_status},
+                        {"to", e.to_status},
+                        {"note", e.note}});
+  }
+  json media = json::array();
+  for (const auto& m : d->media) {
+    media.push_back({{"kind", m.kind}, {"pic_url", m.pic_url}, {"label", m.label}});
+  }
+  json j = TicketJson(d->row);
+  j["timeline"] = timeline;
+  j["media"] = media;
+  c.Ok(j);
+}
+
+void AdminApi::ListVolunteers(Call& c) {
+  auto community = c.QueryInt("community_id");
+  if (!community.ok()) return c.Fail(community.status());
+  auto rows = handlers::admin::ListVolunteers(app_.db(), c.who, *community, kMaxListLimit);
+  if (!rows.ok()) return c.Fail(rows.status());
+  json list = json::array();
+  for (const auto& v : *rows) {
+    list.push_back({{"openid", v.volunteer.openid},
+                    {"community_id", v.volunteer.community_id},
+                    {"community", v.volunteer.community_name},
+                    {"availability", v.volunteer.availability},
+                    {"active", v.volunteer.active},
+                    {"skills", v.volunteer.skills},
+                    {"joined_at", v.volunteer.joined_at},
+                    {"claimed", v.counts.claimed},
+                    {"completed", v.counts.completed},
+                    {"likes", v.counts.likes},
+                    {"good_ratings", v.counts.good_ratings}});
+  }
+  c.Ok({{"volunteers", list}});
+}
+
+void AdminApi::ListDeadLetters(Call& c) {
+  auto rows = handlers::admin::ListDeadLetters(app_.db(), c.who, kMaxListLimit);
+  if (!rows.ok()) return c.Fail(rows.status());
+  json list = json::array();
+  for (const auto& d : *rows) {
+    json payload = json::parse(d.item.payload, nullptr, false);
+    list.push_back({{"id", d.item.id},
+                    {"recipient", d.item.recipient},
+                    {"kind", d.item.kind},
+                    {"text", payload.is_object() ? payload.value("text", "") : ""},
+                    {"attempts", d.item.attempts},
+                    {"last_error", d.item.last_error},
+                    {"created_at", d.item.created_at},
+                    {"community_id", d.community ? json(*d.community) : json(nullptr)}});
+  }
+  c.Ok({{"dead", list}});
+}
+
+void AdminApi::RetryDeadLetter(Call& c) {
+  Status s = handlers::admin::RetryDeadLetter(app_.db(), app_.clock(), c.who, c.Id(1));
+  if (!s.ok()) return c.Fail(s);
+  c.Ok({{"ok", true}});
+}
+
+namespace {
+Result<handlers::admin::Numbers> NumbersFor(App& app, const httplib::Request& req,
+                                            const handlers::admin::Principal& who,
+                                            std::optional<int64_t> community,
+                                            std::optional<int64_t> days) {
+  return handlers::admin::ComputeNumbers(
+      app.db(), who, community, static_cast<int>(days.value_or(30)), app.clock().NowSeconds());
+}
+}  // namespace
+
+void AdminApi::Stats(Call& c) {
+  auto community = c.QueryInt("community_id");
+  if (!community.ok()) return c.Fail(community.status());
+  auto days = c.QueryInt("days");
+  if (!days.ok()) return c.Fail(days.status());
+  auto n = NumbersFor(app_, c.req, c.who, *community, *days);
+  if (!n.ok()) return c.Fail(n.status());
+  json per_day = json::array();
+  for (const auto& d : n->messages_per_day) per_day.push_back({{"day", d.day}, {"count", d.count}});
+  json units = json::array();
+  for (const auto& u : n->units) {
+    auto opt = [](const auto& v) { return v ? json(*v) : json(nullptr); };
+    units.push_back({{"unit_id", u.unit_id},
+                     {"kind", u.kind},
+                     {"name", u.name},
+                     {"community_id", u.community_id},
+                     {"tickets_opened", u.tickets_opened},
+                     {"tickets_closed", u.tickets_closed},
+                     {"median_claim_minutes", opt(u.median_claim_minutes)},
+                     {"median_done_minutes", opt(u.median_done_minutes)},
+                     {"active_volunteers", opt(u.active_volunteers)},
+                     {"pending_joins", u.pending_joins}});
+  }
+  c.Ok({{"community_id", n->community ? json(*n->community) : json(nullptr)},
+        {"days", n->days},
+        {"messages_total", n->messages_total},
+        {"messages_per_day", per_day},
+        {"units", units}});
+}
+
+void AdminApi::StatsCsv(Call& c) {
+  auto community = c.QueryInt("community_id");
+  if (!community.ok()) return c.Fail(community.status());
+  auto days = c.QueryInt("days");
+  if (!days.ok()) return c.Fail(days.status());
+  auto n = NumbersFor(app_, c.req, c.who, *community, *days);
+  if (!n.ok()) return c.Fail(n.status());
+  c.res.set_header("Content-Disposition", "attachment; filename=\"gebi-numbers.csv\"");
+  c.res.set_content(handlers::admin::NumbersCsv(*n), "text/csv; charset=utf-8");
+}
+
+void AdminApi::MessagesCsv(Call& c) {
+  auto community = c.QueryInt("community_id");
+  if (!community.ok()) return c.Fail(community.status());
+  auto days = c.QueryInt("days");
+  if (!days.ok()) return c.Fail(days.status());
+  auto n = NumbersFor(app_, c.req, c.who, *community, *days);
+  if (!n.ok()) return c.Fail(n.status());
+  c.res.set_header("Content-Disposition", "attachment; filename=\"gebi-messages.csv\"");
+  c.res.set_content(handlers::admin::MessagesCsv(*n), "text/csv; charset=utf-8");
+}
+
+void AdminApi::StatsChart(Call& c) {
+  auto community = c.QueryInt("community_id");
+  if (!community.ok()) return c.Fail(community.status());
+  auto days = c.QueryInt("days");
+  if (!days.ok()) return c.Fail(days.status());
+  auto n = NumbersFor(app_, c.req, c.who, *community, *days);
+  if (!n.ok()) return c.Fail(n.status());
+  std::vector<std::pair<std::string, double>> bars;
+  std::string title;
+  if (c.req.matches[1].str() == "messages") {
+    title = "每天收到的消息";
+    for (const auto& d : n->messages_per_day) bars.emplace_back(d.day, d.count);
+  } else {
+    // Per community, or per grid when one community is shown.
+    title = fmt::format("最近 {} 天新增工单", n->days);
+    for (const auto& u : n->units) {
+      if ((n->community ? "grid" : "community") == u.kind) {
+        bars.emplace_back(u.name, static_cast<double>(u.tickets_opened));
+      }
+    }
+  }
+  c.res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+  c.res.set_content(BarChartSvg(title, bars), "image/svg+xml");
+}
+
+}  // namespace gebi::bot

@@ -1,0 +1,72 @@
+// The admin HTTP API (/api/v1, JSON via nlohmann) and the console page (/admin/), mounted on an
+// httplib server: the webhook's (bot/http_server.h) or a separate one (config admin.listen_*).
+// Sessions are an HttpOnly SameSite=Strict cookie; every write needs the session's CSRF token
+// in X-CSRF-Token and a JSON body. 401 unauthenticated, 403 out of scope or bad CSRF token,
+// 400 bad JSON or field (named in "field"), 404 unknown id, 409 wrong state, 429 throttled.
+// The logic lives in handlers/admin/*.h; this file only translates. Thread-safe (App is).
+#pragma once
+
+#include <httplib.h>
+
+#include <string>
+
+#include "bot/app.h"
+#include "handlers/admin/auth.h"
+
+namespace gebi::bot {
+
+// The cookie that carries the session token.
+constexpr const char* kAdminCookie = "gebi_admin";
+// The API's path prefix and the console's.
+constexpr const char* kAdminApiPrefix = "/api/v1";
+constexpr const char* kAdminConsolePath = "/admin/";
+
+class AdminApi {
+ public:
+  // Reads the console files from <paths.templates>/admin. app must outlive the AdminApi.
+  explicit AdminApi(App& app);
+  // Adds the routes to server. REQUIRES: server outlives nothing of ours (we outlive it).
+  void Mount(httplib::Server& server);
+
+ private:
+  struct Call;
+  using Fn = void (AdminApi::*)(Call& call);
+  void Add(httplib::Server& server, const char* method, const std::string& pattern, Fn fn,
+           bool write, bool auth = true);
+
+  void Login(Call& c);
+  void Logout(Call& c);
+  void Me(Call& c);
+  void ChangePassword(Call& c);
+  void ListRules(Call& c);
+  void GetRule(Call& c);
+  void CreateRule(Call& c);
+  void UpdateRule(Call& c);
+  void DeleteRule(Call& c);
+  void RuleHistory(Call& c);
+  void RollbackRule(Call& c);
+  void DryRun(Call& c);
+  void ImportRules(Call& c);
+  void ListTemplates(Call& c);
+  void SetTemplate(Call& c);
+  void ResetTemplate(Call& c);
+  void PreviewTemplate(Call& c);
+  void ListAudit(Call& c);
+  void ListJoins(Call& c);
+  void DecideJoin(Call& c);
+  void ListTickets(Call& c);
+  void GetTicket(Call& c);
+  void ListVolunteers(Call& c);
+  void ListDeadLetters(Call& c);
+  void RetryDeadLetter(Call& c);
+  void Stats(Call& c);
+  void StatsCsv(Call& c);
+  void MessagesCsv(Call& c);
+  void StatsChart(Call& c);
+
+  App& app_;
+  handlers::admin::AuthSettings auth_;
+  std::string index_html_, app_js_, app_css_;
+};
+
+}  // namespace gebi::bot

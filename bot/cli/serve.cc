@@ -1,0 +1,102 @@
+#include "bot/cli/serve.h"
+
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "bot/admin/api.h"
+#include "bot/app.h"
+#include "bot/http_server.h"
+#include "bot/log.h"
+#include "handlers/dispatch.h"
+#include "storage/migrations.h"
+
+namespace gebi::bot {
+
+namespace {
+
+int Serve(const Cli& cli) {
+  auto config = cli.LoadConfig();
+  if (!config.ok()) return kExitUsage;
+  SetUpLogging(config->log.level);
+  // Block the stop signals in every thread; one thread waits for them and stops the server.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto app = App::Create(*config, cli.clock());
+  if (!app.ok()) return Report(app.status());
+  const bool separate_admin = config->admin.enabled && !config->admin.listen_host.empty();
+  HttpServer server(**app, separate_admin ? Routes::kWebhook : Routes::kAll);
+  auto port = server.Bind(config->server.host, config->server.port);
+  if (!port.ok()) return Report(port.status());
+  std::unique_ptr<HttpServer> admin_server;
+  std::thread admin_thread;
+  if (separate_admin) {
+    admin_server = std::make_unique<HttpServer>(**app, Routes::kAdminOnly);
+    auto admin_port = admin_server->Bind(config->admin.listen_host, config->admin.listen_port);
+    if (!admin_port.ok()) return Report(admin_port.status());
+    admin_thread = std::thread([&admin_server] { admin_server->Listen(); });
+  }
+  std::thread stopper([&server, &admin_server, signals] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    spdlog::info("signal {}: finishing in-flight requests and stopping", sig);
+    server.Stop();
+    if (admin_server) admin_server->Stop();
+  });
+  spdlog::info("gebi listening on http://{}:{}{} (database {}, schema v{}, {} mode)",
+               config->server.host, *port, config->server.path, config->storage.sqlite,
+               storage::LatestSchemaVersion(),
+               config->wechat.encoding_aes_key.empty() ? "plaintext" : "plaintext/compatible/safe");
+  if (config->admin.enabled) {
+    std::string host = separate_admin ? config->admin.listen_host : config->server.host;
+    int console_port = separate_admin ? config->admin.listen_port : *port;
+    spdlog::info("admin console: http://{}:{}{}", host == "0.0.0.0" ? "127.0.0.1" : host,
+                 console_port, kAdminConsolePath);
+  }
+  spdlog::info("talk to it: gebi chat --config {} --openid <openid> 帮助", cli.config_path());
+  if (config->push.enabled && config->wechat.appsecret.empty()) {
+    spdlog::warn("pushes wait in the outbox: set GEBI_WECHAT_APPSECRET to deliver them");
+  } else if (config->push.enabled) {
+    (*app)->outbox_worker().Start();
+  }
+  bool ok = server.Listen();
+  (*app)->outbox_worker().Stop();  // finishes the rows in hand
+  // Wake the stopper if we ended for another reason.
+  pthread_kill(stopper.native_handle(), SIGTERM);
+  stopper.join();
+  if (admin_server) admin_server->Stop();
+  if (admin_thread.joinable()) admin_thread.join();
+  for (const std::string& line : handlers::HandlerCounters()) spdlog::info("handler {}", line);
+  spdlog::info("gebi stopped");
+  return ok ? 0 : 1;
+}
+int Migrate(const Cli& cli) {
+  auto config = cli.LoadConfig();
+  if (!config.ok()) return kExitUsage;
+  auto app = App::Create(*config, cli.clock());  // opens and migrates
+  if (!app.ok()) return Report(app.status());
+  auto v = storage::SchemaVersion((*app)->db());
+  if (!v.ok()) return Report(v.status());
+  std::cout << fmt::format("{} is at schema version {}\n", config->storage.sqlite, *v);
+  return 0;
+}
+}  // namespace
+
+void AddServeCommands(CLI::App& app, Cli& cli) {
+  auto* serve = app.add_subcommand("serve", "run the webhook server");
+  cli.AddConfigOption(serve);
+  cli.Run(serve, [&cli] { return Serve(cli); });
+
+  auto* migrate = app.add_subcommand("migrate", "create or upgrade the database schema");
+  cli.AddConfigOption(migrate);
+  cli.Run(migrate, [&cli] { return Migrate(cli); });
+}
+
+}  // namespace gebi::bot

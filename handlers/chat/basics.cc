@@ -1,0 +1,38 @@
+// Help, default reply, follow / unfollow and cancel: the replies every account needs.
+#include "handlers/chat/basics.h"
+
+#include <string>
+
+#include "handlers/dispatch.h"
+#include "storage/conversation_store.h"
+#include "storage/user_store.h"
+
+namespace gebi::handlers {
+
+Result<Reply> HandleHelp(Context& ctx) {
+  std::string lines;
+  for (const HandlerRow* row : HandlerTable()) {
+    if (row->help_key.empty() || (row->roles & ctx.roles) == 0) continue;
+    if (!lines.empty()) lines += '\n';
+    lines += ctx.templates.Render(row->help_key);
+  }
+  return Reply::Text(ctx.templates.Render("help", {{"commands", lines}}));
+}
+
+Result<Reply> HandleDefault(Context& ctx) { return Reply::Text(ctx.templates.Render("default")); }
+
+Result<Reply> HandleUnsubscribe(Context& ctx) {
+  GEBI_RETURN_IF_ERROR(storage::SetSubscribed(ctx.tx, ctx.msg.from_user, false, ctx.now));
+  GEBI_RETURN_IF_ERROR(storage::ClearConversation(ctx.tx, ctx.msg.from_user));
+  return Reply::None();  // nobody reads a reply to an unfollow
+}
+
+Result<Reply> HandleCancel(Context& ctx) {
+  if (!ctx.conversation) return Reply::Text(ctx.templates.Render("nothing_to_cancel"));
+  GEBI_RETURN_IF_ERROR(storage::ClearConversation(ctx.tx, ctx.msg.from_user));
+  return Reply::Text(ctx.templates.Render("cancelled"));
+}
+
+Result<Reply> HandleIgnore(Context& ctx) { return Reply::None(); }
+
+}  // namespace gebi::handlers

@@ -1,0 +1,35 @@
+// Joining a grid (S1, S2): follow (a grid QR scene starts joining), SCAN, 加入网格 and its
+// conversation, 通过 / 拒绝 by the grid worker, 待审核; and the decision shared with the console.
+// All are HandlerFn (see handlers/dispatch.h for the contract); handlers/dispatch.cc names
+// them in the table. Stateless; thread-safe (state lives in the delivery's transaction).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "handlers/context.h"
+#include "handlers/message.h"
+#include "handlers/templates.h"
+#include "storage/database.h"
+#include "storage/join_store.h"
+
+namespace gebi::handlers {
+
+Result<Reply> HandleWelcome(Context& ctx);
+Result<Reply> HandleScan(Context& ctx);
+Result<Reply> HandleJoin(Context& ctx);
+Result<Reply> HandleJoinFlow(Context& ctx);
+Result<Reply> HandleApprove(Context& ctx);
+Result<Reply> HandleReject(Context& ctx);
+Result<Reply> HandleJoinRequests(Context& ctx);
+
+// The effects of deciding the pending join request req, shared by 通过 N / 拒绝 N and the admin
+// console: the request's new status (decided by `by`: an openid, or "admin:<name>"), on
+// approval the membership and the grid circle, and the push telling the resident (a rejection
+// carries reason and the community office). REQUIRES: req.status == "pending" (else
+// DecideJoinRequest returns FailedPrecondition and nothing changes).
+Status ApplyJoinDecision(storage::Tx& tx, const Templates& texts, const storage::JoinRequest& req,
+                         bool approve, const std::string& reason, const std::string& by,
+                         int64_t now);
+
+}  // namespace gebi::handlers

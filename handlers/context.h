@@ -1,0 +1,72 @@
+// Context: everything a chat handler may use for one delivery: the message, its normalised
+// text, the matched rule, the sender's roles and place, an active conversation, and the
+// delivery's transaction. Built by the pipeline (or a test) per delivery; borrowed references
+// are valid for that delivery only. Not thread-safe: one delivery, one thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "handlers/message.h"
+#include "handlers/roles.h"
+#include "handlers/settings.h"
+#include "handlers/templates.h"
+#include "storage/clock.h"
+#include "storage/conversation_store.h"
+#include "storage/database.h"
+#include "storage/rule_store.h"
+
+namespace gebi::handlers {
+
+// The process-wide parts a delivery borrows, named at the call site:
+//   Context ctx(msg, tx, {.clock = clock, .templates = texts, .settings = settings, .now = now});
+// Each must outlive the Context.
+struct Borrowed {
+  const Clock& clock;
+  const Templates& templates;
+  const HandlerSettings& settings;
+  int64_t now = 0;  // clock.NowSeconds() at the start of the delivery
+};
+
+struct Context {
+  Context(const Message& m, storage::Tx& t, const Borrowed& parts)
+      : msg(m),
+        tx(t),
+        clock(parts.clock),
+        templates(parts.templates),
+        settings(parts.settings),
+        now(parts.now) {}
+
+  // Sets the sender's words (a text, or a voice message's recognition): raw_text as written,
+  // text normalised, and the offsets that map one to the other (for RawTail).
+  void SetSenderText(std::string raw);
+
+  const Message& msg;
+  storage::Tx& tx;  // the delivery's transaction
+  const Clock& clock;
+  const Templates& templates;
+  const HandlerSettings& settings;
+  int64_t now = 0;
+
+  std::string text;  // normalised text (text message, or voice Recognition); else empty
+  std::string args;  // normalised text after the matched keyword, trimmed; else empty
+  const storage::Rule* rule = nullptr;                // the rule that fired, if any
+  std::optional<storage::Conversation> conversation;  // active (unexpired) flow, if any
+  uint32_t roles = kResident;                         // the sender's roles
+  // The sender's place in the organisation (see ResolveSender); nullopt when unknown.
+  std::optional<int64_t> community_id;
+  std::optional<int64_t> grid_id;
+  std::string raw_text;                // the text as the sender wrote it (for RawTail)
+  std::vector<uint32_t> text_offsets;  // normalised byte -> raw byte (Normalize's offsets)
+};
+
+// The sender's own words for a suffix of ctx.text (e.g. ctx.args of a prefix rule, or the rest
+// after a number): case and full-width punctuation as written. Free text that is stored or
+// forwarded (descriptions, reasons, notes) uses this; commands and numbers use the normalised
+// form. Returns normalized_suffix itself when it is not a suffix of ctx.text.
+std::string RawTail(const Context& ctx, std::string_view normalized_suffix);
+
+}  // namespace gebi::handlers
