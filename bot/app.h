@@ -15,7 +15,7 @@
 #include "bot/wechat/api.h"
 #include "bot/wechat/crypto.h"
 #include "handlers/pipeline.h"
-#include "handlers/templates.h"
+#include "handlers/texts/templates.h"
 #include "storage/clock.h"
 #include "storage/database.h"
 

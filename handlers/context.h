@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,14 +13,22 @@
 
 #include "handlers/message.h"
 #include "handlers/roles.h"
-#include "handlers/settings.h"
-#include "handlers/templates.h"
+#include "handlers/texts/templates.h"
 #include "storage/clock.h"
 #include "storage/conversation_store.h"
 #include "storage/database.h"
 #include "storage/rule_store.h"
 
 namespace gebi::handlers {
+
+// The configuration chat handlers read, filled once by bot/ from the Config and borrowed by
+// every delivery. Immutable after start.
+struct HandlerSettings {
+  int64_t flow_ttl_seconds = 30 * 60;  // an idle conversation expires after this
+  // Custom-menu CLICK keys -> the keyword text the button stands for (config [menu]); a
+  // click without an event rule is routed as if that text had been sent.
+  std::map<std::string, std::string> click_texts;
+};
 
 // The process-wide parts a delivery borrows, named at the call site:
 //   Context ctx(msg, tx, {.clock = clock, .templates = texts, .settings = settings, .now = now});

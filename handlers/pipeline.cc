@@ -5,8 +5,8 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "handlers/chat/inbox.h"
 #include "handlers/dispatch.h"
-#include "handlers/inbox.h"
 #include "handlers/normalize.h"
 #include "storage/conversation_store.h"
 #include "storage/inbound_ledger.h"

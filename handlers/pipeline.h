@@ -13,8 +13,7 @@
 #include "handlers/context.h"
 #include "handlers/message.h"
 #include "handlers/router.h"
-#include "handlers/settings.h"
-#include "handlers/templates.h"
+#include "handlers/texts/templates.h"
 #include "storage/clock.h"
 #include "storage/database.h"
 

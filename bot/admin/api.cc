@@ -15,7 +15,7 @@
 #include "handlers/admin/stats.h"
 #include "handlers/admin/templates.h"
 #include "handlers/dispatch.h"
-#include "handlers/template_specs.h"
+#include "handlers/texts/template_specs.h"
 #include "storage/admin_store.h"
 
 namespace gebi::bot {
@@ -122,6 +122,14 @@ struct AdminApi::Call {
       return Status::InvalidArgument("community_id: must be an integer or null");
     }
     return std::optional<int64_t>(it->get<int64_t>());
+  }
+  // The numbers for the query's community_id (all in scope when absent) over its days
+  // (default 30). InvalidArgument naming a parameter that is not an integer.
+  Result<handlers::admin::Numbers> Numbers(App& app) const {
+    GEBI_ASSIGN_OR_RETURN(auto community, QueryInt("community_id"));
+    GEBI_ASSIGN_OR_RETURN(auto days, QueryInt("days"));
+    return handlers::admin::ComputeNumbers(
+        app.db(), who, community, static_cast<int>(days.value_or(30)), app.clock().NowSeconds());
   }
 };
 
@@ -655,22 +663,8 @@ void AdminApi::RetryDeadLetter(Call& c) {
   c.Ok({{"ok", true}});
 }
 
-namespace {
-Result<handlers::admin::Numbers> NumbersFor(App& app, const httplib::Request& req,
-                                            const handlers::admin::Principal& who,
-                                            std::optional<int64_t> community,
-                                            std::optional<int64_t> days) {
-  return handlers::admin::ComputeNumbers(
-      app.db(), who, community, static_cast<int>(days.value_or(30)), app.clock().NowSeconds());
-}
-}  // namespace
-
 void AdminApi::Stats(Call& c) {
-  auto community = c.QueryInt("community_id");
-  if (!community.ok()) return c.Fail(community.status());
-  auto days = c.QueryInt("days");
-  if (!days.ok()) return c.Fail(days.status());
-  auto n = NumbersFor(app_, c.req, c.who, *community, *days);
+  auto n = c.Numbers(app_);
   if (!n.ok()) return c.Fail(n.status());
   json per_day = json::array();
   for (const auto& d : n->messages_per_day) per_day.push_back({{"day", d.day}, {"count", d.count}});
@@ -696,33 +690,21 @@ void AdminApi::Stats(Call& c) {
 }
 
 void AdminApi::StatsCsv(Call& c) {
-  auto community = c.QueryInt("community_id");
-  if (!community.ok()) return c.Fail(community.status());
-  auto days = c.QueryInt("days");
-  if (!days.ok()) return c.Fail(days.status());
-  auto n = NumbersFor(app_, c.req, c.who, *community, *days);
+  auto n = c.Numbers(app_);
   if (!n.ok()) return c.Fail(n.status());
   c.res.set_header("Content-Disposition", "attachment; filename=\"gebi-numbers.csv\"");
   c.res.set_content(handlers::admin::NumbersCsv(*n), "text/csv; charset=utf-8");
 }
 
 void AdminApi::MessagesCsv(Call& c) {
-  auto community = c.QueryInt("community_id");
-  if (!community.ok()) return c.Fail(community.status());
-  auto days = c.QueryInt("days");
-  if (!days.ok()) return c.Fail(days.status());
-  auto n = NumbersFor(app_, c.req, c.who, *community, *days);
+  auto n = c.Numbers(app_);
   if (!n.ok()) return c.Fail(n.status());
   c.res.set_header("Content-Disposition", "attachment; filename=\"gebi-messages.csv\"");
   c.res.set_content(handlers::admin::MessagesCsv(*n), "text/csv; charset=utf-8");
 }
 
 void AdminApi::StatsChart(Call& c) {
-  auto community = c.QueryInt("community_id");
-  if (!community.ok()) return c.Fail(community.status());
-  auto days = c.QueryInt("days");
-  if (!days.ok()) return c.Fail(days.status());
-  auto n = NumbersFor(app_, c.req, c.who, *community, *days);
+  auto n = c.Numbers(app_);
   if (!n.ok()) return c.Fail(n.status());
   std::vector<std::pair<std::string, double>> bars;
   std::string title;

@@ -145,27 +145,32 @@ void AddOrgCommands(CLI::App& app, Cli& cli) {
 
   auto* org = app.add_subcommand("org", "the organisation tree: import and list");
   org->require_subcommand(1);
-  auto* org_import = org->add_subcommand(
-      "import", "import streets, communities, grids, buildings and their people from CSV");
-  cli.AddConfigOption(org_import);
-  org_import->add_option("file", a.org_file, "CSV: kind,code,parent,name,contact,people")
-      ->required();
-  cli.RunWithApp(org_import,
-                 [&a](App& app) { return Import(app, a.org_file, handlers::ImportOrgCsv, "org"); });
+  auto* address = app.add_subcommand("address", "the address directory");
+  address->require_subcommand(1);
+  // The two CSV imports: same shape, different file format and importer.
+  struct CsvImport {
+    CLI::App* parent;
+    const char* help;
+    const char* columns;
+    std::string* file;
+    ImportFn fn;
+    const char* what;
+  };
+  for (const CsvImport& im :
+       {CsvImport{org, "import streets, communities, grids, buildings and their people from CSV",
+                  "CSV: kind,code,parent,name,contact,people", &a.org_file, handlers::ImportOrgCsv,
+                  "org"},
+        CsvImport{address, "import road + number / estate + building ranges of each grid from CSV",
+                  "CSV: grid,road,number,estate,building", &a.address_file,
+                  handlers::ImportAddressCsv, "addresses"}}) {
+    auto* sub = im.parent->add_subcommand("import", im.help);
+    cli.AddConfigOption(sub);
+    sub->add_option("file", *im.file, im.columns)->required();
+    cli.RunWithApp(sub, [im](App& app) { return Import(app, *im.file, im.fn, im.what); });
+  }
   auto* org_list = org->add_subcommand("list", "one line per grid: id, name path, worker openids");
   cli.AddConfigOption(org_list);
   cli.RunWithApp(org_list, List);
-
-  auto* address = app.add_subcommand("address", "the address directory");
-  address->require_subcommand(1);
-  auto* address_import = address->add_subcommand(
-      "import", "import road + number / estate + building ranges of each grid from CSV");
-  cli.AddConfigOption(address_import);
-  address_import->add_option("file", a.address_file, "CSV: grid,road,number,estate,building")
-      ->required();
-  cli.RunWithApp(address_import, [&a](App& app) {
-    return Import(app, a.address_file, handlers::ImportAddressCsv, "addresses");
-  });
 
   for (bool grant : {true, false}) {
     auto* sub = app.add_subcommand(

@@ -3,7 +3,7 @@
 // outcome. The planner tries a customer-service message while the recipient's window is open
 // (last message within push.custom_window_hours), else a template message when config maps
 // the notice kind to one, else leaves the notice in the recipient's inbox, delivered with the
-// next passive reply (handlers/inbox.h). 45015 / 45047 fall down that chain at once; other
+// next passive reply (handlers/chat/inbox.h). 45015 / 45047 fall down that chain at once; other
 // failures retry with exponential backoff and jitter until push.max_attempts, then the row is
 // dead-lettered. media_fetch rows download a photo (content-addressed under data_dir).
 // Delivery is at least once toward WeChat: a crash between send and mark resends that one

@@ -10,7 +10,7 @@
 #include "handlers/normalize.h"
 #include "handlers/roles.h"
 #include "handlers/router.h"
-#include "handlers/template_specs.h"
+#include "handlers/texts/template_specs.h"
 #include "storage/admin_store.h"
 
 namespace gebi::handlers::admin {

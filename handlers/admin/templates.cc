@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "handlers/template_specs.h"
+#include "handlers/texts/template_specs.h"
 #include "storage/template_store.h"
 
 namespace gebi::handlers::admin {

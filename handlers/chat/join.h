@@ -9,7 +9,7 @@
 
 #include "handlers/context.h"
 #include "handlers/message.h"
-#include "handlers/templates.h"
+#include "handlers/texts/templates.h"
 #include "storage/database.h"
 #include "storage/join_store.h"
 

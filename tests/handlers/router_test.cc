@@ -4,22 +4,17 @@
 
 #include "handlers/normalize.h"
 #include "storage/migrations.h"
+#include "tests/support/rule_factory.h"
 #include "tests/support/test_env.h"
 
 namespace gebi::handlers {
 namespace {
 
+// A rule answered by the handler named target.
 storage::Rule MakeRule(int64_t id, std::string kind, std::string pattern, int64_t priority,
                        std::string target, std::optional<int64_t> community = std::nullopt) {
-  storage::Rule r;
-  r.id = id;
-  r.match_kind = std::move(kind);
-  r.pattern = std::move(pattern);
-  r.priority = priority;
-  r.target_kind = "handler";
-  r.target = std::move(target);
-  r.community_id = community;
-  return r;
+  return testing::MakeRule(id, std::move(kind), std::move(pattern), priority, "handler",
+                           std::move(target), community);
 }
 
 TEST_CASE("Normalize trims, folds full-width forms and ASCII case", "[handlers]") {
@@ -163,15 +158,8 @@ TEST_CASE("Templates refuse unknown placeholders and keys, naming them", "[handl
 // A text rule for the index tests: its target names its id.
 storage::Rule TextRule(int64_t id, std::string kind, std::string pattern, int64_t priority,
                        std::optional<int64_t> community = std::nullopt) {
-  storage::Rule r;
-  r.id = id;
-  r.match_kind = std::move(kind);
-  r.pattern = std::move(pattern);
-  r.priority = priority;
-  r.target_kind = "text";
-  r.target = "t" + std::to_string(id);
-  r.community_id = community;
-  return r;
+  return testing::MakeRule(id, std::move(kind), std::move(pattern), priority, "text",
+                           "t" + std::to_string(id), community);
 }
 
 std::string Target(const std::shared_ptr<const Router::Snapshot>& snap, const std::string& text,

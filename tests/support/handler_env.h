@@ -11,8 +11,7 @@
 
 #include "handlers/dispatch.h"
 #include "handlers/pipeline.h"
-#include "handlers/settings.h"
-#include "handlers/templates.h"
+#include "handlers/texts/templates.h"
 #include "storage/clock.h"
 #include "storage/database.h"
 #include "storage/ticket_store.h"

@@ -1,7 +1,8 @@
 // Rule validation, warnings and the admin principal's scopes, without a server.
 #include "handlers/admin/rules.h"
 
-#include "handlers/template_specs.h"
+#include "handlers/texts/template_specs.h"
+#include "tests/support/rule_factory.h"
 #include "tests/support/test_env.h"
 
 namespace gebi::handlers::admin {
@@ -9,15 +10,8 @@ namespace {
 
 storage::Rule Text(int64_t id, std::string kind, std::string pattern, int64_t priority,
                    std::optional<int64_t> community = std::nullopt) {
-  storage::Rule r;
-  r.id = id;
-  r.match_kind = std::move(kind);
-  r.pattern = std::move(pattern);
-  r.priority = priority;
-  r.target_kind = "text";
-  r.target = "reply " + std::to_string(id);
-  r.community_id = community;
-  return r;
+  return testing::MakeRule(id, std::move(kind), std::move(pattern), priority, "text",
+                           "reply " + std::to_string(id), community);
 }
 
 TEST_CASE("AnalyzeRules finds shadowed and duplicate rules, not community overrides",

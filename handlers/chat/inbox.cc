@@ -1,4 +1,4 @@
-#include "handlers/inbox.h"
+#include "handlers/chat/inbox.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,4 +1,4 @@
-#include "handlers/template_specs.h"
+#include "handlers/texts/template_specs.h"
 
 namespace gebi::handlers {
 

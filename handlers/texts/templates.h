@@ -1,5 +1,5 @@
 // Templates: the reply texts, loaded once from templates/ (by bot/) and rendered with fmt named
-// arguments. Every key the code uses is declared in handlers/template_specs.h with the
+// arguments. Every key the code uses is declared in handlers/texts/template_specs.h with the
 // placeholders it may name; Create() refuses a set with a missing key, an unknown key, or a
 // text that names an unknown placeholder. Immutable after Create: thread-safe.
 #pragma once

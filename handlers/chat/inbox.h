@@ -8,7 +8,7 @@
 #include <string>
 
 #include "handlers/message.h"
-#include "handlers/templates.h"
+#include "handlers/texts/templates.h"
 #include "storage/database.h"
 
 namespace gebi::handlers {

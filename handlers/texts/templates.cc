@@ -1,9 +1,9 @@
-#include "handlers/templates.h"
+#include "handlers/texts/templates.h"
 
 #include <fmt/args.h>
 #include <fmt/format.h>
 
-#include "handlers/template_specs.h"
+#include "handlers/texts/template_specs.h"
 
 namespace gebi::handlers {
 
