@@ -59,7 +59,9 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, const Clock& cloc
         MsgCrypt::Create(config.wechat.token, config.wechat.encoding_aes_key, config.wechat.appid));
     app->crypt_.emplace(std::move(crypt));
   }
+  app->replay_guard_ = std::make_unique<ReplayGuard>(config.server.timestamp_window_seconds);
   app->settings_.flow_ttl_seconds = int64_t{config.conversation.ttl_minutes} * 60;
+  app->settings_.max_text_chars = config.server.max_text_chars;
   for (const auto& b : config.menu) {
     if (b.type == "click") app->settings_.click_texts[b.key] = b.text;
     for (const auto& sb : b.sub_buttons) {

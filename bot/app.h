@@ -14,6 +14,7 @@
 #include "bot/wechat/access_token.h"
 #include "bot/wechat/api.h"
 #include "bot/wechat/crypto.h"
+#include "bot/wechat/replay_guard.h"
 #include "handlers/pipeline.h"
 #include "handlers/texts/templates.h"
 #include "storage/clock.h"
@@ -37,6 +38,8 @@ class App {
   const handlers::Templates& templates() const { return templates_; }
   // nullopt when no EncodingAESKey is configured (plaintext mode only).
   const std::optional<MsgCrypt>& crypt() const { return crypt_; }
+  // The webhook's (timestamp, nonce) → body memory.
+  ReplayGuard& replay_guard() { return *replay_guard_; }
   AccessTokenProvider& tokens() { return *tokens_; }
   WeChatApi& api() { return *api_; }
   OutboxWorker& outbox_worker() { return *worker_; }
@@ -50,6 +53,7 @@ class App {
   handlers::Templates templates_;
   handlers::HandlerSettings settings_;
   std::optional<MsgCrypt> crypt_;
+  std::unique_ptr<ReplayGuard> replay_guard_;
   std::unique_ptr<handlers::Pipeline> pipeline_;
   std::unique_ptr<WeChatHttp> http_;
   std::unique_ptr<AccessTokenProvider> tokens_;

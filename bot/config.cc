@@ -235,7 +235,7 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
     GEBI_RETURN_IF_ERROR(CheckKeys(
         *t, "server",
         {"host", "port", "path", "max_body_bytes", "read_timeout_seconds", "write_timeout_seconds",
-         "timestamp_window_seconds", "threads", "keep_alive_max"}));
+         "timestamp_window_seconds", "threads", "keep_alive_max", "max_text_chars"}));
     GEBI_RETURN_IF_ERROR(Read(*t, "server", "host", c.server.host));
     GEBI_RETURN_IF_ERROR(Read(*t, "server", "port", c.server.port));
     GEBI_RETURN_IF_ERROR(Read(*t, "server", "path", c.server.path));
@@ -247,17 +247,19 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
         Read(*t, "server", "timestamp_window_seconds", c.server.timestamp_window_seconds));
     GEBI_RETURN_IF_ERROR(Read(*t, "server", "threads", c.server.threads));
     GEBI_RETURN_IF_ERROR(Read(*t, "server", "keep_alive_max", c.server.keep_alive_max));
+    GEBI_RETURN_IF_ERROR(Read(*t, "server", "max_text_chars", c.server.max_text_chars));
   }
   if (const toml::table* t = Section(root, "wechat", s)) {
-    GEBI_RETURN_IF_ERROR(
-        CheckKeys(*t, "wechat",
-                  {"token", "appid", "appsecret", "encoding_aes_key", "account_id", "api_base"}));
+    GEBI_RETURN_IF_ERROR(CheckKeys(*t, "wechat",
+                                   {"token", "appid", "appsecret", "encoding_aes_key", "account_id",
+                                    "api_base", "encrypted_only"}));
     GEBI_RETURN_IF_ERROR(Read(*t, "wechat", "token", c.wechat.token));
     GEBI_RETURN_IF_ERROR(Read(*t, "wechat", "appid", c.wechat.appid));
     GEBI_RETURN_IF_ERROR(Read(*t, "wechat", "appsecret", c.wechat.appsecret));
     GEBI_RETURN_IF_ERROR(Read(*t, "wechat", "encoding_aes_key", c.wechat.encoding_aes_key));
     GEBI_RETURN_IF_ERROR(Read(*t, "wechat", "account_id", c.wechat.account_id));
     GEBI_RETURN_IF_ERROR(Read(*t, "wechat", "api_base", c.wechat.api_base));
+    GEBI_RETURN_IF_ERROR(Read(*t, "wechat", "encrypted_only", c.wechat.encrypted_only));
   }
   if (const toml::table* t = Section(root, "storage", s)) {
     GEBI_RETURN_IF_ERROR(CheckKeys(*t, "storage", {"sqlite", "synchronous", "data_dir"}));
@@ -328,6 +330,9 @@ Status ValidateConfig(const Config& c) {
     return bad("server.max_body_bytes", "must be 1 KiB..16 MiB");
   }
   if (c.server.read_timeout_seconds < 1) return bad("server.read_timeout_seconds", "must be >= 1");
+  if (c.server.max_text_chars < 10 || c.server.max_text_chars > 20000) {
+    return bad("server.max_text_chars", "must be 10..20000");
+  }
   if (c.server.write_timeout_seconds < 1)
     return bad("server.write_timeout_seconds", "must be >= 1");
   if (c.server.timestamp_window_seconds < 1) {
@@ -344,6 +349,9 @@ Status ValidateConfig(const Config& c) {
   }
   if (!c.wechat.encoding_aes_key.empty() && c.wechat.appid.empty()) {
     return bad("wechat.appid", "is required when wechat.encoding_aes_key is set");
+  }
+  if (c.wechat.encrypted_only && c.wechat.encoding_aes_key.empty()) {
+    return bad("wechat.encrypted_only", "needs wechat.encoding_aes_key (safe mode)");
   }
   if (c.wechat.api_base.rfind("https://", 0) != 0 && c.wechat.api_base.rfind("http://", 0) != 0) {
     return bad("wechat.api_base", "must start with https:// or http://");

@@ -27,6 +27,9 @@ struct Config {
     // WeChat's deadline): keep it >= the connections nginx / WeChat hold open to gebi.
     int threads = 64;
     int keep_alive_max = 1000;  // requests per keep-alive connection
+    // Longest text (characters) the router sees; a longer one gets a polite "too long" reply
+    // and is still recorded. Bounds the work one message can cause.
+    int max_text_chars = 2000;
   } server;
   struct WeChat {
     std::string token;             // secret: GEBI_WECHAT_TOKEN overrides
@@ -35,6 +38,9 @@ struct Config {
     std::string encoding_aes_key;  // secret: GEBI_WECHAT_AES_KEY overrides; empty = plaintext only
     std::string account_id = "gh_gebi_demo";  // our original id (ToUserName), used by `gebi chat`
     std::string api_base = "https://api.weixin.qq.com";
+    // With an EncodingAESKey: refuse bodies without <Encrypt> (safe mode only). In plaintext
+    // and compatible mode the signature does not cover the body.
+    bool encrypted_only = false;
   } wechat;
   struct Storage {
     std::string sqlite = "var/gebi.db";

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <chrono>
 #include <thread>
 
@@ -34,6 +35,34 @@ void ApplyServerSettings(httplib::Server& server, const Config& config) {
   server.set_keep_alive_max_count(static_cast<size_t>(c.keep_alive_max));
   server.set_keep_alive_timeout(5);
   server.set_tcp_nodelay(true);
+  // cpp-httplib applies the payload limit to Content-Length bodies only: a chunked body, or a
+  // POST without a length that runs until the connection closes, would be read whole before
+  // any route sees it. Such requests are answered before their body is read. WeChat, nginx
+  // and browsers all send Content-Length.
+  const int64_t max_body = c.max_body_bytes;
+  server.set_pre_routing_handler([max_body](const httplib::Request& req, httplib::Response& res) {
+    auto refuse = [&res](int status, const char* why) {
+      res.status = status;
+      res.set_header("Connection", "close");  // the unread body must not be read as a request
+      res.set_content(why, "text/plain");
+      return httplib::Server::HandlerResponse::Handled;
+    };
+    if (req.has_header("Transfer-Encoding")) return refuse(411, "length required");
+    const bool has_length = req.has_header("Content-Length");
+    if (!has_length && (req.method == "POST" || req.method == "PUT" || req.method == "PATCH")) {
+      return refuse(411, "length required");
+    }
+    if (has_length) {
+      const std::string value = req.get_header_value("Content-Length");
+      int64_t length = -1;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), length);
+      if (ec != std::errc() || end != value.data() + value.size() || length < 0) {
+        return refuse(400, "bad Content-Length");
+      }
+      if (length > max_body) return refuse(413, "body too large");
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
 }
 
 HttpServer::HttpServer(App& app, Routes routes) : app_(app) {

@@ -25,6 +25,9 @@ namespace gebi::handlers {
 // every delivery. Immutable after start.
 struct HandlerSettings {
   int64_t flow_ttl_seconds = 30 * 60;  // an idle conversation expires after this
+  // Longer texts (in characters) are not routed: the sender gets the "text_too_long" reply
+  // and the message is still recorded. Bounds what one message can cost.
+  int max_text_chars = 2000;
   // Custom-menu CLICK keys -> the keyword text the button stands for (config [menu]); a
   // click without an event rule is routed as if that text had been sent.
   std::map<std::string, std::string> click_texts;

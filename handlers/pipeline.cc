@@ -41,6 +41,20 @@ std::string Summary(const Message& m) {
   return "[" + m.msg_type + "]";
 }
 
+// The sender's own words: a text's content, or a voice message's recognition; else nullptr.
+const std::string* SenderWords(const Message& m) {
+  if (m.msg_type == "text") return &m.content;
+  if (m.msg_type == "voice" && !m.recognition.empty()) return &m.recognition;
+  return nullptr;
+}
+
+// Characters of UTF-8 text (bytes that do not continue a character).
+size_t Utf8Chars(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
 bool IsCommandMatch(const RuleMatch& m) {
   return m.rule.match_kind == "exact" || m.rule.match_kind == "prefix";
 }
@@ -254,25 +268,33 @@ Result<Outcome> Pipeline::Handle(const Message& m) {
     // Residents of a community get its reply texts (overrides from the admin console).
     GEBI_ASSIGN_OR_RETURN(std::shared_ptr<const Templates> texts,
                           TemplatesFor(tx, sender.community_id));
-    Context ctx(m, tx, {.clock = clock_, .templates = *texts, .settings = settings_, .now = now});
-    if (m.msg_type == "text") ctx.SetSenderText(m.content);
-    if (m.msg_type == "voice" && !m.recognition.empty()) ctx.SetSenderText(m.recognition);
-    ctx.roles = sender.roles;
-    ctx.community_id = sender.community_id;
-    ctx.grid_id = sender.grid_id;
-
-    bool expired = false;
-    GEBI_ASSIGN_OR_RETURN(auto conv, storage::GetConversation(tx, m.from_user));
-    if (conv && conv->expires_at <= now) {
-      GEBI_RETURN_IF_ERROR(storage::ClearConversation(tx, m.from_user));
-      expired = true;
+    const std::string* words = SenderWords(m);
+    if (words != nullptr && Utf8Chars(*words) > static_cast<size_t>(settings_.max_text_chars)) {
+      // Not routed: nothing downstream (normalising, matching, handlers) sees an unbounded
+      // text. The ledger still records it below; an open conversation stays where it was.
+      outcome.reply = Reply::Text(
+          texts->Render("text_too_long", {{"max", std::to_string(settings_.max_text_chars)}}));
+      outcome.route = "too_long";
     } else {
-      ctx.conversation = std::move(conv);
-    }
+      Context ctx(m, tx, {.clock = clock_, .templates = *texts, .settings = settings_, .now = now});
+      if (words != nullptr) ctx.SetSenderText(*words);
+      ctx.roles = sender.roles;
+      ctx.community_id = sender.community_id;
+      ctx.grid_id = sender.grid_id;
 
-    GEBI_ASSIGN_OR_RETURN(outcome, Route(ctx));
-    if (expired && outcome.reply.kind == Reply::Kind::kText) {
-      outcome.reply.content = texts->Render("flow_expired") + "\n" + outcome.reply.content;
+      bool expired = false;
+      GEBI_ASSIGN_OR_RETURN(auto conv, storage::GetConversation(tx, m.from_user));
+      if (conv && conv->expires_at <= now) {
+        GEBI_RETURN_IF_ERROR(storage::ClearConversation(tx, m.from_user));
+        expired = true;
+      } else {
+        ctx.conversation = std::move(conv);
+      }
+
+      GEBI_ASSIGN_OR_RETURN(outcome, Route(ctx));
+      if (expired && outcome.reply.kind == Reply::Kind::kText) {
+        outcome.reply.content = texts->Render("flow_expired") + "\n" + outcome.reply.content;
+      }
     }
     GEBI_RETURN_IF_ERROR(AttachUnreadNotices(tx, m.from_user, *texts, now, outcome.reply));
     storage::LedgerEntry e{key,        m.from_user,   m.msg_type, m.event,

@@ -170,6 +170,13 @@ class Database {
 
   const std::string& path() const { return path_; }
 
+  // Writes a consistent copy of the database to dest (a new file, created 0600) with SQLite's
+  // online backup API, from a connection of its own: writers go on meanwhile (WAL), and the
+  // copy is the state of one moment. AlreadyExists when dest exists (never overwritten);
+  // FailedPrecondition for an in-memory database; IOError with SQLite's message otherwise
+  // (a partial dest is removed).
+  Status Backup(const std::string& dest) const;
+
  private:
   friend class Tx;
   struct Writer;  // one waiting WithTransaction call

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <iostream>
 #include <memory>
@@ -12,6 +13,7 @@
 #include "bot/http_server.h"
 #include "bot/log.h"
 #include "handlers/dispatch.h"
+#include "storage/database.h"
 #include "storage/migrations.h"
 
 namespace gebi::bot {
@@ -87,6 +89,24 @@ int Migrate(const Cli& cli) {
   std::cout << fmt::format("{} is at schema version {}\n", config->storage.sqlite, *v);
   return 0;
 }
+
+// Copies the configured database to dest while gebi may be serving; the copy is not migrated
+// or changed in any way.
+int Backup(const Cli& cli, const std::string& dest) {
+  auto config = cli.LoadConfig();
+  if (!config.ok()) return kExitUsage;
+  const std::string& source = config->storage.sqlite;
+  if (::access(source.c_str(), R_OK) != 0) {
+    return Report(Status::NotFound(source + " does not exist (nothing to back up)"));
+  }
+  auto db = storage::Database::Open(source);
+  if (!db.ok()) return Report(db.status());
+  Status s = (*db)->Backup(dest);
+  if (!s.ok()) return Report(s);
+  std::cout << fmt::format("{} backed up to {}\n", source, dest);
+  return kExitOk;
+}
+
 }  // namespace
 
 void AddServeCommands(CLI::App& app, Cli& cli) {
@@ -97,6 +117,13 @@ void AddServeCommands(CLI::App& app, Cli& cli) {
   auto* migrate = app.add_subcommand("migrate", "create or upgrade the database schema");
   cli.AddConfigOption(migrate);
   cli.Run(migrate, [&cli] { return Migrate(cli); });
+
+  auto* backup = app.add_subcommand(
+      "backup", "copy the database to a new file, consistent even while gebi is serving");
+  cli.AddConfigOption(backup);
+  auto& dest = cli.Keep<std::string>();
+  backup->add_option("file", dest, "the new file (never overwritten)")->required();
+  cli.Run(backup, [&cli, &dest] { return Backup(cli, dest); });
 }
 
 }  // namespace gebi::bot

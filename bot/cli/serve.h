@@ -1,5 +1,5 @@
-// `gebi serve` (the webhook, the admin console and the outbox worker until SIGINT/SIGTERM)
-// and `gebi migrate`.
+// `gebi serve` (the webhook, the admin console and the outbox worker until SIGINT/SIGTERM),
+// `gebi migrate` and `gebi backup FILE` (an online copy of the database).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -8,7 +8,7 @@
 
 namespace gebi::bot {
 
-// Adds serve and migrate to app.
+// Adds serve, migrate and backup to app.
 void AddServeCommands(CLI::App& app, Cli& cli);
 
 }  // namespace gebi::bot

@@ -26,8 +26,10 @@ WebhookResponse Refuse(int status, std::string why) {
   return r;
 }
 
-// Checks signature, timestamp and nonce on every request, and the timestamp window.
-std::optional<WebhookResponse> CheckSignature(const App& app, const WebhookRequest& req) {
+// Checks signature, timestamp and nonce on every request, and the timestamp window. Sets
+// *timestamp to the request's timestamp when it returns nullopt.
+std::optional<WebhookResponse> CheckSignature(const App& app, const WebhookRequest& req,
+                                              int64_t* timestamp) {
   const std::string* sig = Param(req, "signature");
   const std::string* ts = Param(req, "timestamp");
   const std::string* nonce = Param(req, "nonce");
@@ -45,13 +47,15 @@ std::optional<WebhookResponse> CheckSignature(const App& app, const WebhookReque
   if (!VerifySignature(app.config().wechat.token, *ts, *nonce, *sig)) {
     return Refuse(403, "signature mismatch");
   }
+  *timestamp = t;
   return std::nullopt;
 }
 
 }  // namespace
 
 WebhookResponse HandleWebhook(App& app, const WebhookRequest& req) {
-  if (auto refused = CheckSignature(app, req)) return *refused;
+  int64_t timestamp = 0;
+  if (auto refused = CheckSignature(app, req, &timestamp)) return *refused;
   if (req.method == "GET") {
     const std::string* echostr = Param(req, "echostr");
     if (echostr == nullptr) return Refuse(400, "missing echostr");
@@ -63,6 +67,10 @@ WebhookResponse HandleWebhook(App& app, const WebhookRequest& req) {
 
   const std::string* encrypt_type = Param(req, "encrypt_type");
   bool encrypted = encrypt_type != nullptr && *encrypt_type == "aes";
+  // Safe and compatible mode always say encrypt_type=aes; a body without it is plaintext.
+  if (!encrypted && app.config().wechat.encrypted_only) {
+    return Refuse(400, "plaintext body refused: wechat.encrypted_only is set");
+  }
   // Plaintext mode: one parse of the body gives the message; the envelope is read only when
   // the body turns out to carry <Encrypt> (compatible mode) or is not a message at all.
   std::optional<Result<handlers::Message>> plain_msg;
@@ -96,6 +104,12 @@ WebhookResponse HandleWebhook(App& app, const WebhookRequest& req) {
 
   auto msg = plain_msg ? std::move(*plain_msg) : ParseMessage(inner_xml);
   if (!msg.ok()) return Refuse(400, msg.status().message());
+  // Only a request WeChat could have sent reaches here; its (timestamp, nonce) now belongs to
+  // this body. A retry of the same body passes (the ledger answers it once).
+  if (!app.replay_guard().Admit(timestamp, *Param(req, "nonce"), req.body,
+                                app.clock().NowSeconds())) {
+    return Refuse(403, "timestamp and nonce already used for another body");
+  }
 
   WebhookResponse r;
   r.msg_type = msg->IsEvent() ? "event." + msg->event : msg->msg_type;

@@ -27,8 +27,9 @@ struct WebhookResponse {
   std::string outcome;  // ok, duplicate, refused: <why>, failed: <why>
 };
 
-// 403 bad signature/msg_signature or stale timestamp; 400 body WeChat could not have sent
-// (malformed XML, undecryptable Encrypt, another appid); 200 otherwise, with the passive
+// 403 bad signature/msg_signature, stale timestamp, or a (timestamp, nonce) pair already used
+// for another body; 400 body WeChat could not have sent (malformed XML, undecryptable Encrypt,
+// another appid, plaintext when wechat.encrypted_only); 200 otherwise, with the passive
 // reply (encrypted when the request was), "success" when no reply is owed, or the "busy"
 // text when handling failed.
 WebhookResponse HandleWebhook(App& app, const WebhookRequest& req);

@@ -10,6 +10,7 @@ const std::vector<TemplateSpec>& TemplateSpecs() {
       {"welcome", {}},
       {"default", {}},
       {"busy", {}},
+      {"text_too_long", {"max"}},
       {"not_allowed", {"command", "who"}},
       {"flow_expired", {}},
       {"cancelled", {}},

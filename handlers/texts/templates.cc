@@ -16,19 +16,67 @@ const TemplateSpec* FindSpec(std::string_view key) {
   return nullptr;
 }
 
+bool IsNameStart(char c) { return (c >= 'a' && c <= 'z') || c == '_'; }
+bool IsNameChar(char c) { return IsNameStart(c) || (c >= '0' && c <= '9'); }
+
+// Only `{name}` placeholders (and `{{` / `}}` for literal braces). A format spec
+// ("{grid:2147483647}" pads to 2 GiB), a conversion, a positional or an empty field is
+// refused before fmt sees the text. Returns the first offending field, or "" when clean.
+std::string FirstBadField(std::string_view text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '}') {
+      if (i + 1 < text.size() && text[i + 1] == '}') {
+        ++i;
+        continue;
+      }
+      return "}";
+    }
+    if (c != '{') continue;
+    if (i + 1 < text.size() && text[i + 1] == '{') {
+      ++i;
+      continue;
+    }
+    size_t j = i + 1;
+    if (j < text.size() && IsNameStart(text[j])) {
+      while (j < text.size() && IsNameChar(text[j])) ++j;
+      if (j < text.size() && text[j] == '}') {
+        i = j;
+        continue;
+      }
+    }
+    size_t close = text.find('}', i);
+    return std::string(text.substr(i, close == std::string_view::npos ? 24 : close - i + 1));
+  }
+  return "";
+}
+
+// Cuts s to at most max bytes without splitting a UTF-8 character.
+void CapUtf8(std::string& s, size_t max) {
+  if (s.size() <= max) return;
+  size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  s.resize(cut);
+}
+
 }  // namespace
 
 Status Templates::Check(std::string_view key, std::string_view text) {
   const TemplateSpec* spec = FindSpec(key);
   if (spec == nullptr)
     return Status::InvalidArgument(fmt::format("unknown template key '{}'", key));
+  std::string allowed;
+  for (std::string_view p : spec->placeholders) allowed += fmt::format(" {{{}}}", p);
+  if (std::string bad = FirstBadField(text); !bad.empty()) {
+    return Status::InvalidArgument(
+        fmt::format("template '{}': 占位符只能写成 {{名称}}，「{}」不行（可用：{}）", key, bad,
+                    allowed.empty() ? " 无" : allowed));
+  }
   fmt::dynamic_format_arg_store<fmt::format_context> store;
   for (std::string_view p : spec->placeholders) store.push_back(fmt::arg(p.data(), ""));
   try {
     (void)fmt::vformat(text, store);
   } catch (const fmt::format_error& e) {
-    std::string allowed;
-    for (std::string_view p : spec->placeholders) allowed += fmt::format(" {{{}}}", p);
     return Status::InvalidArgument(fmt::format("template '{}': {} (allowed:{})", key, e.what(),
                                                allowed.empty() ? " none" : allowed));
   }
@@ -83,11 +131,14 @@ std::string Templates::RenderText(std::string_view key, std::string_view text,
       }
     }
   }
+  std::string out;
   try {
-    return fmt::vformat(text, store);
+    out = fmt::vformat(text, store);
   } catch (const fmt::format_error&) {  // validated before use; cannot happen
-    return std::string(text);
+    out = std::string(text);
   }
+  CapUtf8(out, kMaxRenderedBytes);
+  return out;
 }
 
 }  // namespace gebi::handlers

@@ -20,6 +20,10 @@ struct TemplateText {
   std::string source;  // file the text came from, for error messages
 };
 
+// A rendered text never exceeds this: a passive reply shows about 2 KiB, a push 4 KiB, and
+// arguments (descriptions, names) are capped where they are written; this bounds the rest.
+inline constexpr size_t kMaxRenderedBytes = 8 * 1024;
+
 using TemplateArgs = std::vector<std::pair<std::string_view, std::string>>;
 
 class Templates {
@@ -32,7 +36,9 @@ class Templates {
   // itself in brackets, which tests catch). Missing args render as empty strings.
   std::string Render(std::string_view key, const TemplateArgs& args = {}) const;
 
-  // Validates one candidate text for key (used by the admin console before saving).
+  // Validates one candidate text for key (used by the admin console before saving): only
+  // `{name}` placeholders of key's spec; `{{` and `}}` stand for braces. InvalidArgument
+  // naming the first bad field.
   static Status Check(std::string_view key, std::string_view text);
   // Renders text as if it were key's, with args (for previews). REQUIRES: Check passed.
   static std::string RenderText(std::string_view key, std::string_view text,

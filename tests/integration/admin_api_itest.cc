@@ -487,6 +487,17 @@ TEST_CASE("Reply texts: validation, preview, overrides reach the bot", "[integra
   CHECK(Body(bad)["field"] == "text");
   bad = c.Put("/api/v1/templates/help", {{"text", "坏的 {commands"}});
   REQUIRE(bad->status == 400);
+  // Format specs pad to gigabytes; positional and empty fields name nothing: all refused on
+  // save and in previews, naming the field, and nothing is stored.
+  for (const char* spec : {"{command:2147483647}", "{command!r}", "{0}", "{}", "{ command}"}) {
+    CAPTURE(spec);
+    bad = c.Put("/api/v1/templates/not_allowed", {{"text", std::string("「") + spec + "」不行"}});
+    REQUIRE(bad->status == 400);
+    CHECK(Body(bad)["field"] == "text");
+    CHECK(c.Post("/api/v1/templates/preview", {{"key", "not_allowed"}, {"text", spec}})->status ==
+          400);
+  }
+  CHECK(Count(server.app(), "SELECT COUNT(*) FROM template_overrides") == 0);
   CHECK(c.Put("/api/v1/templates/no_such_key", {{"text", "x"}})->status == 400);
   CHECK(c.Put("/api/v1/templates/default", {{"text", ""}})->status == 400);
   CHECK(c.Delete("/api/v1/templates/default")->status == 404);

@@ -245,6 +245,87 @@ TEST_CASE("Requests WeChat could not have sent are refused and change nothing", 
   }
 }
 
+TEST_CASE("A signed timestamp and nonce carry one body: a retry passes, another body is refused",
+          "[integration]") {
+  TempDir dir;
+  TestServer server(TestConfig(dir, /*with_aes=*/false));
+  auto& app = server.app();
+  std::string xml = bot::SerializeInbound(TextMessage("o_resident_1", "帮助", "5001"));
+  auto req = bot::SignRequest(server.config(), xml, false, Now());
+  REQUIRE_RESULT_OK(req);
+  auto first = Post(server.port(), "/wechat?" + req->query, req->body);
+  REQUIRE(first);
+  REQUIRE(first->status == 200);
+  const int64_t hits = HelpHits(app);
+  // WeChat's retry of the same body: answered again from the ledger, no second effect.
+  auto retry = Post(server.port(), "/wechat?" + req->query, req->body);
+  REQUIRE(retry);
+  CHECK(retry->status == 200);
+  CHECK(retry->body == first->body);
+  CHECK(HelpHits(app) == hits);
+  // The same query string with a body of someone else's choosing: refused, nothing changes.
+  const std::string before = Fingerprint(app);
+  std::string forged = bot::SerializeInbound(TextMessage("o_victim", "报修 假的", "5002"));
+  auto replay = Post(server.port(), "/wechat?" + req->query, forged);
+  REQUIRE(replay);
+  CHECK(replay->status == 403);
+  CHECK(Fingerprint(app) == before);
+  // Other residents are answered meanwhile.
+  CHECK(server.Client().SendText("o_resident_2", "帮助")->status == 200);
+}
+
+TEST_CASE("encrypted_only refuses plaintext bodies and answers safe mode", "[integration]") {
+  TempDir dir;
+  bot::Config config = TestConfig(dir, /*with_aes=*/true);
+  config.wechat.encrypted_only = true;
+  TestServer server(config);
+  const std::string before = Fingerprint(server.app());
+  std::string xml = bot::SerializeInbound(TextMessage("o_resident_1", "帮助", "6001"));
+  auto plain = bot::SignRequest(server.config(), xml, false, Now());
+  auto res = Post(server.port(), "/wechat?" + plain->query, plain->body);
+  REQUIRE(res);
+  CHECK(res->status == 400);
+  CHECK(Fingerprint(server.app()) == before);
+  auto safe = server.Client().SendText("o_resident_1", "帮助", /*safe=*/true);
+  REQUIRE_RESULT_OK(safe);
+  CHECK(safe->status == 200);
+  CHECK(safe->encrypted);
+  CHECK(safe->Text().find("帮助") != std::string::npos);
+  // The option needs a key: refused at load, naming it.
+  bot::Config no_key = TestConfig(dir, /*with_aes=*/false);
+  no_key.wechat.encrypted_only = true;
+  Status s = bot::ValidateConfig(no_key);
+  CHECK(s.message().find("wechat.encrypted_only") != std::string::npos);
+}
+
+TEST_CASE("A text over max_text_chars gets the too-long reply, is recorded, and is not routed",
+          "[integration]") {
+  TempDir dir;
+  TestServer server(TestConfig(dir, /*with_aes=*/false));
+  auto& app = server.app();
+  const int64_t hits = HelpHits(app);
+  std::string long_text = "帮助";
+  while (long_text.size() < 2001 * 3) long_text += "灯";  // 2,001+ characters, under 64 KiB
+  auto r = server.Client().SendText("o_resident_1", long_text);
+  REQUIRE_RESULT_OK(r);
+  CHECK(r->status == 200);
+  CHECK(r->Text() == app.templates().Render("text_too_long", {{"max", "2000"}}));
+  CHECK(HelpHits(app) == hits);  // not routed: the keyword at its start did not fire
+  int64_t recorded = 0;
+  REQUIRE_OK(app.db().WithRead([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(auto n, tx.QueryInt("SELECT COUNT(*) FROM inbound_ledger WHERE route = "
+                                              "'too_long' AND length(content) > 2000"));
+    recorded = n.value_or(0);
+    return Status::Ok();
+  }));
+  CHECK(recorded == 1);
+  // Exactly at the limit is still routed.
+  std::string at_limit = "帮助" + std::string(1998, ' ');  // 2,000 characters
+  auto ok = server.Client().SendText("o_resident_2", at_limit);
+  REQUIRE_RESULT_OK(ok);
+  CHECK(ok->Text() != app.templates().Render("text_too_long", {{"max", "2000"}}));
+}
+
 TEST_CASE("A MsgId delivered 8 times at once has one effect and 8 identical replies",
           "[integration]") {
   TempDir dir;

@@ -1,0 +1,86 @@
+// The HTTP edge's limits, spoken to over a raw socket as a hostile client would: a chunked
+// body, a POST without a length and a declared length over the limit are answered before the
+// body is read, while other requests are served meanwhile and nothing is stored.
+#include "bot/http_server.h"
+
+#include <arpa/inet.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "tests/support/test_env.h"
+
+namespace gebi::testing {
+namespace {
+
+// Opens a connection, sends head (and whatever body bytes follow it) but never finishes the
+// body, and returns the status line the server answers with (empty after 5 s of silence).
+std::string StatusLineFor(int port, const std::string& head) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  timeval tv{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  REQUIRE(send(fd, head.data(), head.size(), 0) == static_cast<ssize_t>(head.size()));
+  std::string got;
+  char buf[512];
+  while (got.find("\r\n") == std::string::npos) {
+    ssize_t n = recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    got.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  return got.substr(0, got.find("\r\n"));
+}
+
+int64_t LedgerRows(bot::App& app) {
+  int64_t n = -1;
+  REQUIRE_OK(app.db().WithRead([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(auto v, tx.QueryInt("SELECT COUNT(*) FROM inbound_ledger"));
+    n = v.value_or(0);
+    return Status::Ok();
+  }));
+  return n;
+}
+
+TEST_CASE("Bodies without a usable length are refused before they are read", "[bot][http]") {
+  TempDir dir;
+  TestServer server(TestConfig(dir, /*with_aes=*/false));
+  const std::string path =
+      "POST /wechat?signature=x&timestamp=1&nonce=2 HTTP/1.1\r\n"
+      "Host: 127.0.0.1\r\nContent-Type: text/xml\r\n";
+  SECTION("chunked: 411, even with a chunk announced as 1 GiB and never sent") {
+    CHECK(StatusLineFor(server.port(),
+                        path + "Transfer-Encoding: chunked\r\n\r\n40000000\r\n<xml>") ==
+          "HTTP/1.1 411 Length Required");
+  }
+  SECTION("no Content-Length on a POST: 411") {
+    CHECK(StatusLineFor(server.port(), path + "Connection: close\r\n\r\n<xml>") ==
+          "HTTP/1.1 411 Length Required");
+  }
+  SECTION("a declared length over max_body_bytes: 413 without reading it") {
+    CHECK(StatusLineFor(server.port(), path + "Content-Length: 1073741824\r\n\r\n<xml>") ==
+          "HTTP/1.1 413 Payload Too Large");
+  }
+  SECTION("a length that is not a number: 400") {
+    CHECK(StatusLineFor(server.port(), path + "Content-Length: 12abc\r\n\r\n<xml>") ==
+          "HTTP/1.1 400 Bad Request");
+  }
+  // Served meanwhile, and nothing was recorded.
+  httplib::Client cli("127.0.0.1", server.port());
+  auto health = cli.Get("/healthz");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  CHECK(server.Client().SendText("o_resident_1", "帮助")->status == 200);
+  CHECK(LedgerRows(server.app()) == 1);
+}
+
+}  // namespace
+}  // namespace gebi::testing
