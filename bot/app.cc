@@ -62,6 +62,9 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, const Clock& cloc
   app->replay_guard_ = std::make_unique<ReplayGuard>(config.server.timestamp_window_seconds);
   app->settings_.flow_ttl_seconds = int64_t{config.conversation.ttl_minutes} * 60;
   app->settings_.max_text_chars = config.server.max_text_chars;
+  app->settings_.limits = {config.limits.messages_per_minute,
+                           config.limits.open_tickets_per_resident, config.limits.repairs_per_hour,
+                           config.limits.repeat_repair_minutes, config.limits.media_per_day};
   for (const auto& b : config.menu) {
     if (b.type == "click") app->settings_.click_texts[b.key] = b.text;
     for (const auto& sb : b.sub_buttons) {

@@ -227,9 +227,9 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
     return Status::InvalidArgument(fmt::format("{}:{}:{}: {}", source, e.source().begin.line,
                                                e.source().begin.column, e.description()));
   }
-  GEBI_RETURN_IF_ERROR(CheckKeys(
-      root, "",
-      {"server", "wechat", "storage", "paths", "conversation", "push", "menu", "log", "admin"}));
+  GEBI_RETURN_IF_ERROR(CheckKeys(root, "",
+                                 {"server", "wechat", "storage", "paths", "conversation", "push",
+                                  "menu", "log", "admin", "privacy", "limits"}));
   Status s;
   if (const toml::table* t = Section(root, "server", s)) {
     GEBI_RETURN_IF_ERROR(CheckKeys(
@@ -281,6 +281,22 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
   if (const toml::table* t = Section(root, "menu", s)) {
     GEBI_RETURN_IF_ERROR(ReadMenu(*t, c.menu));
   }
+  if (const toml::table* t = Section(root, "privacy", s)) {
+    GEBI_RETURN_IF_ERROR(CheckKeys(*t, "privacy", {"ledger_days"}));
+    GEBI_RETURN_IF_ERROR(Read(*t, "privacy", "ledger_days", c.privacy.ledger_days));
+  }
+  if (const toml::table* t = Section(root, "limits", s)) {
+    GEBI_RETURN_IF_ERROR(CheckKeys(*t, "limits",
+                                   {"messages_per_minute", "open_tickets_per_resident",
+                                    "repairs_per_hour", "repeat_repair_minutes", "media_per_day"}));
+    GEBI_RETURN_IF_ERROR(Read(*t, "limits", "messages_per_minute", c.limits.messages_per_minute));
+    GEBI_RETURN_IF_ERROR(
+        Read(*t, "limits", "open_tickets_per_resident", c.limits.open_tickets_per_resident));
+    GEBI_RETURN_IF_ERROR(Read(*t, "limits", "repairs_per_hour", c.limits.repairs_per_hour));
+    GEBI_RETURN_IF_ERROR(
+        Read(*t, "limits", "repeat_repair_minutes", c.limits.repeat_repair_minutes));
+    GEBI_RETURN_IF_ERROR(Read(*t, "limits", "media_per_day", c.limits.media_per_day));
+  }
   if (const toml::table* t = Section(root, "log", s)) {
     GEBI_RETURN_IF_ERROR(CheckKeys(*t, "log", {"level"}));
     GEBI_RETURN_IF_ERROR(Read(*t, "log", "level", c.log.level));
@@ -330,6 +346,17 @@ Status ValidateConfig(const Config& c) {
     return bad("server.max_body_bytes", "must be 1 KiB..16 MiB");
   }
   if (c.server.read_timeout_seconds < 1) return bad("server.read_timeout_seconds", "must be >= 1");
+  if (c.privacy.ledger_days < 1 || c.privacy.ledger_days > 3650) {
+    return bad("privacy.ledger_days", "must be 1..3650");
+  }
+  for (auto [key, value] :
+       {std::pair<const char*, int>{"limits.messages_per_minute", c.limits.messages_per_minute},
+        {"limits.open_tickets_per_resident", c.limits.open_tickets_per_resident},
+        {"limits.repairs_per_hour", c.limits.repairs_per_hour},
+        {"limits.repeat_repair_minutes", c.limits.repeat_repair_minutes},
+        {"limits.media_per_day", c.limits.media_per_day}}) {
+    if (value < 0 || value > 100000) return bad(key, "must be 0..100000 (0: no limit)");
+  }
   if (c.server.max_text_chars < 10 || c.server.max_text_chars > 20000) {
     return bad("server.max_text_chars", "must be 10..20000");
   }

@@ -88,6 +88,17 @@ struct Config {
   struct Log {
     std::string level = "info";  // trace, debug, info, warn, error, off
   } log;
+  struct Privacy {
+    int ledger_days = 180;  // message text older than this is blanked (a job in `gebi serve`)
+  } privacy;
+  // What one sender may cause; beyond it they get a polite reply and nothing else happens.
+  struct Limits {
+    int messages_per_minute = 20;       // texts, photos and clicks routed per sender
+    int open_tickets_per_resident = 5;  // unfinished repair requests at once
+    int repairs_per_hour = 3;           // new repair requests per sender per hour
+    int repeat_repair_minutes = 30;     // the same text again: "already reported as N"
+    int media_per_day = 20;             // photos downloaded per sender per day
+  } limits;
   struct Admin {
     bool enabled = true;               // serve the admin console (/admin/) and API (/api/v1)
     std::string listen_host;           // empty: on the webhook's server; else a separate address

@@ -163,7 +163,7 @@ for mode in plain safe; do
   flag=()
   if [[ $mode == safe ]]; then flag=(--safe); fi
   corpus "$dir" "$dir/corpus" "$count" --text 帮助 "${flag[@]}"
-  start_server "$dir/server.log" "$build/gebi" serve --config "$dir/gebi.toml"
+  start_server "$dir/server.log" "$build/gebi" serve --demo --config "$dir/gebi.toml"
   run_wrk "$dir/corpus" once
   rss=$(peak_rss_mib)
   stop_server
@@ -186,7 +186,7 @@ dir="$tmp/retry"
 write_config "$dir"
 "$build/gebi" migrate --config "$dir/gebi.toml" >/dev/null
 corpus "$dir" "$dir/corpus" "$retry_distinct" --text 帮助 --safe
-start_server "$dir/server.log" "$build/gebi" serve --config "$dir/gebi.toml"
+start_server "$dir/server.log" "$build/gebi" serve --demo --config "$dir/gebi.toml"
 run_wrk "$dir/corpus" cycle
 rss=$(peak_rss_mib)
 stop_server
@@ -225,7 +225,7 @@ if [[ $(sql "$dir" "SELECT count(*) FROM rules WHERE pattern = '报修'") == 0 ]
   echo "bench: no 报修 rule in this build: scenario (b) skipped" >&2
 else
   corpus "$dir" "$dir/corpus" "$count" --text "报修 楼道灯坏了" --senders "$repair_senders"
-  start_server "$dir/server.log" "$build/gebi" serve --config "$dir/gebi.toml"
+  start_server "$dir/server.log" "$build/gebi" serve --demo --config "$dir/gebi.toml"
   run_wrk "$dir/corpus" once
   rss=$(peak_rss_mib)
   stop_server

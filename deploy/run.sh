@@ -28,4 +28,4 @@ cat <<MSG
   Stop with Ctrl-C.
 
 MSG
-exec "$dir/gebi" serve --config "$config"
+exec "$dir/gebi" serve --demo --config "$config"

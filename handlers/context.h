@@ -31,6 +31,14 @@ struct HandlerSettings {
   // Custom-menu CLICK keys -> the keyword text the button stands for (config [menu]); a
   // click without an event rule is routed as if that text had been sent.
   std::map<std::string, std::string> click_texts;
+  // What one sender may cause (config [limits]); 0 = no limit.
+  struct Limits {
+    int messages_per_minute = 20;
+    int open_tickets_per_resident = 5;
+    int repairs_per_hour = 3;
+    int repeat_repair_minutes = 30;
+    int media_per_day = 20;
+  } limits;
 };
 
 // The process-wide parts a delivery borrows, named at the call site:

@@ -8,9 +8,9 @@
 #include "handlers/chat/inbox.h"
 #include "handlers/dispatch.h"
 #include "handlers/normalize.h"
+#include "handlers/privacy.h"
 #include "storage/conversation_store.h"
 #include "storage/inbound_ledger.h"
-#include "storage/media_store.h"
 #include "storage/template_store.h"
 #include "storage/user_store.h"
 
@@ -29,9 +29,12 @@ std::string Lower(std::string_view s) {
 }
 
 // What the ledger keeps as the message's content (S11: staff can look back).
+// ID-card and mobile numbers are masked: the record serves looking back, not re-identifying.
 std::string Summary(const Message& m) {
-  if (m.msg_type == "text") return m.content;
-  if (m.msg_type == "voice") return m.recognition.empty() ? "[语音]" : "[语音] " + m.recognition;
+  if (m.msg_type == "text") return MaskPersonalNumbers(m.content);
+  if (m.msg_type == "voice") {
+    return m.recognition.empty() ? "[语音]" : "[语音] " + MaskPersonalNumbers(m.recognition);
+  }
   if (m.msg_type == "image") return "[图片] " + m.pic_url;
   if (m.msg_type == "location") {
     return fmt::format("[位置] {} ({:.6f},{:.6f})", m.label, m.location_x, m.location_y);
@@ -260,16 +263,22 @@ Result<Outcome> Pipeline::Handle(const Message& m) {
     }
     const int64_t now = clock_.NowSeconds();
     GEBI_RETURN_IF_ERROR(storage::TouchUser(tx, m.from_user, now));
-    // Photos: WeChat keeps media ids 3 days; queue the download now (the worker fetches it).
-    if (m.msg_type == "image" && !m.media_id.empty()) {
-      GEBI_RETURN_IF_ERROR(storage::QueueMediaFetch(tx, m.from_user, m.media_id, m.pic_url, now));
-    }
     GEBI_ASSIGN_OR_RETURN(Sender sender, ResolveSender(tx, m.from_user));
     // Residents of a community get its reply texts (overrides from the admin console).
     GEBI_ASSIGN_OR_RETURN(std::shared_ptr<const Templates> texts,
                           TemplatesFor(tx, sender.community_id));
     const std::string* words = SenderWords(m);
-    if (words != nullptr && Utf8Chars(*words) > static_cast<size_t>(settings_.max_text_chars)) {
+    const int per_minute = settings_.limits.messages_per_minute;
+    int64_t last_minute = 0;
+    if (per_minute > 0 && !m.IsEvent()) {
+      GEBI_ASSIGN_OR_RETURN(last_minute, storage::CountMessagesSince(tx, m.from_user, now - 60));
+    }
+    if (per_minute > 0 && last_minute >= per_minute) {
+      // One sender must not keep the writer busy for everyone: answered, recorded, not routed.
+      outcome.reply = Reply::Text(texts->Render("rate_limited"));
+      outcome.route = "rate_limited";
+    } else if (words != nullptr &&
+               Utf8Chars(*words) > static_cast<size_t>(settings_.max_text_chars)) {
       // Not routed: nothing downstream (normalising, matching, handlers) sees an unbounded
       // text. The ledger still records it below; an open conversation stays where it was.
       outcome.reply = Reply::Text(

@@ -9,6 +9,10 @@ constexpr std::string_view kSelectHandled =
 constexpr std::string_view kUpsert =
     "INSERT OR REPLACE INTO inbound_ledger(dedup_key, openid, msg_type, event, content, route, "
     "outcome, reply, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+constexpr std::string_view kCountMessagesSince =
+    "SELECT COUNT(*) FROM inbound_ledger WHERE openid = ?1 AND created_at >= ?2 "
+    "AND msg_type != 'event'";
+
 }  // namespace
 
 Result<std::optional<LedgerEntry>> FindHandled(Tx& tx, const std::string& dedup_key) {
@@ -31,6 +35,11 @@ Result<std::optional<LedgerEntry>> FindHandled(Tx& tx, const std::string& dedup_
 Status RecordDelivery(Tx& tx, const LedgerEntry& e) {
   return tx.Run(kUpsert, e.dedup_key, e.openid, e.msg_type, e.event, e.content, e.route, e.outcome,
                 e.reply, e.created_at);
+}
+
+Result<int64_t> CountMessagesSince(Tx& tx, const std::string& openid, int64_t since) {
+  GEBI_ASSIGN_OR_RETURN(auto n, tx.QueryInt(kCountMessagesSince, openid, since));
+  return n.value_or(0);
 }
 
 }  // namespace gebi::storage

@@ -28,4 +28,8 @@ Result<std::optional<LedgerEntry>> FindHandled(Tx& tx, const std::string& dedup_
 // Inserts or replaces the entry for entry.dedup_key.
 Status RecordDelivery(Tx& tx, const LedgerEntry& entry);
 
+// Messages (not events) from openid recorded at or after since: the per-sender rate limit.
+// Uses the (openid, created_at) index: cost grows with that sender's recent messages only.
+Result<int64_t> CountMessagesSince(Tx& tx, const std::string& openid, int64_t since);
+
 }  // namespace gebi::storage

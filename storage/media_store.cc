@@ -19,7 +19,14 @@ constexpr std::string_view kSave =
 constexpr std::string_view kLinkTickets =
     "UPDATE ticket_media SET local_path = ?2 WHERE media_id = ?1 AND kind = 'image' "
     "AND local_path IS NULL";
+constexpr std::string_view kCountSince =
+    "SELECT COUNT(*) FROM media WHERE openid = ?1 AND created_at >= ?2";
 }  // namespace
+
+Result<int64_t> CountMediaSince(Tx& tx, const std::string& openid, int64_t since) {
+  GEBI_ASSIGN_OR_RETURN(auto n, tx.QueryInt(kCountSince, openid, since));
+  return n.value_or(0);
+}
 
 Status QueueMediaFetch(Tx& tx, const std::string& openid, const std::string& media_id,
                        const std::string& pic_url, int64_t now) {

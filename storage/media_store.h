@@ -27,6 +27,9 @@ struct MediaRecord {
 // Records a photo on arrival and queues its download (outbox kind media_fetch, dedup key
 // "media:<media_id>"). Idempotent: a second call for the same media_id changes nothing.
 // InvalidArgument when media_id is empty.
+// Photos of openid queued at or after since: the per-sender daily download quota.
+Result<int64_t> CountMediaSince(Tx& tx, const std::string& openid, int64_t since);
+
 Status QueueMediaFetch(Tx& tx, const std::string& openid, const std::string& media_id,
                        const std::string& pic_url, int64_t now);
 Result<std::optional<MediaRecord>> GetMedia(Tx& tx, const std::string& media_id);

@@ -105,6 +105,13 @@ constexpr std::string_view kSelectCategories =
     "SELECT name, label, skill FROM repair_categories ORDER BY name";
 constexpr std::string_view kSelectCategory =
     "SELECT name, label, skill FROM repair_categories WHERE name = ?1";
+constexpr std::string_view kOpenOfReporter =
+    "SELECT COUNT(*) FROM tickets WHERE reporter = ?1 AND status IN ('open','claimed','reopened')";
+constexpr std::string_view kCreatedSince =
+    "SELECT COUNT(*) FROM tickets WHERE reporter = ?1 AND created_at >= ?2";
+constexpr std::string_view kSameTextSince =
+    "SELECT MAX(id) FROM tickets WHERE reporter = ?1 AND description = ?2 AND created_at >= ?3 "
+    "AND status != 'cancelled'";
 constexpr std::string_view kSelectKeywords =
     "SELECT keyword, category FROM repair_keywords ORDER BY length(keyword) DESC, keyword";
 constexpr std::string_view kUpsertKeyword =
@@ -264,6 +271,18 @@ Status PutRepairKeyword(Tx& tx, std::string_view keyword, std::string_view categ
   if (!cat)
     return Status::InvalidArgument("unknown repair category '" + std::string(category) + "'");
   return tx.Run(kUpsertKeyword, keyword, category);
+}
+
+Result<ReporterLoad> LoadOfReporter(Tx& tx, const std::string& reporter, int64_t since,
+                                    const std::string& description, int64_t repeat_since) {
+  ReporterLoad load;
+  GEBI_ASSIGN_OR_RETURN(auto open, tx.QueryInt(kOpenOfReporter, reporter));
+  GEBI_ASSIGN_OR_RETURN(auto recent, tx.QueryInt(kCreatedSince, reporter, since));
+  GEBI_ASSIGN_OR_RETURN(load.same_text,
+                        tx.QueryInt(kSameTextSince, reporter, description, repeat_since));
+  load.open = open.value_or(0);
+  load.since = recent.value_or(0);
+  return load;
 }
 
 }  // namespace gebi::storage

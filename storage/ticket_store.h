@@ -92,6 +92,15 @@ Result<std::vector<TicketEvent>> TicketTimeline(Tx& tx, int64_t id);
 // The reporter's latest ticket in open / claimed / reopened created at or after since.
 Result<std::optional<Ticket>> LatestOpenTicketOf(Tx& tx, const std::string& reporter,
                                                  int64_t since);
+// What one reporter has going, for the per-sender limits of 报修.
+struct ReporterLoad {
+  int64_t open = 0;                  // open, claimed or reopened tickets
+  int64_t since = 0;                 // tickets created at or after `since`
+  std::optional<int64_t> same_text;  // the newest ticket with this exact description created
+                                     // at or after `repeat_since` and not cancelled
+};
+Result<ReporterLoad> LoadOfReporter(Tx& tx, const std::string& reporter, int64_t since,
+                                    const std::string& description, int64_t repeat_since);
 Result<int64_t> AddTicketMedia(Tx& tx, const TicketMedia& m);
 Result<std::vector<TicketMedia>> TicketMediaOf(Tx& tx, int64_t ticket_id);
 

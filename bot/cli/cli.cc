@@ -1,5 +1,7 @@
 #include "bot/cli/cli.h"
 
+#include <sys/stat.h>
+
 #include <CLI/CLI.hpp>
 
 #include "bot/cli/admin.h"
@@ -13,6 +15,9 @@
 namespace gebi::bot {
 
 int RunCli(int argc, char** argv) {
+  // Everything gebi creates (database, photos, posters, backups) holds residents' data:
+  // files 0600, folders 0700.
+  ::umask(077);
   CLI::App app{"gebi — 隔壁邻舍: the WeChat Official Account server for community grids"};
   app.require_subcommand(1);
   Cli cli;

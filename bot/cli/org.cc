@@ -10,7 +10,9 @@
 #include <sstream>
 
 #include "bot/app.h"
+#include "handlers/admin/auth.h"
 #include "handlers/org/directory.h"
+#include "handlers/privacy.h"
 #include "storage/org_store.h"
 
 namespace gebi::bot {
@@ -134,6 +136,17 @@ int Elderly(App& app, const std::string& openid, const std::string& value) {
   return 0;
 }
 
+int Forget(App& app, const std::string& openid) {
+  auto counts =
+      handlers::ForgetPerson(app.db(), app.clock(), handlers::admin::CliPrincipal(), openid);
+  if (!counts.ok()) return Report(counts.status());
+  std::cout << fmt::format(
+      "forgotten: {} rows removed, {} rows kept for the numbers without the "
+      "person, {} photo files deleted\n",
+      counts->deleted, counts->anonymised, counts->files.size());
+  return kExitOk;
+}
+
 }  // namespace
 
 void AddOrgCommands(CLI::App& app, Cli& cli) {
@@ -197,6 +210,13 @@ void AddOrgCommands(CLI::App& app, Cli& cli) {
   elderly->add_option("openid", a.flag_openid, "the resident's openid")->required();
   elderly->add_option("value", a.flag_value, "on | off")->required();
   cli.RunWithApp(elderly, [&a](App& app) { return Elderly(app, a.flag_openid, a.flag_value); });
+
+  auto* forget = app.add_subcommand(
+      "forget", "remove or anonymise everything kept about one person (audited)");
+  cli.AddConfigOption(forget);
+  auto& forget_openid = cli.Keep<std::string>();
+  forget->add_option("openid", forget_openid, "the person's openid")->required();
+  cli.RunWithApp(forget, [&forget_openid](App& app) { return Forget(app, forget_openid); });
 }
 
 }  // namespace gebi::bot

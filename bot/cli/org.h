@@ -1,5 +1,5 @@
-// `gebi org import|list`, `gebi address import`, `gebi grant`, `gebi revoke`, `gebi elderly`:
-// the organisation model from the command line.
+// `gebi org import|list`, `gebi address import`, `gebi grant`, `gebi revoke`, `gebi elderly`, `gebi
+// forget`: the organisation model from the command line.
 #pragma once
 
 #include <CLI/CLI.hpp>

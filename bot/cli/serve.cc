@@ -12,6 +12,7 @@
 #include "bot/app.h"
 #include "bot/http_server.h"
 #include "bot/log.h"
+#include "bot/maintenance.h"
 #include "handlers/dispatch.h"
 #include "storage/database.h"
 #include "storage/migrations.h"
@@ -20,9 +21,21 @@ namespace gebi::bot {
 
 namespace {
 
-int Serve(const Cli& cli) {
+// The token and key deploy/gebi.example.toml ships: public, so a server using them would take
+// messages signed by anyone who read the repository.
+constexpr const char* kDemoToken = "gebidemotoken";
+constexpr const char* kDemoAesKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+
+int Serve(const Cli& cli, bool demo) {
   auto config = cli.LoadConfig();
   if (!config.ok()) return kExitUsage;
+  if (!demo &&
+      (config->wechat.token == kDemoToken || config->wechat.encoding_aes_key == kDemoAesKey)) {
+    return Report(Status::InvalidArgument(
+        "the config uses the demo token or EncodingAESKey, which everyone can read: set "
+        "GEBI_WECHAT_TOKEN and GEBI_WECHAT_AES_KEY from the MP console, or add --demo to try "
+        "gebi on this machine"));
+  }
   SetUpLogging(config->log.level);
   // Block the stop signals in every thread; one thread waits for them and stops the server.
   sigset_t signals;
@@ -68,7 +81,10 @@ int Serve(const Cli& cli) {
   } else if (config->push.enabled) {
     (*app)->outbox_worker().Start();
   }
+  Maintenance maintenance(**app);
+  maintenance.Start();
   bool ok = server.Listen();
+  maintenance.Stop();
   (*app)->outbox_worker().Stop();  // finishes the rows in hand
   // Wake the stopper if we ended for another reason.
   pthread_kill(stopper.native_handle(), SIGTERM);
@@ -112,7 +128,9 @@ int Backup(const Cli& cli, const std::string& dest) {
 void AddServeCommands(CLI::App& app, Cli& cli) {
   auto* serve = app.add_subcommand("serve", "run the webhook server");
   cli.AddConfigOption(serve);
-  cli.Run(serve, [&cli] { return Serve(cli); });
+  auto& demo = cli.Keep<bool>(false);
+  serve->add_flag("--demo", demo, "allow the demo token and key of deploy/gebi.example.toml");
+  cli.Run(serve, [&cli, &demo] { return Serve(cli, demo); });
 
   auto* migrate = app.add_subcommand("migrate", "create or upgrade the database schema");
   cli.AddConfigOption(migrate);

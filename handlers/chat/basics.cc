@@ -5,7 +5,9 @@
 
 #include "handlers/dispatch.h"
 #include "storage/conversation_store.h"
+#include "storage/join_store.h"
 #include "storage/user_store.h"
+#include "storage/volunteer_store.h"
 
 namespace gebi::handlers {
 
@@ -21,9 +23,21 @@ Result<Reply> HandleHelp(Context& ctx) {
 
 Result<Reply> HandleDefault(Context& ctx) { return Reply::Text(ctx.templates.Render("default")); }
 
+// Unfollowing ends what the person was doing with us: no conversation waits, a pending join
+// request is withdrawn (the grid worker is not left deciding on someone gone), and a volunteer
+// stops being matched to requests they can no longer receive.
 Result<Reply> HandleUnsubscribe(Context& ctx) {
-  GEBI_RETURN_IF_ERROR(storage::SetSubscribed(ctx.tx, ctx.msg.from_user, false, ctx.now));
-  GEBI_RETURN_IF_ERROR(storage::ClearConversation(ctx.tx, ctx.msg.from_user));
+  const std::string& openid = ctx.msg.from_user;
+  GEBI_RETURN_IF_ERROR(storage::SetSubscribed(ctx.tx, openid, false, ctx.now));
+  GEBI_RETURN_IF_ERROR(storage::ClearConversation(ctx.tx, openid));
+  GEBI_ASSIGN_OR_RETURN(auto pending, storage::PendingJoinRequestOf(ctx.tx, openid));
+  if (pending) {
+    GEBI_RETURN_IF_ERROR(storage::DecideJoinRequest(ctx.tx, pending->id, "rejected",
+                                                    ctx.templates.Render("join.withdrawn"),
+                                                    "system", ctx.now));
+  }
+  GEBI_ASSIGN_OR_RETURN(bool was_volunteer, storage::DeactivateVolunteer(ctx.tx, openid, ctx.now));
+  (void)was_volunteer;   // nothing to do either way
   return Reply::None();  // nobody reads a reply to an unfollow
 }
 

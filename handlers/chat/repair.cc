@@ -12,6 +12,7 @@
 
 #include "handlers/chat/common.h"
 #include "handlers/normalize.h"
+#include "storage/media_store.h"
 #include "storage/org_store.h"
 #include "storage/ticket_store.h"
 #include "storage/volunteer_store.h"
@@ -122,12 +123,29 @@ Result<Reply> HandleRepair(Context& ctx) {
   GEBI_ASSIGN_OR_RETURN(auto community,
                         storage::AncestorOfKind(ctx.tx, resident->grid_id, "community"));
   if (!community) return Text(ctx, "repair.join_first");
+  const std::string description = RawTail(ctx, ctx.args);
+  // Per-sender limits: twenty 报修 in a row must not make twenty tickets and sixty pushes.
+  const HandlerSettings::Limits& lim = ctx.settings.limits;
+  GEBI_ASSIGN_OR_RETURN(
+      storage::ReporterLoad load,
+      storage::LoadOfReporter(ctx.tx, ctx.msg.from_user, ctx.now - 3600, description,
+                              ctx.now - int64_t{lim.repeat_repair_minutes} * 60));
+  if (lim.repeat_repair_minutes > 0 && load.same_text) {
+    return Text(ctx, "repair.already_reported", {{"id", std::to_string(*load.same_text)}});
+  }
+  if (lim.open_tickets_per_resident > 0 && load.open >= lim.open_tickets_per_resident) {
+    return Text(ctx, "repair.too_many_open",
+                {{"max", std::to_string(lim.open_tickets_per_resident)}});
+  }
+  if (lim.repairs_per_hour > 0 && load.since >= lim.repairs_per_hour) {
+    return Text(ctx, "repair.too_many_recent", {{"max", std::to_string(lim.repairs_per_hour)}});
+  }
 
   storage::Ticket t;
   t.grid_id = resident->grid_id;
   t.community_id = community->id;
   t.reporter = ctx.msg.from_user;
-  t.description = RawTail(ctx, ctx.args);
+  t.description = description;
   GEBI_ASSIGN_OR_RETURN(t.category, storage::GuessCategory(ctx.tx, ctx.args));
   t.priority = resident->elderly_alone ? 1 : 0;
   GEBI_ASSIGN_OR_RETURN(t.id, storage::CreateTicket(ctx.tx, t, ctx.now));
@@ -199,6 +217,17 @@ Result<Reply> HandleMedia(Context& ctx) {
     m.label = ctx.msg.label;
   }
   GEBI_ASSIGN_OR_RETURN(int64_t media_id, storage::AddTicketMedia(ctx.tx, m));
+  // Only a photo of a ticket is downloaded (WeChat keeps media 3 days), within a daily quota
+  // per sender; past it the ticket keeps the photo's link.
+  if (image && !m.media_id.empty()) {
+    const int quota = ctx.settings.limits.media_per_day;
+    GEBI_ASSIGN_OR_RETURN(int64_t today,
+                          storage::CountMediaSince(ctx.tx, ctx.msg.from_user, ctx.now - 86400));
+    if (quota == 0 || today < quota) {
+      GEBI_RETURN_IF_ERROR(
+          storage::QueueMediaFetch(ctx.tx, ctx.msg.from_user, m.media_id, m.pic_url, ctx.now));
+    }
+  }
   GEBI_RETURN_IF_ERROR(
       storage::AddTicketEvent(
           ctx.tx, storage::TicketEvent{0, t->id, ctx.now, ctx.msg.from_user, "media", t->status,

@@ -81,7 +81,7 @@ async function main() {
   check(login, 'gebi demo prints a demo admin login');
   const [, user, password] = login;
 
-  server = spawn(gebi, ['serve', '--config', config], { stdio: ['ignore', 'inherit', 'inherit'] });
+  server = spawn(gebi, ['serve', '--demo', '--config', config], { stdio: ['ignore', 'inherit', 'inherit'] });
   await waitHealthy(port);
   const chat = (openid, text) => gebiCmd('chat', '--config', config, '--openid', openid, text);
 

@@ -254,23 +254,38 @@ TEST_CASE("Menu CLICK keys act like their keywords", "[integration][push]") {
   CHECK(unknown->Text().empty());
 }
 
-TEST_CASE("A photo is queued for download on arrival and fetched by the worker",
+TEST_CASE("A photo of a ticket is queued for download and fetched by the worker",
           "[integration][push]") {
   Env env;
+  auto& app = env.server->app();
+  REQUIRE_OK(app.db().WithTransaction([&](storage::Tx& tx) {
+    std::string report;
+    return handlers::SeedDemo(tx, app.clock().NowSeconds(), &report);
+  }));
   env.fake.AddMedia("MEDIA_PHOTO_1", "\x89PNG fake", "image/png");
   handlers::Message m;
-  m.from_user = "o_photo";
+  m.from_user = "o_demo_floorleader";
   m.msg_type = "image";
   m.pic_url = "http://mmbiz.qpic.cn/x";
   m.media_id = "MEDIA_PHOTO_1";
   m.msg_id = "990001";
+  auto media_rows = [&] {
+    size_t n = 0;
+    for (const auto& r : env.Rows("pending")) n += r.kind == storage::kMediaFetchKind;
+    return n;
+  };
+  // Without a ticket to attach to, nothing is downloaded.
+  REQUIRE(env.server->Client().Send(m, false).ok());
+  CHECK(media_rows() == 0);
+  REQUIRE(env.server->Client().SendText("o_demo_floorleader", "报修 门锁坏了")->status == 200);
+  m.msg_id = "990002";
   REQUIRE(env.server->Client().Send(m, false).ok());
   REQUIRE(env.server->Client().Send(m, false).ok());      // a retry queues nothing more
   CHECK(env.fake.CountCalls("/cgi-bin/media/get") == 0);  // the webhook stayed local
-  REQUIRE(env.Rows("pending").size() == 1);
-  env.server->app().outbox_worker().DrainOnce();
+  REQUIRE(media_rows() == 1);
+  app.outbox_worker().DrainOnce();
   std::optional<storage::MediaRecord> rec;
-  REQUIRE_OK(env.server->app().db().WithRead([&](storage::Tx& tx) -> Status {
+  REQUIRE_OK(app.db().WithRead([&](storage::Tx& tx) -> Status {
     GEBI_ASSIGN_OR_RETURN(rec, storage::GetMedia(tx, "MEDIA_PHOTO_1"));
     return Status::Ok();
   }));
@@ -278,7 +293,7 @@ TEST_CASE("A photo is queued for download on arrival and fetched by the worker",
   REQUIRE(rec->local_path.has_value());
   CHECK(rec->local_path->size() > 60);
   CHECK(rec->content_type == "image/png");
-  CHECK(rec->openid == "o_photo");
+  CHECK(rec->openid == "o_demo_floorleader");
 }
 
 // Runs the CLI in-process and captures stdout.

@@ -11,7 +11,12 @@ sed -e "s|^sqlite = .*|sqlite = \"$tmp/g.db\"|" -e "s|^port = .*|port = 0|" \
     -e "s|^templates = .*|templates = \"$src/templates\"|" "$src/deploy/gebi.example.toml" > "$tmp/c.toml"
 "$gebi" demo --config "$tmp/c.toml" > "$tmp/demo.out"
 grep -q "o_demo_resident" "$tmp/demo.out"
-"$gebi" serve --config "$tmp/c.toml" 2> "$tmp/serve.log" &
+# The example config's token and key are public: serve refuses them without --demo (exit 2).
+rc=0
+"$gebi" serve --config "$tmp/c.toml" 2> "$tmp/refused.log" || rc=$?
+[[ $rc -eq 2 ]] || { echo "serve with the demo token exited $rc, not 2"; cat "$tmp/refused.log"; exit 1; }
+grep -q -- "--demo" "$tmp/refused.log"
+"$gebi" serve --demo --config "$tmp/c.toml" 2> "$tmp/serve.log" &
 pid=$!
 port=""
 for _ in $(seq 1 100); do

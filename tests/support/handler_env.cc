@@ -58,8 +58,10 @@ std::string HandlerEnv::Call(handlers::HandlerFn fn, const std::string& openid,
 
 std::string HandlerEnv::Deliver(handlers::Message m) {
   m.to_user = "gh_test";
-  m.msg_id = std::to_string(next_msg_id_++);
-  m.create_time = clock_.NowSeconds();
+  // Events deduplicate on sender + CreateTime + event + key: give each its own CreateTime.
+  m.create_time = clock_.NowSeconds() + (m.IsEvent() ? next_msg_id_ : 0);
+  m.msg_id = m.IsEvent() ? "" : std::to_string(next_msg_id_);
+  ++next_msg_id_;
   auto outcome = pipeline_->Handle(m);
   REQUIRE_RESULT_OK(outcome);
   return outcome->reply.content;
@@ -80,6 +82,16 @@ std::string HandlerEnv::Image(const std::string& openid, const std::string& pic_
   m.msg_type = "image";
   m.pic_url = pic_url;
   m.media_id = media_id;
+  return Deliver(std::move(m));
+}
+
+std::string HandlerEnv::Event(const std::string& openid, const std::string& event,
+                              const std::string& key) {
+  handlers::Message m;
+  m.from_user = openid;
+  m.msg_type = "event";
+  m.event = event;
+  m.event_key = key;
   return Deliver(std::move(m));
 }
 

@@ -37,6 +37,10 @@ class HandlerEnv {
   std::string Image(const std::string& openid, const std::string& pic_url,
                     const std::string& media_id);
 
+  // Sends an event (subscribe, unsubscribe, SCAN, CLICK ...) from openid through the pipeline.
+  std::string Event(const std::string& openid, const std::string& event,
+                    const std::string& key = "");
+
   // Reports a repair as openid through Say; returns the new ticket id.
   int64_t Repair(const std::string& openid, const std::string& what);
 
@@ -50,6 +54,7 @@ class HandlerEnv {
   std::string Fingerprint();
 
   storage::Database& db() { return *db_; }
+  handlers::HandlerSettings& settings() { return settings_; }
   FakeClock& clock() { return clock_; }
 
  private:

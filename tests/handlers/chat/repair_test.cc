@@ -101,5 +101,71 @@ TEST_CASE("Repairs: cancel, wrong states, the 10-minute media window, auto-close
   }
 }
 
+TEST_CASE("Per-sender repair limits: a repeat, too many open, too many in an hour",
+          "[handlers][repair][limits]") {
+  HandlerEnv w;
+  auto& lim = w.settings().limits;
+  SECTION("the same text within the window answers with the ticket already reported") {
+    int64_t t = w.Repair("o_demo_floorleader", "楼道灯坏了");
+    const std::string before = w.Fingerprint();
+    CHECK(w.Say("o_demo_floorleader", "报修 楼道灯坏了") ==
+          w.Render("repair.already_reported", {{"id", N(t)}}));
+    CHECK(w.Fingerprint() == before);  // no ticket, no pushes
+    w.clock().Advance(31 * 60);
+    CHECK(w.Repair("o_demo_floorleader", "楼道灯坏了") > t);  // later it is a new report
+  }
+  SECTION("at most open_tickets_per_resident unfinished requests") {
+    lim.repairs_per_hour = 0;
+    for (int i = 0; i < lim.open_tickets_per_resident; ++i) {
+      w.Repair("o_demo_floorleader", "第" + N(i) + "处坏了");
+    }
+    const std::string before = w.Fingerprint();
+    CHECK(w.Say("o_demo_floorleader", "报修 又一处坏了") ==
+          w.Render("repair.too_many_open", {{"max", N(lim.open_tickets_per_resident)}}));
+    CHECK(w.Fingerprint() == before);
+    // Another resident is not limited by them.
+    CHECK(Has(w.Say("o_demo_jin", "报修 水管漏水"), "已登记报修"));
+  }
+  SECTION("at most repairs_per_hour new requests; the next hour is open again") {
+    for (int i = 0; i < lim.repairs_per_hour; ++i) w.Repair("o_demo_floorleader", "坏了" + N(i));
+    w.Say("o_demo_floorleader", "取消报修 " + N(w.Count("SELECT MAX(id) FROM tickets")));
+    const std::string before = w.Fingerprint();
+    CHECK(w.Say("o_demo_floorleader", "报修 还有一处") ==
+          w.Render("repair.too_many_recent", {{"max", N(lim.repairs_per_hour)}}));
+    CHECK(w.Fingerprint() == before);
+    w.clock().Advance(3601);
+    CHECK(Has(w.Say("o_demo_floorleader", "报修 还有一处"), "已登记报修"));
+  }
+}
+
+TEST_CASE("Only photos of a ticket are downloaded, within a daily quota per sender",
+          "[handlers][repair][limits]") {
+  HandlerEnv w;
+  const std::string fetches = "SELECT COUNT(*) FROM outbox WHERE kind = 'media_fetch'";
+  w.Image("o_demo_floorleader", "http://x/no-ticket.jpg", "M0");  // no ticket: not fetched
+  CHECK(w.Count(fetches) == 0);
+  w.settings().limits.media_per_day = 2;
+  w.Repair("o_demo_floorleader", "门锁坏了");
+  for (int i = 1; i <= 3; ++i) {
+    CHECK(Has(w.Image("o_demo_floorleader", "http://x/" + N(i) + ".jpg", "M" + N(i)), "照片"));
+  }
+  CHECK(w.Count("SELECT COUNT(*) FROM ticket_media") == 3);  // all attached
+  CHECK(w.Count(fetches) == 2);                              // two downloaded today
+}
+
+TEST_CASE("One sender over messages_per_minute is answered politely and nothing runs",
+          "[handlers][limits]") {
+  HandlerEnv w;
+  w.settings().limits.messages_per_minute = 5;
+  for (int i = 0; i < 5; ++i) w.Say("o_demo_floorleader", "帮助");
+  const int64_t tickets = w.Count("SELECT COUNT(*) FROM tickets");
+  CHECK(w.Say("o_demo_floorleader", "报修 灯坏了") == w.Render("rate_limited"));
+  CHECK(w.Count("SELECT COUNT(*) FROM tickets") == tickets);
+  CHECK(w.Count("SELECT COUNT(*) FROM inbound_ledger WHERE route = 'rate_limited'") == 1);
+  CHECK(w.Say("o_demo_jin", "帮助") != w.Render("rate_limited"));  // others are answered
+  w.clock().Advance(61);
+  CHECK(Has(w.Say("o_demo_floorleader", "报修 灯坏了"), "已登记报修"));
+}
+
 }  // namespace
 }  // namespace gebi::testing
