@@ -1,7 +1,8 @@
 #include "handlers/router.h"
 
+#include <re2/re2.h>
+
 #include <algorithm>
-#include <regex>
 #include <unordered_map>
 #include <vector>
 
@@ -22,11 +23,9 @@ struct Router::Snapshot {
   std::vector<size_t> contains_other;  // empty pattern or a cut first character: plain find
   struct Regex {
     size_t index;
-    std::regex re;
-    bool anchored;        // starts with '^', no '|': can only match at the text's start
-    std::string literal;  // anchored: what every match starts with (may be empty)
+    std::unique_ptr<const RE2> re;
   };
-  std::vector<Regex> regexes;
+  std::vector<Regex> regexes;  // in rule order; only the ones RE2 compiled
 };
 
 namespace {
@@ -46,23 +45,6 @@ uint64_t FirstCharKey(std::string_view s, size_t at) {
   uint64_t key = len;
   for (size_t k = 0; k < len; ++k) key = key << 8 | static_cast<unsigned char>(s[at + k]);
   return key;
-}
-
-// For a regex "^abc...": the literal text every match starts with. Stops at the first
-// special character; a quantifier after the literal takes its last character away.
-std::string AnchoredLiteral(std::string_view pattern) {
-  constexpr std::string_view kSpecial = "\\.^$|?*+()[]{}";
-  std::string_view rest = pattern.substr(1);
-  size_t end = 0;
-  while (end < rest.size() && kSpecial.find(rest[end]) == std::string_view::npos) ++end;
-  std::string_view literal = rest.substr(0, end);
-  if (end < rest.size() && std::string_view("?*+{").find(rest[end]) != std::string_view::npos &&
-      !literal.empty()) {
-    size_t last = literal.size() - 1;
-    while (last > 0 && (static_cast<unsigned char>(literal[last]) & 0xC0) == 0x80) --last;
-    literal = literal.substr(0, last);
-  }
-  return std::string(literal);
 }
 
 bool InScope(const storage::Rule& r, std::optional<int64_t> community_id) {
@@ -97,6 +79,14 @@ void OfferFrom(const std::vector<size_t>* list, const Router::Snapshot& snap,
                std::optional<int64_t> community_id, Best& best, const std::string& args,
                const char* kind);
 
+// The regex options every compile uses (router and admin validation alike): UTF-8, so '.' and
+// classes take a whole Chinese character; errors come back through ok(), never printed.
+RE2::Options RegexOptions() {
+  RE2::Options options;
+  options.set_log_errors(false);
+  return options;
+}
+
 }  // namespace
 
 Router::Router() = default;
@@ -130,14 +120,10 @@ std::shared_ptr<const Router::Snapshot> Router::Compile(const std::vector<storag
     } else if (r.match_kind == "event") {
       snap->event[p].push_back(i);
     } else if (r.match_kind == "regex") {
-      try {
-        const bool anchored =
-            !r.pattern.empty() && r.pattern[0] == '^' && r.pattern.find('|') == std::string::npos;
-        snap->regexes.push_back({i, std::regex(r.pattern, std::regex::ECMAScript), anchored,
-                                 anchored ? AnchoredLiteral(r.pattern) : std::string()});
-      } catch (const std::regex_error&) {
-        // An invalid pattern never fires; the admin API refuses to save one.
-      }
+      auto re = std::make_unique<const RE2>(r.pattern, RegexOptions());
+      // A pattern RE2 refuses never fires. The admin API refuses to save one, but a rule saved
+      // before the switch from std::regex (a backreference, a lookahead) may still be stored.
+      if (re->ok()) snap->regexes.push_back({i, std::move(re)});
     }
   }
   return snap;
@@ -212,15 +198,15 @@ std::optional<RuleMatch> Router::MatchTextIn(const Snapshot& snap, std::string_v
     const size_t i = r.index;
     if (i >= best.index) break;
     if (!InScope(snap.rules[i], community_id)) continue;
-    if (r.anchored && text.substr(0, r.literal.size()) != r.literal) continue;
-    std::match_results<std::string_view::const_iterator> m;
-    if (std::regex_search(text.begin(), text.end(), m, r.re,
-                          r.anchored ? std::regex_constants::match_continuous
-                                     : std::regex_constants::match_default)) {
+    // The whole match, and the first group when there is one: that group is the args,
+    // otherwise the text after the match is. RE2 anchors a pattern starting with '^' itself,
+    // so such a rule is only tried at the start of the text.
+    re2::StringPiece groups[2];
+    const int wanted = r.re->NumberOfCapturingGroups() > 0 ? 2 : 1;
+    if (r.re->Match(text, 0, text.size(), RE2::UNANCHORED, groups, wanted)) {
       std::string args =
-          m.size() > 1
-              ? Trim(m[1].str())
-              : Trim(std::string_view(m.suffix().first, m.suffix().second - m.suffix().first));
+          wanted == 2 ? Trim(std::string_view(groups[1].data(), groups[1].size()))
+                      : Trim(text.substr(static_cast<size_t>(groups[0].end() - text.data())));
       best.Offer(i, std::move(args), "regex /" + snap.patterns[i] + "/");
       break;
     }

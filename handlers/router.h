@@ -1,6 +1,7 @@
 // Router: finds the keyword rule that fires for a normalised text or an event. Rules come from
 // storage (rule_store.h); the compiled snapshot is rebuilt whenever meta.rules_version moves,
-// so edits from the admin console or another process apply to the next message.
+// so edits from the admin console or another process apply to the next message. Regex rules
+// run on RE2 (no backtracking: linear in the text).
 // Thread-safe: the snapshot is swapped under a mutex and shared immutably.
 #pragma once
 
@@ -27,7 +28,9 @@ class Router {
   ~Router();
 
   // The first enabled rule (by priority, then id) that matches normalized text, for a sender
-  // in community_id (nullopt: only rules without a community). nullopt when none.
+  // in community_id (nullopt: only rules without a community). nullopt when none. A regex rule
+  // matches anywhere unless it starts with '^' (UTF-8: '.' is one character); a stored pattern
+  // RE2 refuses (a backreference or lookaround saved before RE2) never fires.
   Result<std::optional<RuleMatch>> MatchText(storage::Tx& tx, std::string_view normalized,
                                              std::optional<int64_t> community_id);
   // The first enabled event rule for an event (lower-cased name) and its key.

@@ -1,5 +1,6 @@
-// The router: keyword matching by kind and priority, community scope, reload on version, and
-// its indexes for contains and anchored regex rules agreeing with a plain scan.
+// The router: keyword matching by kind and priority, community scope, reload on version, its
+// indexes for contains and anchored regex rules agreeing with a plain scan, and regex rules
+// that stay linear on hostile patterns and texts.
 #include "handlers/router.h"
 
 #include "handlers/normalize.h"
@@ -207,6 +208,57 @@ TEST_CASE("Anchored regex rules match only at the start and other regexes anywhe
   CHECK(Target(snap, "去办事") == "t3");  // the unanchored branch
   CHECK(Target(snap, "住5楼12") == "t4");
   CHECK(Router::MatchTextIn(*snap, "住5楼12", std::nullopt)->args == "12");
+}
+
+TEST_CASE("Regex rules run on RE2: no catastrophic backtracking, UTF-8 characters", "[handlers]") {
+  auto snap =
+      Router::Compile({TextRule(1, "regex", "^(a+)+$", 10), TextRule(2, "regex", "^(.)", 20),
+                       TextRule(3, "regex", "(x+x+)+y", 30)},
+                      1);
+  // A backtracking engine takes 2^n steps on these; RE2 is linear in the text.
+  const std::string as(35, 'a');
+  auto m = Router::MatchTextIn(*snap, as, std::nullopt);
+  REQUIRE(m);
+  CHECK(m->rule.target == "t1");
+  CHECK(m->args == as);  // the first group, as std::regex gave it
+  CHECK(Target(snap, as + "!") == "t2");
+  const std::string long_as(100000, 'a');
+  CHECK(Target(snap, long_as) == "t1");
+  CHECK(Target(snap, long_as + "!") == "t2");  // no match for 1, and no stack overflow
+  const std::string xs(50000, 'x');
+  snap = Router::Compile({TextRule(3, "regex", "(x+x+)+y", 30)}, 1);
+  CHECK(Target(snap, xs) == "none");
+  CHECK(Target(snap, xs + "y") == "t3");
+  // '.' takes one character, not one byte of it.
+  snap = Router::Compile({TextRule(2, "regex", "^(.)", 20)}, 1);
+  CHECK(Router::MatchTextIn(*snap, "报修", std::nullopt)->args == "报");
+}
+
+TEST_CASE("A stored regex RE2 cannot compile never fires and does not stop the others",
+          "[handlers]") {
+  // Saved before the switch from std::regex: a backreference and a lookahead.
+  auto opened = storage::Database::Open(":memory:");
+  REQUIRE(opened.ok());
+  auto& db = **opened;
+  REQUIRE_OK(storage::Migrate(db));
+  REQUIRE_OK(db.WithTransaction([&](storage::Tx& tx) -> Status {
+    for (const storage::Rule& r :
+         {TextRule(0, "regex", "^(ab)\\1", 1), TextRule(0, "regex", "^(?=ab)", 2),
+          TextRule(0, "regex", "^ab(.*)", 3)}) {
+      GEBI_RETURN_IF_ERROR(storage::InsertRule(tx, r, 1).status());
+    }
+    return Status::Ok();
+  }));
+  Router router;
+  std::optional<RuleMatch> m;
+  REQUIRE_OK(db.WithRead([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(m, router.MatchText(tx, "abab", std::nullopt));
+    return Status::Ok();
+  }));
+  REQUIRE(m);
+  CHECK(m->rule.pattern == "^ab(.*)");
+  CHECK(m->args == "ab");
+  CHECK(m->why == "regex /^ab(.*)/");
 }
 
 }  // namespace
