@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git curl
   libcpp-httplib-dev libssl-dev libtinyxml2-dev libsqlite3-dev sqlite3 libfmt-dev
   libspdlog-dev nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libsodium-dev
-  libqrencode-dev catch2 libbenchmark-dev
+  libqrencode-dev libre2-dev catch2 libbenchmark-dev
   zbar-tools librsvg2-bin
 )
 # Browser tests of the admin console and the benchmarks need these too.

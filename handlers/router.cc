@@ -1,69 +1,139 @@
 #include "handlers/router.h"
 
+#include <re2/re2.h>
+
 #include <algorithm>
-#include <regex>
+#include <array>
 #include <unordered_map>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "handlers/normalize.h"
 
 namespace gebi::handlers {
 
+namespace {
+
+constexpr uint32_t kNoNode = UINT32_MAX;
+
+// A byte trie over the patterns of one match kind; each node that ends a pattern holds the
+// rules with that pattern, in rule order. Walked from the root along a text, it meets every
+// pattern that is a prefix of the text (prefix rules). After Link() it is also an Aho–Corasick
+// automaton: one pass over a text meets every pattern that occurs in it (contains rules).
+// Bytes, not characters, so it agrees with byte comparison on any input, valid UTF-8 or not.
+// Immutable after Link(); safe to read from many threads.
+class ByteTrie {
+ public:
+  ByteTrie() { nodes_.emplace_back(); }
+
+  // Adds rule index to the node that ends pattern. Call in rule order.
+  void Add(std::string_view pattern, size_t rule) {
+    uint32_t node = 0;
+    for (char ch : pattern) {
+      const auto c = static_cast<unsigned char>(ch);
+      uint32_t next = Child(node, c);
+      if (next == kNoNode) {
+        next = static_cast<uint32_t>(nodes_.size());
+        auto& kids = nodes_[node].children;
+        kids.insert(std::upper_bound(kids.begin(), kids.end(), std::make_pair(c, uint32_t{0})),
+                    std::make_pair(c, next));
+        nodes_.emplace_back();
+      }
+      node = next;
+    }
+    nodes_[node].rules.push_back(rule);
+  }
+
+  // The node reached from node on byte c, or kNoNode.
+  uint32_t Child(uint32_t node, unsigned char c) const {
+    if (node == 0 && linked_) return root_[c];
+    const auto& kids = nodes_[node].children;
+    // Most nodes have one or two children: a scan beats a binary search there.
+    for (const auto& [byte, child] : kids) {
+      if (byte == c) return child;
+      if (byte > c) break;
+    }
+    return kNoNode;
+  }
+
+  // Computes the failure and output links (breadth first, so a node's failure target is
+  // always linked before it). REQUIRES: every Add() done; called once.
+  void Link() {
+    root_.fill(kNoNode);
+    for (const auto& [c, child] : nodes_[0].children) root_[c] = child;
+    linked_ = true;
+    std::vector<uint32_t> queue;
+    for (const auto& [c, child] : nodes_[0].children) queue.push_back(child);
+    for (size_t head = 0; head < queue.size(); ++head) {
+      const uint32_t u = queue[head];
+      for (const auto& [c, v] : nodes_[u].children) {
+        uint32_t f = nodes_[u].fail;
+        uint32_t target = Child(f, c);
+        while (target == kNoNode && f != 0) {
+          f = nodes_[f].fail;
+          target = Child(f, c);
+        }
+        Node& node = nodes_[v];
+        node.fail = target == kNoNode ? 0 : target;
+        const Node& fail = nodes_[node.fail];
+        // The root ends only the empty pattern, which the caller handles on its own.
+        node.output = node.fail != 0 && !fail.rules.empty() ? node.fail : fail.output;
+        queue.push_back(v);
+      }
+    }
+  }
+
+  // Aho–Corasick step: from the state for the longest pattern start that ends the text so far,
+  // to the one after byte c. Amortised O(1): every failure hop undoes an earlier step down.
+  uint32_t Next(uint32_t state, unsigned char c) const {
+    while (true) {
+      const uint32_t child = Child(state, c);
+      if (child != kNoNode) return child;
+      if (state == 0) return 0;
+      state = nodes_[state].fail;
+    }
+  }
+
+  // The rules whose pattern ends at node (empty when none), in rule order.
+  const std::vector<size_t>& Rules(uint32_t node) const { return nodes_[node].rules; }
+  // The nearest node on node's failure chain (node itself excluded) that ends a non-empty
+  // pattern, or kNoNode.
+  uint32_t Output(uint32_t node) const { return nodes_[node].output; }
+  // Whether any non-empty pattern was added.
+  bool HasPatterns() const { return nodes_.size() > 1; }
+
+ private:
+  struct Node {
+    std::vector<std::pair<unsigned char, uint32_t>> children;  // sorted by byte
+    std::vector<size_t> rules;
+    uint32_t fail = 0;
+    uint32_t output = kNoNode;
+  };
+  std::vector<Node> nodes_;
+  // The root's children as a table: after Link() most text bytes of a miss end at the root.
+  std::array<uint32_t, 256> root_{};
+  bool linked_ = false;
+};
+
+}  // namespace
+
 struct Router::Snapshot {
   int64_t version = 0;
-  std::vector<storage::Rule> rules;                             // enabled rules, by (priority, id)
-  std::vector<std::string> patterns;                            // normalised pattern per rule
-  std::unordered_map<std::string, std::vector<size_t>> exact;   // pattern -> rule indexes
-  std::unordered_map<std::string, std::vector<size_t>> prefix;  // pattern -> rule indexes
-  std::unordered_map<std::string, std::vector<size_t>> event;   // pattern -> rule indexes
-  // contains rules by the first UTF-8 character of their pattern (FirstCharKey), each list in
-  // rule order: a text only tries the patterns that start with one of its characters.
-  std::unordered_map<uint64_t, std::vector<size_t>> contains_by_first;
-  std::vector<size_t> contains_other;  // empty pattern or a cut first character: plain find
+  std::vector<storage::Rule> rules;                            // enabled rules, by (priority, id)
+  std::vector<std::string> patterns;                           // normalised pattern per rule
+  std::unordered_map<std::string, std::vector<size_t>> exact;  // pattern -> rule indexes
+  std::unordered_map<std::string, std::vector<size_t>> event;  // pattern -> rule indexes
+  ByteTrie prefix;                                             // walked from the root only
+  ByteTrie contains;                                           // Aho–Corasick (linked)
   struct Regex {
     size_t index;
-    std::regex re;
-    bool anchored;        // starts with '^', no '|': can only match at the text's start
-    std::string literal;  // anchored: what every match starts with (may be empty)
+    std::unique_ptr<const RE2> re;
   };
-  std::vector<Regex> regexes;
+  std::vector<Regex> regexes;  // in rule order; only the ones RE2 compiled
 };
 
 namespace {
-
-// Bytes of the UTF-8 character whose first byte is c (1 for ASCII and stray bytes).
-size_t CharLength(unsigned char c) {
-  if (c >= 0xF0 && c < 0xF8) return 4;
-  if (c >= 0xE0) return c < 0xF0 ? 3 : 1;
-  if (c >= 0xC0) return 2;
-  return 1;
-}
-
-// The character starting at s[at] as a number, or 0 when it runs past the end of s.
-uint64_t FirstCharKey(std::string_view s, size_t at) {
-  size_t len = CharLength(static_cast<unsigned char>(s[at]));
-  if (at + len > s.size()) return 0;
-  uint64_t key = len;
-  for (size_t k = 0; k < len; ++k) key = key << 8 | static_cast<unsigned char>(s[at + k]);
-  return key;
-}
-
-// For a regex "^abc...": the literal text every match starts with. Stops at the first
-// special character; a quantifier after the literal takes its last character away.
-std::string AnchoredLiteral(std::string_view pattern) {
-  constexpr std::string_view kSpecial = "\\.^$|?*+()[]{}";
-  std::string_view rest = pattern.substr(1);
-  size_t end = 0;
-  while (end < rest.size() && kSpecial.find(rest[end]) == std::string_view::npos) ++end;
-  std::string_view literal = rest.substr(0, end);
-  if (end < rest.size() && std::string_view("?*+{").find(rest[end]) != std::string_view::npos &&
-      !literal.empty()) {
-    size_t last = literal.size() - 1;
-    while (last > 0 && (static_cast<unsigned char>(literal[last]) & 0xC0) == 0x80) --last;
-    literal = literal.substr(0, last);
-  }
-  return std::string(literal);
-}
 
 bool InScope(const storage::Rule& r, std::optional<int64_t> community_id) {
   return !r.community_id || (community_id && *r.community_id == *community_id);
@@ -73,29 +143,63 @@ bool IsAsciiWordChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-std::string Trim(std::string_view s) {
+std::string_view Trim(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return std::string(s);
+  return s;
 }
 
-// Keeps the candidate with the lowest rule index (rules are sorted by priority, then id).
+// Keeps the candidate with the lowest rule index (rules are sorted by priority, then id). The
+// args are a view into the text, copied once for the winner, so offering costs no copy.
 struct Best {
   size_t index = SIZE_MAX;
-  std::string args;
-  std::string why;
-  void Offer(size_t i, std::string a, std::string w) {
+  const char* kind = "";
+  std::string_view args;
+  void Offer(size_t i, const char* k, std::string_view a) {
     if (i < index) {
       index = i;
-      args = std::move(a);
-      why = std::move(w);
+      kind = k;
+      args = a;
     }
   }
 };
 
-void OfferFrom(const std::vector<size_t>* list, const Router::Snapshot& snap,
-               std::optional<int64_t> community_id, Best& best, const std::string& args,
-               const char* kind);
+// Offers the first rule of list (in rule order) that is in scope: it is the best of the list.
+void OfferFirst(const std::vector<size_t>& list, const Router::Snapshot& snap,
+                std::optional<int64_t> community_id, Best& best, const char* kind,
+                std::string_view args) {
+  for (size_t i : list) {
+    if (i >= best.index) return;
+    if (InScope(snap.rules[i], community_id)) {
+      best.Offer(i, kind, args);
+      return;
+    }
+  }
+}
+
+void OfferFrom(const std::unordered_map<std::string, std::vector<size_t>>& m,
+               const std::string& key, const Router::Snapshot& snap,
+               std::optional<int64_t> community_id, Best& best, const char* kind) {
+  auto it = m.find(key);
+  if (it != m.end()) OfferFirst(it->second, snap, community_id, best, kind, {});
+}
+
+std::optional<RuleMatch> Finish(const Router::Snapshot& snap, const Best& best) {
+  if (best.index == SIZE_MAX) return std::nullopt;
+  const std::string& pattern = snap.patterns[best.index];
+  std::string why = std::string_view(best.kind) == "regex"
+                        ? "regex /" + pattern + "/"
+                        : std::string(best.kind) + " '" + pattern + "'";
+  return RuleMatch{snap.rules[best.index], std::string(Trim(best.args)), std::move(why)};
+}
+
+// The regex options every compile uses (router and admin validation alike): UTF-8, so '.' and
+// classes take a whole Chinese character; errors come back through ok(), never printed.
+RE2::Options RegexOptions() {
+  RE2::Options options;
+  options.set_log_errors(false);
+  return options;
+}
 
 }  // namespace
 
@@ -115,118 +219,84 @@ std::shared_ptr<const Router::Snapshot> Router::Compile(const std::vector<storag
   for (size_t i = 0; i < snap->rules.size(); ++i) {
     const storage::Rule& r = snap->rules[i];
     std::string p = r.match_kind == "regex" ? r.pattern : Normalize(r.pattern);
-    snap->patterns.push_back(p);
     if (r.match_kind == "exact") {
       snap->exact[p].push_back(i);
     } else if (r.match_kind == "prefix") {
-      snap->prefix[p].push_back(i);
+      snap->prefix.Add(p, i);
     } else if (r.match_kind == "contains") {
-      uint64_t key = p.empty() ? 0 : FirstCharKey(p, 0);
-      if (key == 0) {
-        snap->contains_other.push_back(i);
-      } else {
-        snap->contains_by_first[key].push_back(i);
-      }
+      snap->contains.Add(p, i);
     } else if (r.match_kind == "event") {
       snap->event[p].push_back(i);
     } else if (r.match_kind == "regex") {
-      try {
-        const bool anchored =
-            !r.pattern.empty() && r.pattern[0] == '^' && r.pattern.find('|') == std::string::npos;
-        snap->regexes.push_back({i, std::regex(r.pattern, std::regex::ECMAScript), anchored,
-                                 anchored ? AnchoredLiteral(r.pattern) : std::string()});
-      } catch (const std::regex_error&) {
-        // An invalid pattern never fires; the admin API refuses to save one.
-      }
+      auto re = std::make_unique<const RE2>(r.pattern, RegexOptions());
+      // A pattern RE2 refuses never fires. The admin API refuses to save one, but a rule saved
+      // before the switch from std::regex (a backreference, a lookahead) may still be stored.
+      if (re->ok()) snap->regexes.push_back({i, std::move(re)});
     }
+    snap->patterns.push_back(std::move(p));
   }
+  snap->contains.Link();
   return snap;
 }
-
-namespace {
-void OfferFrom(const std::vector<size_t>* list, const Router::Snapshot& snap,
-               std::optional<int64_t> community_id, Best& best, const std::string& args,
-               const char* kind) {
-  if (list == nullptr) return;
-  for (size_t i : *list) {
-    if (InScope(snap.rules[i], community_id)) {
-      best.Offer(i, args, std::string(kind) + " '" + snap.patterns[i] + "'");
-      return;  // lists are in rule order: the first in scope is the best of this list
-    }
-  }
-}
-
-const std::vector<size_t>* Lookup(const std::unordered_map<std::string, std::vector<size_t>>& m,
-                                  const std::string& key) {
-  auto it = m.find(key);
-  return it == m.end() ? nullptr : &it->second;
-}
-}  // namespace
 
 std::optional<RuleMatch> Router::MatchTextIn(const Snapshot& snap, std::string_view text,
                                              std::optional<int64_t> community_id) {
   Best best;
-  std::string key(text);
-  OfferFrom(Lookup(snap.exact, key), snap, community_id, best, "", "exact");
-  if (!snap.prefix.empty()) {
-    // Try every prefix of the text that ends on a UTF-8 boundary.
-    for (size_t len = 1; len <= text.size(); ++len) {
-      if (len < text.size() && (static_cast<unsigned char>(text[len]) & 0xC0) == 0x80) continue;
-      key.assign(text.substr(0, len));
-      const auto* list = Lookup(snap.prefix, key);
-      if (list == nullptr) continue;
-      // An ASCII keyword must end at a word boundary: "help" is not a prefix of "helpful".
-      if (len < text.size() && IsAsciiWordChar(text[len - 1]) && IsAsciiWordChar(text[len])) {
-        continue;
-      }
-      OfferFrom(list, snap, community_id, best, Trim(text.substr(len)), "prefix");
-    }
+  if (!snap.exact.empty()) {
+    OfferFrom(snap.exact, std::string(text), snap, community_id, best, "exact");
   }
-  // contains: the first rule (in rule order) whose pattern occurs in the text.
-  size_t found = SIZE_MAX;
-  for (size_t i : snap.contains_other) {
-    if (i >= best.index) break;
-    if (InScope(snap.rules[i], community_id) && text.find(snap.patterns[i]) != std::string::npos) {
-      found = i;
-      break;
+  // prefix: one walk down the trie along the text meets every pattern that starts the text.
+  // The empty pattern (depth 0) never matched and still does not.
+  uint32_t node = 0;
+  for (size_t len = 1; len <= text.size() && snap.prefix.HasPatterns(); ++len) {
+    node = snap.prefix.Child(node, static_cast<unsigned char>(text[len - 1]));
+    if (node == kNoNode) break;
+    const auto& list = snap.prefix.Rules(node);
+    if (list.empty()) continue;
+    // The keyword must end on a UTF-8 boundary of the text...
+    if (len < text.size() && (static_cast<unsigned char>(text[len]) & 0xC0) == 0x80) continue;
+    // ...and an ASCII keyword at a word boundary: "help" is not a prefix of "helpful".
+    if (len < text.size() && IsAsciiWordChar(text[len - 1]) && IsAsciiWordChar(text[len])) {
+      continue;
     }
+    OfferFirst(list, snap, community_id, best, "prefix", text.substr(len));
   }
-  if (!snap.contains_by_first.empty()) {
-    for (size_t at = 0; at < text.size(); ++at) {
-      uint64_t key = FirstCharKey(text, at);
-      if (key == 0) continue;
-      auto it = snap.contains_by_first.find(key);
-      if (it == snap.contains_by_first.end()) continue;
-      for (size_t i : it->second) {
-        if (i >= best.index || i >= found) break;
-        if (InScope(snap.rules[i], community_id) &&
-            text.compare(at, snap.patterns[i].size(), snap.patterns[i]) == 0) {
-          found = i;
-          break;
-        }
+  // contains: one Aho–Corasick pass finds every pattern that occurs in the text. A pattern's
+  // output chain is walked once per call (`seen`), so a text full of repeats costs no more than
+  // the distinct patterns it holds.
+  OfferFirst(snap.contains.Rules(0), snap, community_id, best, "contains", {});  // empty pattern
+  if (snap.contains.HasPatterns()) {
+    std::unordered_set<uint32_t> seen;
+    uint32_t state = 0;
+    for (char ch : text) {
+      state = snap.contains.Next(state, static_cast<unsigned char>(ch));
+      uint32_t v =
+          state != 0 && !snap.contains.Rules(state).empty() ? state : snap.contains.Output(state);
+      while (v != kNoNode && seen.insert(v).second) {
+        OfferFirst(snap.contains.Rules(v), snap, community_id, best, "contains", {});
+        v = snap.contains.Output(v);
       }
     }
   }
-  if (found != SIZE_MAX) best.Offer(found, "", "contains '" + snap.patterns[found] + "'");
+  // regex: RE2 runs in time linear in the text. A pattern starting with '^' is anchored by RE2
+  // itself, so it is only tried at the start of the text.
   for (const Snapshot::Regex& r : snap.regexes) {
     const size_t i = r.index;
     if (i >= best.index) break;
     if (!InScope(snap.rules[i], community_id)) continue;
-    if (r.anchored && text.substr(0, r.literal.size()) != r.literal) continue;
-    std::match_results<std::string_view::const_iterator> m;
-    if (std::regex_search(text.begin(), text.end(), m, r.re,
-                          r.anchored ? std::regex_constants::match_continuous
-                                     : std::regex_constants::match_default)) {
-      std::string args =
-          m.size() > 1
-              ? Trim(m[1].str())
-              : Trim(std::string_view(m.suffix().first, m.suffix().second - m.suffix().first));
-      best.Offer(i, std::move(args), "regex /" + snap.patterns[i] + "/");
+    // The whole match, and the first group when there is one: that group is the args,
+    // otherwise the text after the match is.
+    re2::StringPiece groups[2];
+    const int wanted = r.re->NumberOfCapturingGroups() > 0 ? 2 : 1;
+    if (r.re->Match(text, 0, text.size(), RE2::UNANCHORED, groups, wanted)) {
+      std::string_view args = wanted == 2
+                                  ? std::string_view(groups[1].data(), groups[1].size())
+                                  : text.substr(static_cast<size_t>(groups[0].end() - text.data()));
+      best.Offer(i, "regex", args);
       break;
     }
   }
-  if (best.index == SIZE_MAX) return std::nullopt;
-  return RuleMatch{snap.rules[best.index], std::move(best.args), std::move(best.why)};
+  return Finish(snap, best);
 }
 
 Result<std::shared_ptr<const Router::Snapshot>> Router::Current(storage::Tx& tx) {
@@ -254,11 +324,9 @@ Result<std::optional<RuleMatch>> Router::MatchEvent(storage::Tx& tx, std::string
   GEBI_ASSIGN_OR_RETURN(auto snap, Current(tx));
   Best best;
   std::string with_key = std::string(event) + ":" + Normalize(event_key);
-  OfferFrom(Lookup(snap->event, with_key), *snap, community_id, best, "", "event");
-  OfferFrom(Lookup(snap->event, std::string(event)), *snap, community_id, best, "", "event");
-  if (best.index == SIZE_MAX) return std::optional<RuleMatch>();
-  return std::optional<RuleMatch>(
-      RuleMatch{snap->rules[best.index], std::move(best.args), std::move(best.why)});
+  OfferFrom(snap->event, with_key, *snap, community_id, best, "event");
+  OfferFrom(snap->event, std::string(event), *snap, community_id, best, "event");
+  return Finish(*snap, best);
 }
 
 }  // namespace gebi::handlers

@@ -1,6 +1,8 @@
 // Router: finds the keyword rule that fires for a normalised text or an event. Rules come from
 // storage (rule_store.h); the compiled snapshot is rebuilt whenever meta.rules_version moves,
-// so edits from the admin console or another process apply to the next message.
+// so edits from the admin console or another process apply to the next message. Matching a
+// text is linear in its length: exact rules by hash, prefix rules by one walk down a byte trie,
+// contains rules by one Aho–Corasick pass, regex rules on RE2 (no backtracking).
 // Thread-safe: the snapshot is swapped under a mutex and shared immutably.
 #pragma once
 
@@ -27,7 +29,9 @@ class Router {
   ~Router();
 
   // The first enabled rule (by priority, then id) that matches normalized text, for a sender
-  // in community_id (nullopt: only rules without a community). nullopt when none.
+  // in community_id (nullopt: only rules without a community). nullopt when none. A regex rule
+  // matches anywhere unless it starts with '^' (UTF-8: '.' is one character); a stored pattern
+  // RE2 refuses (a backreference or lookaround saved before RE2) never fires.
   Result<std::optional<RuleMatch>> MatchText(storage::Tx& tx, std::string_view normalized,
                                              std::optional<int64_t> community_id);
   // The first enabled event rule for an event (lower-cased name) and its key.
@@ -35,7 +39,10 @@ class Router {
                                               std::string_view event_key,
                                               std::optional<int64_t> community_id);
 
-  // Matches against an explicit rule list, no storage (for dry runs and benchmarks).
+  // Matches against an explicit rule list, no storage (for dry runs and benchmarks). Cost of
+  // MatchTextIn: O(text length + rules whose pattern matches) for exact, prefix and contains
+  // rules, whatever their number, plus one linear RE2 search per regex rule ranked before the
+  // best match so far.
   struct Snapshot;
   static std::shared_ptr<const Snapshot> Compile(const std::vector<storage::Rule>& rules,
                                                  int64_t version);

@@ -1,6 +1,6 @@
 // Micro-benchmark of keyword matching: handlers::Router::Compile over 1,000 rules of every
-// text kind, then Router::MatchTextIn on texts that hit each kind and on one that hits none
-// (the worst case: every contains and regex rule is tried). Figures only.
+// text kind, then Router::MatchTextIn on texts that hit each kind and on ones that hit none
+// (a short message, and a 2,000-character one that every index reads to the end). Figures only.
 // Run: build/bench/gebi_bench --benchmark_filter=RuleMatch
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
@@ -35,7 +35,7 @@ std::vector<gebi::storage::Rule> ThousandRules() {
   return rules;
 }
 
-void RunMatch(benchmark::State& state, const char* text, bool expect_match) {
+void RunMatch(benchmark::State& state, const std::string& text, bool expect_match) {
   auto snap = gebi::handlers::Router::Compile(ThousandRules(), 1);
   std::string normalized = gebi::handlers::Normalize(text);
   auto probe = gebi::handlers::Router::MatchTextIn(*snap, normalized, std::nullopt);
@@ -69,6 +69,25 @@ void BM_RuleMatch1000Miss(benchmark::State& state) {
   RunMatch(state, "今天楼下的路灯又不亮了，晚上回家有点黑，麻烦看一下", false);
 }
 BENCHMARK(BM_RuleMatch1000Miss);
+
+// A 2,000-character message (about 6 KB of UTF-8) that no rule matches: every index reads the
+// whole text, so a cost per prefix of the text or per rule shows here first.
+std::string LongChattyMiss() {
+  const std::string sentence = "今天楼下的路灯又不亮了，晚上回家有点黑，麻烦看一下，谢谢物业。";
+  std::string out;
+  size_t chars = 0;
+  for (size_t at = 0;; at = (at + 1) % sentence.size()) {
+    const bool starts_char = (static_cast<unsigned char>(sentence[at]) & 0xC0) != 0x80;
+    if (starts_char && chars++ == 2000) break;
+    out += sentence[at];
+  }
+  return out;
+}
+
+void BM_RuleMatch1000Miss2000Chars(benchmark::State& state) {
+  RunMatch(state, LongChattyMiss(), false);
+}
+BENCHMARK(BM_RuleMatch1000Miss2000Chars);
 
 void BM_RuleCompile1000(benchmark::State& state) {
   auto rules = ThousandRules();

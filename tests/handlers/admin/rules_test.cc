@@ -56,6 +56,37 @@ TEST_CASE("ValidateRule names the bad field", "[handlers][admin]") {
   CHECK(field(r) == "community_id");
 }
 
+TEST_CASE("ValidateRule refuses regexes RE2 cannot run, saying why in Chinese",
+          "[handlers][admin]") {
+  auto check = [](std::string pattern) {
+    return ValidateRule(Text(0, "regex", std::move(pattern), 1));
+  };
+  // Exponential for a backtracking engine, linear for RE2: nothing to refuse.
+  CHECK(check("^(a+)+$").ok());
+  CHECK(check("^车牌\\s*([a-z0-9]+)").ok());
+  CHECK(check("(?P<no>\\d+)").ok());
+  struct Case {
+    const char* pattern;
+    const char* why;
+  };
+  const Case refused[] = {
+      {"^(ab)\\1$", "反向引用"},  // backreference
+      {"^(?=ab)", "先行断言"},    // lookahead
+      {"(?<!a)b", "后行断言"},    // lookbehind
+      {"(", "缺少 )"},            // unbalanced
+      {"a{2000}", "重复次数"},    // over RE2's repeat limit
+  };
+  for (const Case& c : refused) {
+    CAPTURE(c.pattern);
+    Status s = check(c.pattern);
+    CHECK(s.code() == Status::Code::kInvalidArgument);
+    CHECK(s.message().rfind("pattern: 正则表达式不正确：", 0) == 0);
+    CHECK(s.message().find(c.why) != std::string::npos);
+  }
+  CHECK(check(std::string(kMaxRulePatternBytes, 'a')).ok());
+  CHECK(check(std::string(kMaxRulePatternBytes + 1, 'a')).message() == "pattern: 太长");
+}
+
 TEST_CASE("Admin principals see their own community only", "[handlers][admin]") {
   Principal community;
   community.role = "community";
