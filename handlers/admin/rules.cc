@@ -439,6 +439,11 @@ Result<DryRunResult> DryRun(storage::Database& db, const Templates& templates,
         "street_staff or district_admin");
   }
   if (text.empty()) return Status::InvalidArgument("text: 不能为空");
+  // The tester compiles and scans every enabled rule: its text is capped before that work,
+  // like a message's (server.max_text_chars defaults to 2,000 characters, ~6 KiB).
+  if (text.size() > kMaxDryRunTextBytes) {
+    return Status::InvalidArgument("text: 太长（最多 2000 个字）");
+  }
   if (!community) community = principal.CommunityFilter();
   if (community && !principal.CanSee(community)) {
     return Status::PermissionDenied(fmt::format("无权查看社区 {}", *community));

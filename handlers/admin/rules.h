@@ -22,6 +22,8 @@ namespace gebi::handlers::admin {
 // Longest pattern and literal reply: WeChat's passive text reply is at most 2048 bytes.
 constexpr size_t kMaxRulePatternBytes = 300;
 constexpr size_t kMaxRuleTextBytes = 2048;
+// Longest text the dry-run tester takes: 2,000 Chinese characters.
+constexpr size_t kMaxDryRunTextBytes = 6000;
 
 nlohmann::json RuleToJson(const storage::Rule& rule);
 // Applies the fields present in j over base (a new rule: a default Rule). InvalidArgument

@@ -401,6 +401,9 @@ TEST_CASE("Dry run says which rule fires for a text and role, and why", "[integr
   bad = c.Post("/api/v1/rules/dry-run", {{"role", "resident"}});
   REQUIRE(bad->status == 400);
   CHECK(Body(bad)["field"] == "text");
+  bad = c.Post("/api/v1/rules/dry-run", {{"text", std::string(6001, 'a')}, {"role", "resident"}});
+  REQUIRE(bad->status == 400);  // capped before any rule is compiled or scanned
+  CHECK(Body(bad)["field"] == "text");
   // A dry run changes nothing: no hits, no ledger rows, no audit rows.
   CHECK(Count(server.app(), "SELECT SUM(hits) FROM rules") == 0);
   CHECK(Count(server.app(), "SELECT COUNT(*) FROM inbound_ledger") == 0);
