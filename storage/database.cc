@@ -108,25 +108,36 @@ std::string Stmt::Text(int col) const {
   return std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(st_, col));
 }
 
+struct ReadConnection {
+  sqlite3* db = nullptr;                                 // owned
+  std::unordered_map<std::string, sqlite3_stmt*> cache;  // owned
+  std::unordered_map<const char*, Database::CachedByAddress> by_address;
+  ~ReadConnection() {
+    for (auto& [sql, st] : cache) sqlite3_finalize(st);
+    sqlite3_close(db);
+  }
+};
+
 Result<Stmt> Tx::Prepare(std::string_view sql) {
   // Stores name their SQL as constants, so the text's address finds the statement without
   // building a key; the text comparison keeps a reused buffer from finding another's.
-  auto& by_address = db_->by_address_;
+  sqlite3* conn = reader_ != nullptr ? reader_->db : db_->db_;
+  auto& by_address = reader_ != nullptr ? reader_->by_address : db_->by_address_;
   if (auto hit = by_address.find(sql.data()); hit != by_address.end()) {
     const Database::CachedByAddress& e = hit->second;
     if (e.size == sql.size() && std::memcmp(sqlite3_sql(e.st), sql.data(), sql.size()) == 0) {
       return Stmt(e.st);
     }
   }
-  auto& cache = db_->cache_;
+  auto& cache = reader_ != nullptr ? reader_->cache : db_->cache_;
   sqlite3_stmt* st = nullptr;
   std::string key(sql);
   if (auto it = cache.find(key); it != cache.end()) {
     st = it->second;
   } else {
-    int rc = sqlite3_prepare_v3(db_->db_, sql.data(), static_cast<int>(sql.size()),
+    int rc = sqlite3_prepare_v3(conn, sql.data(), static_cast<int>(sql.size()),
                                 SQLITE_PREPARE_PERSISTENT, &st, nullptr);
-    if (rc != SQLITE_OK) return SqliteError(db_->db_, "prepare", sql);
+    if (rc != SQLITE_OK) return SqliteError(conn, "prepare", sql);
     cache.emplace(std::move(key), st);
   }
   // sqlite3_sql gives back exactly the prepared text only when it is the whole of sql.
@@ -137,9 +148,20 @@ Result<Stmt> Tx::Prepare(std::string_view sql) {
   return Stmt(st);
 }
 
-Status Tx::Exec(std::string_view sql) { return db_->ExecLocked(sql); }
-int64_t Tx::LastInsertId() const { return sqlite3_last_insert_rowid(db_->db_); }
-int Tx::Changes() const { return sqlite3_changes(db_->db_); }
+Status Tx::Exec(std::string_view sql) {
+  if (reader_ == nullptr) return db_->ExecLocked(sql);
+  std::string text(sql);
+  char* err = nullptr;
+  int rc = sqlite3_exec(reader_->db, text.c_str(), nullptr, nullptr, &err);
+  if (rc == SQLITE_OK) return Status::Ok();
+  std::string msg = err != nullptr ? err : sqlite3_errstr(rc);
+  sqlite3_free(err);
+  return Status::IOError("exec on a read connection: " + msg);
+}
+int64_t Tx::LastInsertId() const {
+  return sqlite3_last_insert_rowid(reader_ != nullptr ? reader_->db : db_->db_);
+}
+int Tx::Changes() const { return sqlite3_changes(reader_ != nullptr ? reader_->db : db_->db_); }
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
                                                  const DatabaseOptions& options) {
@@ -218,7 +240,14 @@ Status Database::Backup(const std::string& dest) const {
   return Status::IOError(fmt::format("backup {} -> {}: {}", path_, dest, error));
 }
 
+Database::Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+
 Database::~Database() {
+  {
+    std::lock_guard<std::mutex> lock(readers_mu_);
+    idle_readers_.clear();
+    readers_.clear();  // closes them; no WithRead may run during destruction
+  }
   StopCheckpointer();
   for (auto& [sql, st] : cache_) sqlite3_finalize(st);
   sqlite3_close(db_);
@@ -412,8 +441,52 @@ void Database::RunGroup(const std::vector<Writer*>& group) {
   }
 }
 
+ReadConnection* Database::AcquireReader() {
+  // Read connections exist only for a WAL file (the checkpointer runs exactly then): an
+  // in-memory database is private to the writer's connection.
+  if (checkpoint_db_ == nullptr) return nullptr;
+  std::unique_lock<std::mutex> lock(readers_mu_);
+  for (;;) {
+    if (!idle_readers_.empty()) {
+      ReadConnection* r = idle_readers_.back();
+      idle_readers_.pop_back();
+      return r;
+    }
+    if (readers_.size() < kMaxReaders) break;
+    readers_cv_.wait(lock);
+  }
+  auto r = std::make_unique<ReadConnection>();
+  if (sqlite3_open_v2(path_.c_str(), &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK) {
+    return nullptr;  // r closes the half-open handle
+  }
+  sqlite3_busy_timeout(r->db, 5000);
+  readers_.push_back(std::move(r));
+  return readers_.back().get();
+}
+
+void Database::ReleaseReader(ReadConnection* reader) {
+  {
+    std::lock_guard<std::mutex> lock(readers_mu_);
+    idle_readers_.push_back(reader);
+  }
+  readers_cv_.notify_one();
+}
+
 Status Database::WithRead(const std::function<Status(Tx&)>& fn) {
-  Status s = Run("BEGIN", fn, false);
+  ReadConnection* reader = AcquireReader();
+  if (reader == nullptr) return Run("BEGIN", fn, false);
+  Status s;
+  if (sqlite3_exec(reader->db, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    s = SqliteError(reader->db, "begin read", "BEGIN");
+  } else {
+    Tx tx(this, reader);
+    s = RunGuarded(fn, tx);
+    if (!sqlite3_get_autocommit(reader->db)) {
+      (void)sqlite3_exec(reader->db, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+  }
+  ReleaseReader(reader);
   return s;
 }
 

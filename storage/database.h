@@ -81,6 +81,9 @@ class Database;
 
 // The open transaction (or read snapshot) and the held connection lock. Only Database makes
 // one; a handler receives it by reference and must not keep it.
+// One read-only connection of a Database and its statement cache (defined in database.cc).
+struct ReadConnection;
+
 class Tx {
  public:
   Tx(const Tx&) = delete;
@@ -143,8 +146,9 @@ class Tx {
 
  private:
   friend class Database;
-  explicit Tx(Database* db) : db_(db) {}
-  Database* db_;  // must outlive the Tx
+  explicit Tx(Database* db, ReadConnection* reader = nullptr) : db_(db), reader_(reader) {}
+  Database* db_;            // must outlive the Tx
+  ReadConnection* reader_;  // a read connection of db_ (WithRead), or nullptr: the writer
 };
 
 class Database {
@@ -165,8 +169,14 @@ class Database {
   // COMMIT that made its effects durable; a failing fn rolls back to its savepoint and does
   // not affect the others. REQUIRES: fn does not call WithTransaction or WithRead.
   Status WithTransaction(const std::function<Status(Tx&)>& fn);
-  // Runs fn inside a deferred (read) transaction; rolls back at the end.
+  // Runs fn inside a deferred (read) transaction; rolls back at the end. For a WAL file this
+  // uses one of up to kMaxReaders read-only connections, never the writer's lock: a read sees
+  // the last committed state and does not wait for a write in progress (health checks, the
+  // console's lists, the worker's polling). REQUIRES: fn only reads.
   Status WithRead(const std::function<Status(Tx&)>& fn);
+
+  // Read connections opened at most: reads beyond this wait for one to be free.
+  static constexpr size_t kMaxReaders = 4;
 
   const std::string& path() const { return path_; }
 
@@ -184,7 +194,7 @@ class Database {
     sqlite3_stmt* st;
     size_t size;
   };
-  Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  Database(sqlite3* db, std::string path);
   Status ExecLocked(std::string_view sql);
   // Steps a cached statement without parameters (BEGIN, COMMIT, SAVEPOINT ...).
   Status StepLocked(std::string_view sql);
@@ -204,6 +214,17 @@ class Database {
   // confirmed by comparing the text. guarded by mu_; borrows the statements of cache_.
   std::unordered_map<const char*, CachedByAddress> by_address_;
   std::string path_;
+
+  friend struct ReadConnection;
+  // An idle read connection, opening one while fewer than kMaxReaders exist; waits otherwise.
+  // nullptr when none can be opened (the caller then reads through the writer).
+  ReadConnection* AcquireReader();
+  void ReleaseReader(ReadConnection* reader);
+
+  std::mutex readers_mu_;
+  std::condition_variable readers_cv_;
+  std::vector<std::unique_ptr<ReadConnection>> readers_;  // guarded by readers_mu_; all opened
+  std::vector<ReadConnection*> idle_readers_;             // guarded by readers_mu_
 
   std::mutex queue_mu_;
   std::deque<Writer*> writers_;  // guarded by queue_mu_; the front one leads the next group

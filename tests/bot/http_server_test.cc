@@ -9,7 +9,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <future>
 #include <string>
+#include <thread>
 
 #include "tests/support/test_env.h"
 
@@ -80,6 +82,31 @@ TEST_CASE("Bodies without a usable length are refused before they are read", "[b
   CHECK(health->status == 200);
   CHECK(server.Client().SendText("o_resident_1", "帮助")->status == 200);
   CHECK(LedgerRows(server.app()) == 1);
+}
+
+TEST_CASE("Health and reads answer while a write transaction is held", "[bot][http]") {
+  TempDir dir;
+  TestServer server(TestConfig(dir, /*with_aes=*/false));
+  std::promise<void> writing, release;
+  std::shared_future<void> released = release.get_future().share();
+  std::thread writer([&] {
+    (void)server.app().db().WithTransaction([&](storage::Tx& tx) -> Status {
+      GEBI_RETURN_IF_ERROR(tx.Run("UPDATE meta SET value = value WHERE key = 'rules_version'"));
+      writing.set_value();
+      released.wait();  // holds the writer until the reads below have been answered
+      return Status::Ok();
+    });
+  });
+  writing.get_future().wait();
+  httplib::Client cli("127.0.0.1", server.port());
+  cli.set_read_timeout(3, 0);  // a health check blocked behind the writer would time out
+  auto health = cli.Get("/healthz");
+  int64_t ledger = LedgerRows(server.app());  // a store read, also not behind the writer
+  release.set_value();
+  writer.join();
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  CHECK(ledger == 0);
 }
 
 }  // namespace
