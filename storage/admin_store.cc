@@ -37,6 +37,7 @@ constexpr std::string_view kDeleteExpiredSessions =
 
 constexpr std::string_view kInsertFailure =
     "INSERT INTO admin_login_failures(subject, failed_at) VALUES (?1, ?2)";
+constexpr std::string_view kDeleteFailure = "DELETE FROM admin_login_failures WHERE rowid = ?1";
 constexpr std::string_view kCountFailures =
     "SELECT COUNT(*), COALESCE(MIN(failed_at), 0) FROM admin_login_failures "
     "WHERE subject = ?1 AND failed_at >= ?2";
@@ -173,9 +174,12 @@ Status DeleteExpiredAdminSessions(Tx& tx, int64_t now) {
   return tx.Run(kDeleteExpiredSessions, now);
 }
 
-Status RecordLoginFailure(Tx& tx, const std::string& subject, int64_t now) {
-  return tx.Run(kInsertFailure, subject, now);
+Result<int64_t> RecordLoginFailure(Tx& tx, const std::string& subject, int64_t now) {
+  GEBI_RETURN_IF_ERROR(tx.Run(kInsertFailure, subject, now));
+  return tx.LastInsertId();
 }
+
+Status DeleteLoginFailure(Tx& tx, int64_t id) { return tx.Run(kDeleteFailure, id); }
 
 Result<FailureWindow> LoginFailuresSince(Tx& tx, const std::string& subject, int64_t since) {
   auto read = [](const Stmt& st) { return FailureWindow{st.Int(0), st.Int(1)}; };

@@ -54,8 +54,12 @@ Status DeleteAdminSession(Tx& tx, const std::string& token_hash);
 // Removes sessions whose expires_at <= now.
 Status DeleteExpiredAdminSessions(Tx& tx, int64_t now);
 
-// Failed logins, keyed by subject ("account:<name>" or "ip:<address>").
-Status RecordLoginFailure(Tx& tx, const std::string& subject, int64_t now);
+// Failed logins, keyed by subject ("account:<name>" or "ip:<address>"). Returns the row's
+// id, so a login can record its attempt as a failure before checking the password and
+// delete that row when the password turns out right.
+Result<int64_t> RecordLoginFailure(Tx& tx, const std::string& subject, int64_t now);
+// Deletes the failure row id (from RecordLoginFailure). No error when it is gone.
+Status DeleteLoginFailure(Tx& tx, int64_t id);
 // How many failures of subject since `since`, and the oldest of them (0 when none).
 struct FailureWindow {
   int64_t count = 0;

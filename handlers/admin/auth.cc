@@ -193,7 +193,12 @@ Result<LoginResult> Login(storage::Database& db, const Clock& clock, const AuthS
   const std::string ip_key = "ip:" + ip;
   std::optional<storage::AdminAccount> account;
   int64_t wait = 0;
-  GEBI_RETURN_IF_ERROR(db.WithRead([&](storage::Tx& tx) -> Status {
+  int64_t account_slot = 0, ip_slot = 0;
+  // The attempt is recorded as a failure before the password is checked, in the transaction
+  // that counts the failures: the writer lock orders parallel guesses, so each one sees the
+  // slots taken by those before it and at most the limit reach the hash.
+  GEBI_RETURN_IF_ERROR(db.WithTransaction([&](storage::Tx& tx) -> Status {
+    GEBI_RETURN_IF_ERROR(storage::PruneLoginFailures(tx, since));
     GEBI_ASSIGN_OR_RETURN(auto by_account, storage::LoginFailuresSince(tx, account_key, since));
     GEBI_ASSIGN_OR_RETURN(auto by_ip, storage::LoginFailuresSince(tx, ip_key, since));
     if (by_account.count >= settings.max_account_failures) {
@@ -202,7 +207,10 @@ Result<LoginResult> Login(storage::Database& db, const Clock& clock, const AuthS
     if (by_ip.count >= settings.max_ip_failures) {
       wait = std::max(wait, by_ip.oldest + settings.failure_window_seconds - now);
     }
+    if (wait > 0) return Status::Ok();
     GEBI_ASSIGN_OR_RETURN(account, storage::GetAdminAccountByName(tx, name));
+    GEBI_ASSIGN_OR_RETURN(account_slot, storage::RecordLoginFailure(tx, account_key, now));
+    GEBI_ASSIGN_OR_RETURN(ip_slot, storage::RecordLoginFailure(tx, ip_key, now));
     return Status::Ok();
   }));
   if (wait > 0) {
@@ -214,14 +222,8 @@ Result<LoginResult> Login(storage::Database& db, const Clock& clock, const AuthS
   bool ok = password.size() <= kMaxPasswordLength &&
             VerifyPassword(account ? account->password_hash : DummyHash(), password) && account &&
             !account->disabled;
-  if (!ok) {
-    GEBI_RETURN_IF_ERROR(db.WithTransaction([&](storage::Tx& tx) -> Status {
-      GEBI_RETURN_IF_ERROR(storage::PruneLoginFailures(tx, since));
-      GEBI_RETURN_IF_ERROR(storage::RecordLoginFailure(tx, account_key, now));
-      return storage::RecordLoginFailure(tx, ip_key, now);
-    }));
-    return Status::Unauthenticated("用户名或密码不对");
-  }
+  // A wrong guess keeps its reserved failure rows.
+  if (!ok) return Status::Unauthenticated("用户名或密码不对");
   LoginResult out;
   out.token = RandomToken();
   Principal& p = out.principal;
@@ -237,7 +239,11 @@ Result<LoginResult> Login(storage::Database& db, const Clock& clock, const AuthS
   GEBI_RETURN_IF_ERROR(db.WithTransaction([&](storage::Tx& tx) -> Status {
     GEBI_RETURN_IF_ERROR(storage::DeleteExpiredAdminSessions(tx, now));
     GEBI_RETURN_IF_ERROR(storage::InsertAdminSession(tx, session));
+    // The right password: the reservation was no failure. The account's earlier failures go
+    // too (as they always did); the address keeps its others.
     GEBI_RETURN_IF_ERROR(storage::ClearLoginFailures(tx, account_key));
+    GEBI_RETURN_IF_ERROR(storage::DeleteLoginFailure(tx, account_slot));
+    GEBI_RETURN_IF_ERROR(storage::DeleteLoginFailure(tx, ip_slot));
     GEBI_RETURN_IF_ERROR(storage::TouchAdminLogin(tx, p.account_id, now));
     return Audit(tx, p, "login", "account:" + p.name, p.CommunityFilter(), "", "", now);
   }));

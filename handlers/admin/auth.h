@@ -80,9 +80,11 @@ struct LoginResult {
 };
 
 // Checks name/password. Unauthenticated (same message for an unknown name and a wrong
-// password) on failure; Unavailable with the wait in seconds in retry_after when the account
-// or the client address failed too often within the window. The hash check runs outside any
-// transaction.
+// password) on failure; ResourceExhausted with the wait in seconds in retry_after when the
+// account or the client address failed too often within the window. Each attempt is counted
+// as a failure (for the account and for ip) before the password is checked, in the same
+// transaction as the limit check, and uncounted only when the password is right: parallel
+// guesses cannot pass the limit. The hash check runs outside any transaction.
 Result<LoginResult> Login(storage::Database& db, const Clock& clock, const AuthSettings& settings,
                           const std::string& name, const std::string& password,
                           const std::string& ip, int64_t* retry_after);

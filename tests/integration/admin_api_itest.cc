@@ -4,7 +4,10 @@
 // the audit row of every write, and the hostile cases of every input path.
 #include <httplib.h>
 
+#include <atomic>
 #include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
 
 #include "handlers/admin/auth.h"
 #include "handlers/org/directory.h"
@@ -194,6 +197,62 @@ TEST_CASE("Admin login: cookie flags, wrong passwords, throttling, logout",
     httplib::Headers h{{"Cookie", "gebi_admin=deadbeef"}};
     CHECK(c.raw().Get("/api/v1/rules", h)->status == 401);
   }
+}
+
+// Sends one login per thread, all at once; returns the status codes (0: no answer).
+std::vector<int> ParallelLogins(int port, const std::vector<json>& bodies,
+                                const httplib::Headers& headers = {}) {
+  std::vector<int> codes(bodies.size(), 0);
+  std::vector<std::thread> threads;
+  std::atomic<int> ready{0};
+  for (size_t i = 0; i < bodies.size(); ++i) {
+    threads.emplace_back([&, i] {
+      httplib::Client http("127.0.0.1", port);
+      http.set_read_timeout(30, 0);
+      // Start together, so the guesses overlap inside the server.
+      ready.fetch_add(1);
+      while (ready.load() < static_cast<int>(bodies.size())) std::this_thread::yield();
+      auto r = http.Post("/api/v1/login", headers, bodies[i].dump(), "application/json");
+      if (r) codes[i] = r->status;
+    });
+  }
+  for (auto& t : threads) t.join();
+  return codes;
+}
+
+TEST_CASE("Parallel wrong guesses cannot pass the per-account limit", "[integration][admin]") {
+  TempDir dir;
+  auto config = TestConfig(dir, false);
+  config.admin.login_max_failures = 5;
+  config.admin.login_ip_max_failures = 100;
+  TestServer server(config);
+  const Org org = SeedOrg(server.app());
+  const std::string pw = MakeAccount(server.app(), "alice", "district", org.district);
+
+  constexpr int kGuesses = 12;
+  std::vector<json> bodies;
+  for (int i = 0; i < kGuesses; ++i) {
+    bodies.push_back({{"name", "alice"}, {"password", "wrong-guess-" + std::to_string(i)}});
+  }
+  const std::vector<int> codes = ParallelLogins(server.port(), bodies);
+  int unauthorized = 0, throttled = 0;
+  for (int code : codes) {
+    if (code == 401) ++unauthorized;
+    if (code == 429) ++throttled;
+  }
+  CAPTURE(codes);
+  // Only the first five reach the password check; the rest are told to wait.
+  CHECK(unauthorized <= 5);
+  CHECK(unauthorized >= 1);
+  CHECK(unauthorized + throttled == kGuesses);
+  CHECK(Count(server.app(),
+              "SELECT COUNT(*) FROM admin_login_failures "
+              "WHERE subject = 'account:alice'") <= 5);
+  // And the right password afterwards waits like after five sequential failures.
+  AdminClient c(server.port());
+  auto r = c.Login("alice", pw);
+  REQUIRE(r->status == 429);
+  CHECK(std::stoi(r->get_header_value("Retry-After")) > 0);
 }
 
 TEST_CASE("A rule changed in the admin API answers through the webhook at once",
