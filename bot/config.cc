@@ -286,11 +286,11 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
     GEBI_RETURN_IF_ERROR(Read(*t, "log", "level", c.log.level));
   }
   if (const toml::table* t = Section(root, "admin", s)) {
-    GEBI_RETURN_IF_ERROR(
-        CheckKeys(*t, "admin",
-                  {"enabled", "listen_host", "listen_port", "session_idle_minutes",
-                   "session_max_hours", "cookie_secure", "trust_forwarded_for",
-                   "login_max_failures", "login_ip_max_failures", "login_window_minutes"}));
+    GEBI_RETURN_IF_ERROR(CheckKeys(
+        *t, "admin",
+        {"enabled", "listen_host", "listen_port", "session_idle_minutes", "session_max_hours",
+         "cookie_secure", "trust_forwarded_for", "login_max_failures", "login_ip_max_failures",
+         "login_window_minutes", "max_concurrent_hashes"}));
     auto& a = c.admin;
     GEBI_RETURN_IF_ERROR(Read(*t, "admin", "enabled", a.enabled));
     GEBI_RETURN_IF_ERROR(Read(*t, "admin", "listen_host", a.listen_host));
@@ -302,6 +302,7 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
     GEBI_RETURN_IF_ERROR(Read(*t, "admin", "login_max_failures", a.login_max_failures));
     GEBI_RETURN_IF_ERROR(Read(*t, "admin", "login_ip_max_failures", a.login_ip_max_failures));
     GEBI_RETURN_IF_ERROR(Read(*t, "admin", "login_window_minutes", a.login_window_minutes));
+    GEBI_RETURN_IF_ERROR(Read(*t, "admin", "max_concurrent_hashes", a.max_concurrent_hashes));
   }
   GEBI_RETURN_IF_ERROR(s);
   FromEnv("GEBI_WECHAT_TOKEN", c.wechat.token);
@@ -374,6 +375,9 @@ Status ValidateConfig(const Config& c) {
     return bad("admin.login_ip_max_failures", "must be >= 1");
   }
   if (c.admin.login_window_minutes < 1) return bad("admin.login_window_minutes", "must be >= 1");
+  if (c.admin.max_concurrent_hashes < 1) {
+    return bad("admin.max_concurrent_hashes", "must be >= 1");
+  }
   const Config::Push& p = c.push;
   if (p.max_attempts < 1 || p.max_attempts > 100) return bad("push.max_attempts", "must be 1..100");
   if (p.backoff_base_seconds < 1) return bad("push.backoff_base_seconds", "must be >= 1");

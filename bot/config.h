@@ -99,6 +99,7 @@ struct Config {
     int login_max_failures = 5;        // failed logins per account within the window
     int login_ip_max_failures = 20;    // failed logins per client address within the window
     int login_window_minutes = 15;     // the throttling window
+    int max_concurrent_hashes = 2;     // password hashes at once (64 MiB each); more wait, then 429
   } admin;
 };
 

@@ -182,6 +182,7 @@ AdminApi::AdminApi(App& app) : app_(app) {
   auth_.max_account_failures = a.login_max_failures;
   auth_.max_ip_failures = a.login_ip_max_failures;
   auth_.failure_window_seconds = int64_t{a.login_window_minutes} * 60;
+  auth_.max_concurrent_hashes = a.max_concurrent_hashes;
   const std::string dir = app.config().paths.templates + "/admin/";
   index_html_ = ReadFile(dir + "index.html");
   app_js_ = ReadFile(dir + "app.js");
@@ -348,7 +349,8 @@ void AdminApi::ChangePassword(Call& c) {
   if (!old_pw.ok()) return c.Fail(old_pw.status());
   auto new_pw = c.Str("new_password");
   if (!new_pw.ok()) return c.Fail(new_pw.status());
-  Status s = handlers::admin::ChangePassword(app_.db(), app_.clock(), c.who, *old_pw, *new_pw);
+  Status s =
+      handlers::admin::ChangePassword(app_.db(), app_.clock(), auth_, c.who, *old_pw, *new_pw);
   if (!s.ok()) return c.Fail(s);
   c.Ok({{"ok", true}, {"relogin", true}});
 }

@@ -2,7 +2,8 @@
 // httplib server: the webhook's (bot/http_server.h) or a separate one (config admin.listen_*).
 // Sessions are an HttpOnly SameSite=Strict cookie; every write needs the session's CSRF token
 // in X-CSRF-Token and a JSON body. 401 unauthenticated, 403 out of scope or bad CSRF token,
-// 400 bad JSON or field (named in "field"), 404 unknown id, 409 wrong state, 429 throttled.
+// 400 bad JSON or field (named in "field"), 404 unknown id, 409 wrong state, 429 throttled
+// or too many password hashes at once.
 // The logic lives in handlers/admin/*.h; this file only translates. Thread-safe (App is).
 #pragma once
 

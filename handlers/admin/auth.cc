@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <sodium.h>
 
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
 
 #include "storage/org_store.h"
@@ -20,6 +23,20 @@ constexpr size_t kMaxPasswordLength = 256;  // refuse huge inputs before hashing
 // A session is touched at most this often: keeps reads from turning into writes.
 constexpr int64_t kTouchEverySeconds = 60;
 
+constexpr const char* kBusyMessage = "系统忙，请稍后再试";
+
+// The counting semaphore behind HashSlot.
+struct HashGate {
+  std::mutex mu;
+  std::condition_variable freed;
+  int in_use = 0;  // guarded by mu
+};
+
+HashGate& Gate() {
+  static HashGate gate;
+  return gate;
+}
+
 bool SodiumReady() {
   static const bool ok = sodium_init() >= 0;
   return ok;
@@ -35,6 +52,30 @@ const std::string& DummyHash() {
 }
 
 }  // namespace
+
+HashSlot::~HashSlot() {
+  if (!held_) return;
+  HashGate& g = Gate();
+  {
+    std::lock_guard<std::mutex> lock(g.mu);
+    --g.in_use;
+  }
+  // Waiters may ask for different bounds; each re-checks its own.
+  g.freed.notify_all();
+}
+
+Status HashSlot::Acquire(int max_concurrent, int64_t wait_ms) {
+  if (held_) return Status::Ok();
+  HashGate& g = Gate();
+  std::unique_lock<std::mutex> lock(g.mu);
+  if (!g.freed.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(wait_ms, 0)),
+                        [&] { return g.in_use < max_concurrent; })) {
+    return Status::ResourceExhausted(kBusyMessage);
+  }
+  ++g.in_use;
+  held_ = true;
+  return Status::Ok();
+}
 
 std::optional<int64_t> Principal::CommunityFilter() const {
   if (role == "community") return unit_id;
@@ -218,10 +259,24 @@ Result<LoginResult> Login(storage::Database& db, const Clock& clock, const AuthS
     return Status::ResourceExhausted(
         fmt::format("登录失败次数太多，请 {} 分钟后再试", (wait + 59) / 60));
   }
-  // The slow hash runs outside any transaction: it must not hold the connection lock.
-  bool ok = password.size() <= kMaxPasswordLength &&
-            VerifyPassword(account ? account->password_hash : DummyHash(), password) && account &&
-            !account->disabled;
+  // The slow hash runs outside any transaction (it must not hold the connection lock) and in
+  // a HashSlot (it must not run unbounded in parallel).
+  bool ok = false;
+  {
+    HashSlot slot;
+    Status busy = slot.Acquire(settings.max_concurrent_hashes, settings.hash_wait_ms);
+    if (!busy.ok()) {
+      // No password was checked: give the reservation back, so a busy server locks nobody out.
+      GEBI_RETURN_IF_ERROR(db.WithTransaction([&](storage::Tx& tx) -> Status {
+        GEBI_RETURN_IF_ERROR(storage::DeleteLoginFailure(tx, account_slot));
+        return storage::DeleteLoginFailure(tx, ip_slot);
+      }));
+      return busy;
+    }
+    ok = password.size() <= kMaxPasswordLength &&
+         VerifyPassword(account ? account->password_hash : DummyHash(), password) && account &&
+         !account->disabled;
+  }
   // A wrong guess keeps its reserved failure rows.
   if (!ok) return Status::Unauthenticated("用户名或密码不对");
   LoginResult out;
@@ -289,8 +344,9 @@ Status Logout(storage::Database& db, const Principal& principal) {
       [&](storage::Tx& tx) { return storage::DeleteAdminSession(tx, principal.token_hash); });
 }
 
-Status ChangePassword(storage::Database& db, const Clock& clock, const Principal& principal,
-                      const std::string& old_password, const std::string& new_password) {
+Status ChangePassword(storage::Database& db, const Clock& clock, const AuthSettings& settings,
+                      const Principal& principal, const std::string& old_password,
+                      const std::string& new_password) {
   if (new_password.size() < kMinPasswordLength || new_password.size() > kMaxPasswordLength) {
     return Status::InvalidArgument("new_password: 新密码至少 10 个字符");
   }
@@ -301,10 +357,16 @@ Status ChangePassword(storage::Database& db, const Clock& clock, const Principal
     hash = account->password_hash;
     return Status::Ok();
   }));
-  if (!VerifyPassword(hash, old_password)) {
-    return Status::InvalidArgument("old_password: 旧密码不对");
+  std::string new_hash;
+  {
+    // Both hashes in one slot: the change is one request's work.
+    HashSlot slot;
+    GEBI_RETURN_IF_ERROR(slot.Acquire(settings.max_concurrent_hashes, settings.hash_wait_ms));
+    if (!VerifyPassword(hash, old_password)) {
+      return Status::InvalidArgument("old_password: 旧密码不对");
+    }
+    GEBI_ASSIGN_OR_RETURN(new_hash, HashPassword(new_password));
   }
-  GEBI_ASSIGN_OR_RETURN(std::string new_hash, HashPassword(new_password));
   const int64_t now = clock.NowSeconds();
   return db.WithTransaction([&](storage::Tx& tx) -> Status {
     // SetAdminPassword ends every session, including this one: the caller logs in again.

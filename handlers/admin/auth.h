@@ -1,7 +1,8 @@
 // Admin accounts and sessions without HTTP: password hashing (libsodium argon2id), one-time
 // passwords, login with throttling, session tokens (only their hash is stored), CSRF tokens,
 // scopes (a community admin sees one community, a district admin everything) and the audit
-// row every admin write leaves. Thread-safe: state lives in the Database.
+// row every admin write leaves. Thread-safe: state lives in the Database, except the count of
+// password hashes running in the process (HashSlot), which its own mutex guards.
 #pragma once
 
 #include <optional>
@@ -21,6 +22,27 @@ struct AuthSettings {
   int max_account_failures = 5;                 // failed logins per account in the window
   int max_ip_failures = 20;                     // failed logins per client address in the window
   int64_t failure_window_seconds = 15 * 60;     // the throttling window
+  int max_concurrent_hashes = 2;                // argon2id runs at once (64 MiB each), see HashSlot
+  int64_t hash_wait_ms = 2000;  // a login waits this long for one, then "系统忙" (429)
+};
+
+// One of the process's argon2id slots. Each hash takes 64 MiB and a core for a moment, so
+// parallel logins are bounded by one process-wide counting semaphore (the memory is the
+// process's, whichever server asked). Thread-safe; not copyable or movable.
+class HashSlot {
+ public:
+  HashSlot() = default;
+  HashSlot(const HashSlot&) = delete;
+  HashSlot& operator=(const HashSlot&) = delete;
+  // Gives the slot back, if held.
+  ~HashSlot();
+  // Takes a slot when fewer than max_concurrent are held, waiting up to wait_ms for one.
+  // ResourceExhausted ("系统忙，请稍后再试") when none frees up in time. Ok at once when this
+  // object already holds one.
+  Status Acquire(int max_concurrent, int64_t wait_ms);
+
+ private:
+  bool held_ = false;
 };
 
 // Who is calling the admin API, as resolved from a session.
@@ -84,7 +106,8 @@ struct LoginResult {
 // account or the client address failed too often within the window. Each attempt is counted
 // as a failure (for the account and for ip) before the password is checked, in the same
 // transaction as the limit check, and uncounted only when the password is right: parallel
-// guesses cannot pass the limit. The hash check runs outside any transaction.
+// guesses cannot pass the limit. The hash check runs outside any transaction, in a HashSlot;
+// ResourceExhausted ("系统忙…", attempt not counted) when none frees up in hash_wait_ms.
 Result<LoginResult> Login(storage::Database& db, const Clock& clock, const AuthSettings& settings,
                           const std::string& name, const std::string& password,
                           const std::string& ip, int64_t* retry_after);
@@ -96,10 +119,12 @@ Result<Principal> Authenticate(storage::Database& db, const Clock& clock,
                                const std::string& ip);
 // Ends the principal's session.
 Status Logout(storage::Database& db, const Principal& principal);
-// Changes the caller's password after checking the old one. Unauthenticated for a wrong old
-// password, InvalidArgument ("new_password") when the new one is shorter than 10 characters.
-Status ChangePassword(storage::Database& db, const Clock& clock, const Principal& principal,
-                      const std::string& old_password, const std::string& new_password);
+// Changes the caller's password after checking the old one. InvalidArgument
+// ("old_password") for a wrong old password, ("new_password") when the new one is shorter
+// than 10 characters; ResourceExhausted when no HashSlot frees up in time.
+Status ChangePassword(storage::Database& db, const Clock& clock, const AuthSettings& settings,
+                      const Principal& principal, const std::string& old_password,
+                      const std::string& new_password);
 
 // Appends the audit row of one admin write (inside the write's transaction).
 Status Audit(storage::Tx& tx, const Principal& who, std::string action, std::string object,

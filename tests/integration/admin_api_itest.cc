@@ -5,6 +5,8 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <chrono>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
@@ -225,6 +227,8 @@ TEST_CASE("Parallel wrong guesses cannot pass the per-account limit", "[integrat
   auto config = TestConfig(dir, false);
   config.admin.login_max_failures = 5;
   config.admin.login_ip_max_failures = 100;
+  // As many hash slots as guesses may pass: no guess is turned away as "busy" here.
+  config.admin.max_concurrent_hashes = 5;
   TestServer server(config);
   const Org org = SeedOrg(server.app());
   const std::string pw = MakeAccount(server.app(), "alice", "district", org.district);
@@ -253,6 +257,51 @@ TEST_CASE("Parallel wrong guesses cannot pass the per-account limit", "[integrat
   auto r = c.Login("alice", pw);
   REQUIRE(r->status == 429);
   CHECK(std::stoi(r->get_header_value("Retry-After")) > 0);
+}
+
+TEST_CASE("At most admin.max_concurrent_hashes password hashes run at once",
+          "[integration][admin]") {
+  TempDir dir;
+  auto config = TestConfig(dir, false);
+  config.admin.max_concurrent_hashes = 2;
+  TestServer server(config);
+  const Org org = SeedOrg(server.app());
+  const std::string pw = MakeAccount(server.app(), "alice", "district", org.district);
+  AdminClient c(server.port());
+  // The test holds the slots itself, as two slow logins would.
+  auto a = std::make_unique<handlers::admin::HashSlot>();
+  auto b = std::make_unique<handlers::admin::HashSlot>();
+  REQUIRE_OK(a->Acquire(2, 0));
+  REQUIRE_OK(b->Acquire(2, 0));
+
+  SECTION("with every slot taken a login waits, then gets 429 and counts no failure") {
+    const auto start = std::chrono::steady_clock::now();
+    auto r = c.Login("alice", pw);
+    const auto waited = std::chrono::steady_clock::now() - start;
+    REQUIRE(r->status == 429);
+    CHECK(Body(r)["error"] == "系统忙，请稍后再试");
+    CHECK(waited >= std::chrono::milliseconds(1500));
+    CHECK(Count(server.app(), "SELECT COUNT(*) FROM admin_login_failures") == 0);
+  }
+  SECTION("a slot freed while the login waits lets it through") {
+    std::thread release([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      a.reset();
+    });
+    auto r = c.Login("alice", pw);
+    release.join();
+    CHECK(r->status == 200);
+  }
+  SECTION("changing the password waits for a slot too") {
+    a.reset();
+    REQUIRE(c.Login("alice", pw)->status == 200);
+    handlers::admin::HashSlot again;
+    REQUIRE_OK(again.Acquire(2, 0));
+    auto r = c.Post("/api/v1/me/password",
+                    {{"old_password", pw}, {"new_password", "a-new-password-123"}});
+    REQUIRE(r->status == 429);
+    CHECK(Body(r)["error"] == "系统忙，请稍后再试");
+  }
 }
 
 TEST_CASE("A rule changed in the admin API answers through the webhook at once",
