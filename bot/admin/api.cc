@@ -1,8 +1,10 @@
 #include "bot/admin/api.h"
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -165,6 +167,44 @@ std::string CookieValue(const httplib::Request& req, std::string_view name) {
   return "";
 }
 
+// A valid IPv4 or IPv6 address in plain form: what a proxy's header may name as the client.
+bool IsIpAddress(const std::string& s) {
+  unsigned char buf[sizeof(in6_addr)];
+  return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
+}
+
+bool IsTrusted(const std::vector<std::string>& proxies, std::string_view address) {
+  return std::find(proxies.begin(), proxies.end(), address) != proxies.end();
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// The client's address: the peer's, unless the peer is one of our proxies. Then the proxy
+// says who its client was: X-Forwarded-For read from the right (each proxy appends the
+// address it saw, so entries left of the last untrusted one may be made up by the client),
+// else X-Real-IP. A header naming no valid address leaves the peer's, so a client cannot
+// mint throttling keys at will.
+std::string ClientAddress(const httplib::Request& req, const std::vector<std::string>& proxies) {
+  if (!IsTrusted(proxies, req.remote_addr)) return req.remote_addr;
+  const std::string forwarded = req.get_header_value("X-Forwarded-For");
+  std::string_view rest = forwarded;
+  while (!rest.empty()) {
+    size_t comma = rest.rfind(',');
+    std::string_view entry = Trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(0, comma);
+    if (IsTrusted(proxies, entry)) continue;
+    std::string candidate(entry);
+    return IsIpAddress(candidate) ? candidate : req.remote_addr;
+  }
+  std::string real_ip(Trim(req.get_header_value("X-Real-IP")));
+  if (IsIpAddress(real_ip)) return real_ip;
+  return req.remote_addr;
+}
+
 void SecurityHeaders(httplib::Response& res) {
   res.set_header("Content-Security-Policy", kCsp);
   res.set_header("X-Content-Type-Options", "nosniff");
@@ -196,10 +236,7 @@ void AdminApi::Add(httplib::Server& server, const char* method, const std::strin
                    bool write, bool auth) {
   auto handler = [this, fn, write, auth](const httplib::Request& req, httplib::Response& res) {
     auto start = std::chrono::steady_clock::now();
-    Call call{req, res, {}, json(), req.remote_addr};
-    if (app_.config().admin.trust_forwarded_for && req.has_header("X-Real-IP")) {
-      call.ip = req.get_header_value("X-Real-IP");
-    }
+    Call call{req, res, {}, json(), ClientAddress(req, app_.config().admin.trusted_proxies)};
     res.set_header("Cache-Control", "no-store");
     res.set_header("X-Content-Type-Options", "nosniff");
     [&] {

@@ -3,7 +3,8 @@
 // Sessions are an HttpOnly SameSite=Strict cookie; every write needs the session's CSRF token
 // in X-CSRF-Token and a JSON body. 401 unauthenticated, 403 out of scope or bad CSRF token,
 // 400 bad JSON or field (named in "field"), 404 unknown id, 409 wrong state, 429 throttled
-// or too many password hashes at once.
+// or too many password hashes at once. The client address (throttling, audit) is the peer's,
+// or what a peer listed in admin.trusted_proxies says in X-Forwarded-For / X-Real-IP.
 // The logic lives in handlers/admin/*.h; this file only translates. Thread-safe (App is).
 #pragma once
 

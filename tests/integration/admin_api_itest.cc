@@ -304,6 +304,73 @@ TEST_CASE("At most admin.max_concurrent_hashes password hashes run at once",
   }
 }
 
+TEST_CASE("X-Forwarded-For and X-Real-IP count only from a configured proxy",
+          "[integration][admin]") {
+  TempDir dir;
+  auto config = TestConfig(dir, false);
+  config.admin.login_max_failures = 100;
+  config.admin.login_ip_max_failures = 3;
+  // A wrong guess for a fresh name from the test's 127.0.0.1 with the given headers.
+  auto guess = [](httplib::Client& http, int n, httplib::Headers headers) {
+    json body = {{"name", "nobody" + std::to_string(n)}, {"password", "wrong"}};
+    auto r = http.Post("/api/v1/login", headers, body.dump(), "application/json");
+    REQUIRE(r);
+    return r->status;
+  };
+  auto spoofed = [](int n) {
+    return httplib::Headers{{"X-Real-IP", "203.0.113." + std::to_string(n)},
+                            {"X-Forwarded-For", "198.51.100." + std::to_string(n)}};
+  };
+  auto failures_of = [](TestServer& server, const std::string& address) {
+    return Count(server.app(),
+                 "SELECT COUNT(*) FROM admin_login_failures WHERE subject = 'ip:" + address + "'");
+  };
+
+  SECTION("no proxy configured, or a proxy elsewhere: the headers change nothing") {
+    for (const std::vector<std::string>& proxies :
+         {std::vector<std::string>{}, std::vector<std::string>{"10.0.0.1"}}) {
+      CAPTURE(proxies);
+      TempDir fresh;  // each server its own database
+      auto proxied = TestConfig(fresh, false);
+      proxied.admin.login_max_failures = config.admin.login_max_failures;
+      proxied.admin.login_ip_max_failures = config.admin.login_ip_max_failures;
+      proxied.admin.trusted_proxies = proxies;
+      TestServer server(proxied);
+      httplib::Client http("127.0.0.1", server.port());
+      for (int i = 1; i <= 3; ++i) REQUIRE(guess(http, i, spoofed(i)) == 401);
+      CHECK(guess(http, 4, spoofed(4)) == 429);  // every guess counted against 127.0.0.1
+      CHECK(failures_of(server, "127.0.0.1") == 3);
+      CHECK(Count(server.app(),
+                  "SELECT COUNT(*) FROM admin_login_failures WHERE subject LIKE "
+                  "'ip:%' AND subject <> 'ip:127.0.0.1'") == 0);
+    }
+  }
+  SECTION("127.0.0.1 is our proxy: its headers name the client") {
+    config.admin.trusted_proxies = {"10.0.0.1", "127.0.0.1"};
+    TestServer server(config);
+    httplib::Client http("127.0.0.1", server.port());
+    for (int i = 1; i <= 4; ++i) REQUIRE(guess(http, i, spoofed(i)) == 401);  // four clients
+    CHECK(failures_of(server, "198.51.100.1") == 1);
+    CHECK(failures_of(server, "127.0.0.1") == 0);
+    // The last entry not ours is the client; entries before it may be made up.
+    REQUIRE(guess(http, 5, {{"X-Forwarded-For", "192.0.2.66, 198.51.100.7, 10.0.0.1"}}) == 401);
+    CHECK(failures_of(server, "198.51.100.7") == 1);
+    CHECK(failures_of(server, "192.0.2.66") == 0);
+    // X-Real-IP when there is no X-Forwarded-For.
+    REQUIRE(guess(http, 6, {{"X-Real-IP", "203.0.113.77"}}) == 401);
+    CHECK(failures_of(server, "203.0.113.77") == 1);
+    // Something that is no address leaves the peer's.
+    REQUIRE(guess(http, 7, {{"X-Forwarded-For", "not-an-address"}}) == 401);
+    CHECK(failures_of(server, "127.0.0.1") == 1);
+    // One client behind the proxy is throttled on its own address.
+    httplib::Headers same{{"X-Forwarded-For", "198.51.100.7"}};
+    REQUIRE(guess(http, 8, same) == 401);
+    REQUIRE(guess(http, 9, same) == 401);
+    CHECK(guess(http, 10, same) == 429);
+    CHECK(guess(http, 11, spoofed(11)) == 401);
+  }
+}
+
 TEST_CASE("A rule changed in the admin API answers through the webhook at once",
           "[integration][admin]") {
   TempDir dir;
