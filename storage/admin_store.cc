@@ -4,19 +4,20 @@ namespace gebi::storage {
 
 namespace {
 constexpr std::string_view kInsertAccount =
-    "INSERT INTO admin_accounts(name, password_hash, role, unit_id, disabled, created_at, "
-    "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)";
+    "INSERT INTO admin_accounts(name, password_hash, role, unit_id, disabled, must_change, "
+    "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)";
 constexpr std::string_view kSelectAccountByName =
     "SELECT id, name, password_hash, role, unit_id, disabled, created_at, updated_at, "
-    "last_login_at FROM admin_accounts WHERE name = ?1";
+    "last_login_at, must_change FROM admin_accounts WHERE name = ?1";
 constexpr std::string_view kSelectAccountById =
     "SELECT id, name, password_hash, role, unit_id, disabled, created_at, updated_at, "
-    "last_login_at FROM admin_accounts WHERE id = ?1";
+    "last_login_at, must_change FROM admin_accounts WHERE id = ?1";
 constexpr std::string_view kSelectAccounts =
     "SELECT id, name, password_hash, role, unit_id, disabled, created_at, updated_at, "
-    "last_login_at FROM admin_accounts ORDER BY name";
+    "last_login_at, must_change FROM admin_accounts ORDER BY name";
 constexpr std::string_view kSetPassword =
-    "UPDATE admin_accounts SET password_hash = ?2, updated_at = ?3 WHERE id = ?1";
+    "UPDATE admin_accounts SET password_hash = ?2, must_change = ?3, updated_at = ?4 "
+    "WHERE id = ?1";
 constexpr std::string_view kSetDisabled =
     "UPDATE admin_accounts SET disabled = ?2, updated_at = ?3 WHERE id = ?1";
 constexpr std::string_view kTouchLogin =
@@ -75,6 +76,7 @@ AdminAccount ReadAdminAccount(const Stmt& st) {
   a.created_at = st.Int(6);
   a.updated_at = st.Int(7);
   if (!st.IsNull(8)) a.last_login_at = st.Int(8);
+  a.must_change = st.Int(9) != 0;
   return a;
 }
 
@@ -107,7 +109,7 @@ RuleHistoryEntry ReadRuleHistoryEntry(const Stmt& st) {
 
 Result<int64_t> InsertAdminAccount(Tx& tx, const AdminAccount& a, int64_t now) {
   Status s = tx.Run(kInsertAccount, a.name, a.password_hash, a.role, a.unit_id,
-                    static_cast<int64_t>(a.disabled), now);
+                    static_cast<int64_t>(a.disabled), static_cast<int64_t>(a.must_change), now);
   if (s.code() == Status::Code::kAlreadyExists) {
     return Status::AlreadyExists("admin account '" + a.name + "' exists");
   }
@@ -127,8 +129,9 @@ Result<std::vector<AdminAccount>> ListAdminAccounts(Tx& tx) {
   return tx.QueryRows<AdminAccount>(kSelectAccounts, ReadAdminAccount);
 }
 
-Status SetAdminPassword(Tx& tx, int64_t id, const std::string& hash, int64_t now) {
-  GEBI_RETURN_IF_ERROR(tx.Run(kSetPassword, id, hash, now));
+Status SetAdminPassword(Tx& tx, int64_t id, const std::string& hash, bool must_change,
+                        int64_t now) {
+  GEBI_RETURN_IF_ERROR(tx.Run(kSetPassword, id, hash, static_cast<int64_t>(must_change), now));
   if (tx.Changes() == 0) return Status::NotFound("admin account " + std::to_string(id));
   return tx.Run(kDeleteSessionsOf, id);
 }

@@ -233,8 +233,9 @@ AdminApi::AdminApi(App& app) : app_(app) {
 }
 
 void AdminApi::Add(httplib::Server& server, const char* method, const std::string& pattern, Fn fn,
-                   bool write, bool auth) {
-  auto handler = [this, fn, write, auth](const httplib::Request& req, httplib::Response& res) {
+                   bool write, bool auth, bool initial) {
+  auto handler = [this, fn, write, auth, initial](const httplib::Request& req,
+                                                  httplib::Response& res) {
     auto start = std::chrono::steady_clock::now();
     Call call{req, res, {}, json(), ClientAddress(req, app_.config().admin.trusted_proxies)};
     res.set_header("Cache-Control", "no-store");
@@ -245,6 +246,11 @@ void AdminApi::Add(httplib::Server& server, const char* method, const std::strin
                                                  CookieValue(req, kAdminCookie), call.ip);
         if (!who.ok()) return call.Fail(who.status());
         call.who = std::move(who).value();
+        // Whoever saw a handed-out password (the command line printed it) could use it too:
+        // nothing but choosing a new one until the person has.
+        if (call.who.must_change_password && !initial) {
+          return call.Json(403, {{"error", "请先修改初始密码"}, {"field", "password"}});
+        }
       }
       if (write) {
         if (auth && !handlers::admin::SecretEquals(req.get_header_value("X-CSRF-Token"),
@@ -291,9 +297,10 @@ void AdminApi::Add(httplib::Server& server, const char* method, const std::strin
 void AdminApi::Mount(httplib::Server& server) {
   const std::string p = kAdminApiPrefix;
   Add(server, "POST", p + "/login", &AdminApi::Login, /*write=*/true, /*auth=*/false);
-  Add(server, "POST", p + "/logout", &AdminApi::Logout, true);
-  Add(server, "GET", p + "/me", &AdminApi::Me, false);
-  Add(server, "POST", p + "/me/password", &AdminApi::ChangePassword, true);
+  Add(server, "POST", p + "/logout", &AdminApi::Logout, true, true, /*initial=*/true);
+  Add(server, "GET", p + "/me", &AdminApi::Me, false, true, /*initial=*/true);
+  Add(server, "POST", p + "/me/password", &AdminApi::ChangePassword, true, true,
+      /*initial=*/true);
   Add(server, "GET", p + "/rules", &AdminApi::ListRules, false);
   Add(server, "POST", p + "/rules", &AdminApi::CreateRule, true);
   Add(server, "POST", p + "/rules/dry-run", &AdminApi::DryRun, true);
@@ -366,7 +373,9 @@ void AdminApi::Login(Call& c) {
       fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}", kAdminCookie, r->token,
                   auth_.session_max_seconds, app_.config().admin.cookie_secure ? "; Secure" : "");
   c.res.set_header("Set-Cookie", cookie);
-  c.Ok({{"account", AccountJson(r->principal)}, {"csrf_token", r->principal.csrf_token}});
+  c.Ok({{"account", AccountJson(r->principal)},
+        {"csrf_token", r->principal.csrf_token},
+        {"must_change_password", r->principal.must_change_password}});
 }
 
 void AdminApi::Logout(Call& c) {
@@ -378,7 +387,9 @@ void AdminApi::Logout(Call& c) {
 }
 
 void AdminApi::Me(Call& c) {
-  c.Ok({{"account", AccountJson(c.who)}, {"csrf_token", c.who.csrf_token}});
+  c.Ok({{"account", AccountJson(c.who)},
+        {"csrf_token", c.who.csrf_token},
+        {"must_change_password", c.who.must_change_password}});
 }
 
 void AdminApi::ChangePassword(Call& c) {

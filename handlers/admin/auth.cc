@@ -189,6 +189,7 @@ Result<NewAccount> CreateAccount(storage::Database& db, const Clock& clock, cons
   out.account.password_hash = hash;
   out.account.role = role;
   out.account.unit_id = unit_id;
+  out.account.must_change = true;  // the password was shown to whoever ran the command
   const int64_t now = clock.NowSeconds();
   GEBI_RETURN_IF_ERROR(db.WithTransaction([&](storage::Tx& tx) -> Status {
     GEBI_ASSIGN_OR_RETURN(auto unit, storage::GetUnit(tx, unit_id));
@@ -214,7 +215,8 @@ Result<std::string> ResetPassword(storage::Database& db, const Clock& clock, con
   GEBI_RETURN_IF_ERROR(db.WithTransaction([&](storage::Tx& tx) -> Status {
     GEBI_ASSIGN_OR_RETURN(auto account, storage::GetAdminAccountByName(tx, name));
     if (!account) return Status::NotFound("no admin account named '" + name + "'");
-    GEBI_RETURN_IF_ERROR(storage::SetAdminPassword(tx, account->id, hash, now));
+    GEBI_RETURN_IF_ERROR(
+        storage::SetAdminPassword(tx, account->id, hash, /*must_change=*/true, now));
     GEBI_RETURN_IF_ERROR(storage::SetAdminDisabled(tx, account->id, false, now));
     GEBI_RETURN_IF_ERROR(storage::ClearLoginFailures(tx, "account:" + name));
     std::optional<int64_t> community;
@@ -286,6 +288,7 @@ Result<LoginResult> Login(storage::Database& db, const Clock& clock, const AuthS
   p.name = account->name;
   p.role = account->role;
   p.unit_id = account->unit_id;
+  p.must_change_password = account->must_change;
   p.csrf_token = RandomToken(24);
   p.token_hash = TokenHash(out.token);
   p.ip = ip;
@@ -325,6 +328,7 @@ Result<Principal> Authenticate(storage::Database& db, const Clock& clock,
     p.name = account->name;
     p.role = account->role;
     p.unit_id = account->unit_id;
+    p.must_change_password = account->must_change;
     p.csrf_token = session->csrf_token;
     p.token_hash = hash;
     p.ip = ip;
@@ -370,7 +374,8 @@ Status ChangePassword(storage::Database& db, const Clock& clock, const AuthSetti
   const int64_t now = clock.NowSeconds();
   return db.WithTransaction([&](storage::Tx& tx) -> Status {
     // SetAdminPassword ends every session, including this one: the caller logs in again.
-    GEBI_RETURN_IF_ERROR(storage::SetAdminPassword(tx, principal.account_id, new_hash, now));
+    GEBI_RETURN_IF_ERROR(storage::SetAdminPassword(tx, principal.account_id, new_hash,
+                                                   /*must_change=*/false, now));
     return Audit(tx, principal, "account.change_password", "account:" + principal.name,
                  principal.CommunityFilter(), "", "", now);
   });

@@ -54,6 +54,9 @@ struct Principal {
   std::string csrf_token;
   std::string token_hash;
   std::string ip;
+  // The account still has a handed-out password: the API allows only changing it (and me,
+  // logout) until then.
+  bool must_change_password = false;
 
   bool IsDistrict() const { return role == "district"; }
   // The community every list is filtered to; nullopt = every community (district admins).
@@ -88,11 +91,13 @@ struct NewAccount {
   std::string password;  // one-time: shown once, only its hash is stored
 };
 
-// Creates an account with a fresh password. InvalidArgument for bad fields, AlreadyExists when
-// the name is taken. Writes an audit row in the same transaction.
+// Creates an account with a fresh password that must be changed at the first login
+// (must_change). InvalidArgument for bad fields, AlreadyExists when the name is taken. Writes
+// an audit row in the same transaction.
 Result<NewAccount> CreateAccount(storage::Database& db, const Clock& clock, const Principal& actor,
                                  const std::string& name, const std::string& role, int64_t unit_id);
-// Gives an existing account a fresh password (ends its sessions, re-enables it). NotFound.
+// Gives an existing account a fresh password that must be changed at the next login (ends its
+// sessions, re-enables it). NotFound.
 Result<std::string> ResetPassword(storage::Database& db, const Clock& clock, const Principal& actor,
                                   const std::string& name);
 
@@ -121,7 +126,8 @@ Result<Principal> Authenticate(storage::Database& db, const Clock& clock,
 Status Logout(storage::Database& db, const Principal& principal);
 // Changes the caller's password after checking the old one. InvalidArgument
 // ("old_password") for a wrong old password, ("new_password") when the new one is shorter
-// than 10 characters; ResourceExhausted when no HashSlot frees up in time.
+// than 10 characters; ResourceExhausted when no HashSlot frees up in time. Clears
+// must_change and ends every session of the account (the caller logs in again).
 Status ChangePassword(storage::Database& db, const Clock& clock, const AuthSettings& settings,
                       const Principal& principal, const std::string& old_password,
                       const std::string& new_password);

@@ -105,12 +105,26 @@ Org SeedOrg(bot::App& app) {
   return org;
 }
 
-std::string MakeAccount(bot::App& app, const std::string& name, const std::string& role,
-                        int64_t unit) {
+// An account with a one-time password, as `gebi admin add` makes it: it must be changed at
+// the first login.
+std::string MakeInitialAccount(bot::App& app, const std::string& name, const std::string& role,
+                               int64_t unit) {
   auto made = handlers::admin::CreateAccount(app.db(), app.clock(), handlers::admin::CliPrincipal(),
                                              name, role, unit);
   REQUIRE_RESULT_OK(made);
+  REQUIRE(made->account.must_change);
   return made->password;
+}
+
+// An account whose person has already chosen this password (must_change cleared), for the
+// tests of everything after the first login.
+std::string MakeAccount(bot::App& app, const std::string& name, const std::string& role,
+                        int64_t unit) {
+  std::string password = MakeInitialAccount(app, name, role, unit);
+  REQUIRE_OK(app.db().WithTransaction([&](storage::Tx& tx) {
+    return tx.Run("UPDATE admin_accounts SET must_change = 0 WHERE name = ?1", name);
+  }));
+  return password;
 }
 
 int64_t Count(bot::App& app, const std::string& sql) {
@@ -368,6 +382,57 @@ TEST_CASE("X-Forwarded-For and X-Real-IP count only from a configured proxy",
     REQUIRE(guess(http, 9, same) == 401);
     CHECK(guess(http, 10, same) == 429);
     CHECK(guess(http, 11, spoofed(11)) == 401);
+  }
+}
+
+TEST_CASE("A one-time password must be changed before anything else", "[integration][admin]") {
+  TempDir dir;
+  auto config = TestConfig(dir, false);
+  TestServer server(config);
+  const Org org = SeedOrg(server.app());
+  const std::string once = MakeInitialAccount(server.app(), "alice", "district", org.district);
+  AdminClient c(server.port());
+
+  auto login = c.Login("alice", once);
+  REQUIRE(login->status == 200);
+  CHECK(Body(login)["must_change_password"] == true);
+  auto me = c.Get("/api/v1/me");
+  REQUIRE(me->status == 200);
+  CHECK(Body(me)["must_change_password"] == true);
+  // Every other call is refused, reads and writes alike.
+  for (const char* path : {"/api/v1/rules", "/api/v1/stats", "/api/v1/audit", "/api/v1/joins"}) {
+    CAPTURE(path);
+    auto r = c.Get(path);
+    REQUIRE(r->status == 403);
+    CHECK(Body(r)["field"] == "password");
+    CHECK(Body(r)["error"] == "请先修改初始密码");
+  }
+  auto write = c.Post(
+      "/api/v1/rules",
+      {{"match_kind", "exact"}, {"pattern", "你好"}, {"target_kind", "text"}, {"target", "hi"}});
+  REQUIRE(write->status == 403);
+  CHECK(Count(server.app(), "SELECT COUNT(*) FROM rules WHERE pattern = '你好'") == 0);
+
+  SECTION("changing it clears the flag; the new password opens everything") {
+    REQUIRE(c.Post("/api/v1/me/password",
+                   {{"old_password", once}, {"new_password", "my-own-password-1"}})
+                ->status == 200);
+    CHECK(c.Get("/api/v1/me")->status == 401);  // the change ends the session
+    REQUIRE(c.Login("alice", "my-own-password-1")->status == 200);
+    CHECK(Body(c.Get("/api/v1/me"))["must_change_password"] == false);
+    CHECK(c.Get("/api/v1/rules")->status == 200);
+    SECTION("`gebi admin passwd` hands out a new one: the flag is back") {
+      auto pw = handlers::admin::ResetPassword(server.app().db(), server.app().clock(),
+                                               handlers::admin::CliPrincipal(), "alice");
+      REQUIRE_RESULT_OK(pw);
+      REQUIRE(c.Login("alice", *pw)->status == 200);
+      CHECK(Body(c.Get("/api/v1/me"))["must_change_password"] == true);
+      CHECK(c.Get("/api/v1/rules")->status == 403);
+    }
+  }
+  SECTION("logout works with the flag set") {
+    REQUIRE(c.Post("/api/v1/logout", json::object())->status == 200);
+    CHECK(c.Get("/api/v1/me")->status == 401);
   }
 }
 
