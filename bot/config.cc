@@ -1,5 +1,6 @@
 #include "bot/config.h"
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
@@ -39,6 +40,23 @@ Status Read(const toml::table& t, std::string_view section, std::string_view key
     return Status::Ok();
   }
   return Status::InvalidArgument(fmt::format("{}.{} must be true or false", section, key));
+}
+
+Status Read(const toml::table& t, std::string_view section, std::string_view key,
+            std::vector<std::string>& out) {
+  const toml::node* n = t.get(key);
+  if (n == nullptr) return Status::Ok();
+  const std::string what = fmt::format("{}.{} must be a list of strings", section, key);
+  const toml::array* list = n->as_array();
+  if (list == nullptr) return Status::InvalidArgument(what);
+  std::vector<std::string> values;
+  for (const toml::node& item : *list) {
+    auto v = item.value<std::string>();
+    if (!v || !item.is_string()) return Status::InvalidArgument(what);
+    values.push_back(*v);
+  }
+  out = std::move(values);
+  return Status::Ok();
 }
 
 template <typename Int>
@@ -305,8 +323,8 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
     GEBI_RETURN_IF_ERROR(
         CheckKeys(*t, "admin",
                   {"enabled", "listen_host", "listen_port", "session_idle_minutes",
-                   "session_max_hours", "cookie_secure", "trust_forwarded_for",
-                   "login_max_failures", "login_ip_max_failures", "login_window_minutes"}));
+                   "session_max_hours", "cookie_secure", "trusted_proxies", "login_max_failures",
+                   "login_ip_max_failures", "login_window_minutes", "max_concurrent_hashes"}));
     auto& a = c.admin;
     GEBI_RETURN_IF_ERROR(Read(*t, "admin", "enabled", a.enabled));
     GEBI_RETURN_IF_ERROR(Read(*t, "admin", "listen_host", a.listen_host));
@@ -314,10 +332,11 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
     GEBI_RETURN_IF_ERROR(Read(*t, "admin", "session_idle_minutes", a.session_idle_minutes));
     GEBI_RETURN_IF_ERROR(Read(*t, "admin", "session_max_hours", a.session_max_hours));
     GEBI_RETURN_IF_ERROR(Read(*t, "admin", "cookie_secure", a.cookie_secure));
-    GEBI_RETURN_IF_ERROR(Read(*t, "admin", "trust_forwarded_for", a.trust_forwarded_for));
+    GEBI_RETURN_IF_ERROR(Read(*t, "admin", "trusted_proxies", a.trusted_proxies));
     GEBI_RETURN_IF_ERROR(Read(*t, "admin", "login_max_failures", a.login_max_failures));
     GEBI_RETURN_IF_ERROR(Read(*t, "admin", "login_ip_max_failures", a.login_ip_max_failures));
     GEBI_RETURN_IF_ERROR(Read(*t, "admin", "login_window_minutes", a.login_window_minutes));
+    GEBI_RETURN_IF_ERROR(Read(*t, "admin", "max_concurrent_hashes", a.max_concurrent_hashes));
   }
   GEBI_RETURN_IF_ERROR(s);
   FromEnv("GEBI_WECHAT_TOKEN", c.wechat.token);
@@ -401,6 +420,18 @@ Status ValidateConfig(const Config& c) {
     return bad("admin.login_ip_max_failures", "must be >= 1");
   }
   if (c.admin.login_window_minutes < 1) return bad("admin.login_window_minutes", "must be >= 1");
+  if (c.admin.max_concurrent_hashes < 1) {
+    return bad("admin.max_concurrent_hashes", "must be >= 1");
+  }
+  for (const std::string& proxy : c.admin.trusted_proxies) {
+    // Compared as text with the peer address httplib reports, so only the plain form works.
+    unsigned char buf[sizeof(in6_addr)];
+    if (inet_pton(AF_INET, proxy.c_str(), buf) != 1 &&
+        inet_pton(AF_INET6, proxy.c_str(), buf) != 1) {
+      return bad("admin.trusted_proxies",
+                 fmt::format("'{}' is not an IP address (write one address per proxy)", proxy));
+    }
+  }
   const Config::Push& p = c.push;
   if (p.max_attempts < 1 || p.max_attempts > 100) return bad("push.max_attempts", "must be 1..100");
   if (p.backoff_base_seconds < 1) return bad("push.backoff_base_seconds", "must be >= 1");

@@ -100,16 +100,19 @@ struct Config {
     int media_per_day = 20;             // photos downloaded per sender per day
   } limits;
   struct Admin {
-    bool enabled = true;               // serve the admin console (/admin/) and API (/api/v1)
-    std::string listen_host;           // empty: on the webhook's server; else a separate address
-    int listen_port = 0;               // with listen_host: the console's own port
-    int session_idle_minutes = 720;    // a console session unused this long ends
-    int session_max_hours = 168;       // and every session ends after this
-    bool cookie_secure = false;        // true behind https: the browser sends it over https only
-    bool trust_forwarded_for = false;  // true behind nginx: client address from X-Real-IP
-    int login_max_failures = 5;        // failed logins per account within the window
-    int login_ip_max_failures = 20;    // failed logins per client address within the window
-    int login_window_minutes = 15;     // the throttling window
+    bool enabled = true;             // serve the admin console (/admin/) and API (/api/v1)
+    std::string listen_host;         // empty: on the webhook's server; else a separate address
+    int listen_port = 0;             // with listen_host: the console's own port
+    int session_idle_minutes = 720;  // a console session unused this long ends
+    int session_max_hours = 168;     // and every session ends after this
+    bool cookie_secure = false;      // true behind https: the browser sends it over https only
+    // Addresses of reverse proxies (nginx) whose X-Forwarded-For / X-Real-IP name the client;
+    // empty: those headers are ignored and the peer address is the client's.
+    std::vector<std::string> trusted_proxies;
+    int login_max_failures = 5;      // failed logins per account within the window
+    int login_ip_max_failures = 20;  // failed logins per client address within the window
+    int login_window_minutes = 15;   // the throttling window
+    int max_concurrent_hashes = 2;   // password hashes at once (64 MiB each); more wait, then 429
   } admin;
 };
 

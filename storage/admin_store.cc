@@ -4,19 +4,20 @@ namespace gebi::storage {
 
 namespace {
 constexpr std::string_view kInsertAccount =
-    "INSERT INTO admin_accounts(name, password_hash, role, unit_id, disabled, created_at, "
-    "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)";
+    "INSERT INTO admin_accounts(name, password_hash, role, unit_id, disabled, must_change, "
+    "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)";
 constexpr std::string_view kSelectAccountByName =
     "SELECT id, name, password_hash, role, unit_id, disabled, created_at, updated_at, "
-    "last_login_at FROM admin_accounts WHERE name = ?1";
+    "last_login_at, must_change FROM admin_accounts WHERE name = ?1";
 constexpr std::string_view kSelectAccountById =
     "SELECT id, name, password_hash, role, unit_id, disabled, created_at, updated_at, "
-    "last_login_at FROM admin_accounts WHERE id = ?1";
+    "last_login_at, must_change FROM admin_accounts WHERE id = ?1";
 constexpr std::string_view kSelectAccounts =
     "SELECT id, name, password_hash, role, unit_id, disabled, created_at, updated_at, "
-    "last_login_at FROM admin_accounts ORDER BY name";
+    "last_login_at, must_change FROM admin_accounts ORDER BY name";
 constexpr std::string_view kSetPassword =
-    "UPDATE admin_accounts SET password_hash = ?2, updated_at = ?3 WHERE id = ?1";
+    "UPDATE admin_accounts SET password_hash = ?2, must_change = ?3, updated_at = ?4 "
+    "WHERE id = ?1";
 constexpr std::string_view kSetDisabled =
     "UPDATE admin_accounts SET disabled = ?2, updated_at = ?3 WHERE id = ?1";
 constexpr std::string_view kTouchLogin =
@@ -37,6 +38,7 @@ constexpr std::string_view kDeleteExpiredSessions =
 
 constexpr std::string_view kInsertFailure =
     "INSERT INTO admin_login_failures(subject, failed_at) VALUES (?1, ?2)";
+constexpr std::string_view kDeleteFailure = "DELETE FROM admin_login_failures WHERE rowid = ?1";
 constexpr std::string_view kCountFailures =
     "SELECT COUNT(*), COALESCE(MIN(failed_at), 0) FROM admin_login_failures "
     "WHERE subject = ?1 AND failed_at >= ?2";
@@ -74,6 +76,7 @@ AdminAccount ReadAdminAccount(const Stmt& st) {
   a.created_at = st.Int(6);
   a.updated_at = st.Int(7);
   if (!st.IsNull(8)) a.last_login_at = st.Int(8);
+  a.must_change = st.Int(9) != 0;
   return a;
 }
 
@@ -106,7 +109,7 @@ RuleHistoryEntry ReadRuleHistoryEntry(const Stmt& st) {
 
 Result<int64_t> InsertAdminAccount(Tx& tx, const AdminAccount& a, int64_t now) {
   Status s = tx.Run(kInsertAccount, a.name, a.password_hash, a.role, a.unit_id,
-                    static_cast<int64_t>(a.disabled), now);
+                    static_cast<int64_t>(a.disabled), static_cast<int64_t>(a.must_change), now);
   if (s.code() == Status::Code::kAlreadyExists) {
     return Status::AlreadyExists("admin account '" + a.name + "' exists");
   }
@@ -126,8 +129,9 @@ Result<std::vector<AdminAccount>> ListAdminAccounts(Tx& tx) {
   return tx.QueryRows<AdminAccount>(kSelectAccounts, ReadAdminAccount);
 }
 
-Status SetAdminPassword(Tx& tx, int64_t id, const std::string& hash, int64_t now) {
-  GEBI_RETURN_IF_ERROR(tx.Run(kSetPassword, id, hash, now));
+Status SetAdminPassword(Tx& tx, int64_t id, const std::string& hash, bool must_change,
+                        int64_t now) {
+  GEBI_RETURN_IF_ERROR(tx.Run(kSetPassword, id, hash, static_cast<int64_t>(must_change), now));
   if (tx.Changes() == 0) return Status::NotFound("admin account " + std::to_string(id));
   return tx.Run(kDeleteSessionsOf, id);
 }
@@ -173,9 +177,12 @@ Status DeleteExpiredAdminSessions(Tx& tx, int64_t now) {
   return tx.Run(kDeleteExpiredSessions, now);
 }
 
-Status RecordLoginFailure(Tx& tx, const std::string& subject, int64_t now) {
-  return tx.Run(kInsertFailure, subject, now);
+Result<int64_t> RecordLoginFailure(Tx& tx, const std::string& subject, int64_t now) {
+  GEBI_RETURN_IF_ERROR(tx.Run(kInsertFailure, subject, now));
+  return tx.LastInsertId();
 }
+
+Status DeleteLoginFailure(Tx& tx, int64_t id) { return tx.Run(kDeleteFailure, id); }
 
 Result<FailureWindow> LoginFailuresSince(Tx& tx, const std::string& subject, int64_t since) {
   auto read = [](const Stmt& st) { return FailureWindow{st.Int(0), st.Int(1)}; };

@@ -19,6 +19,7 @@ struct AdminAccount {
   std::string role;           // district | street | community
   int64_t unit_id = 0;        // the district, street or community the role covers
   bool disabled = false;
+  bool must_change = false;  // its password was handed out: choose one before anything else
   int64_t created_at = 0;
   int64_t updated_at = 0;
   std::optional<int64_t> last_login_at;
@@ -30,8 +31,10 @@ Result<std::optional<AdminAccount>> GetAdminAccountByName(Tx& tx, const std::str
 Result<std::optional<AdminAccount>> GetAdminAccount(Tx& tx, int64_t id);
 // Every account, by name.
 Result<std::vector<AdminAccount>> ListAdminAccounts(Tx& tx);
-// Replaces the hash and ends every session of the account. NotFound for an unknown id.
-Status SetAdminPassword(Tx& tx, int64_t id, const std::string& password_hash, int64_t now);
+// Replaces the hash, sets must_change (true for a handed-out password, false for one the
+// person chose) and ends every session of the account. NotFound for an unknown id.
+Status SetAdminPassword(Tx& tx, int64_t id, const std::string& password_hash, bool must_change,
+                        int64_t now);
 // Disables or enables the account; disabling ends its sessions. NotFound for an unknown id.
 Status SetAdminDisabled(Tx& tx, int64_t id, bool disabled, int64_t now);
 Status TouchAdminLogin(Tx& tx, int64_t id, int64_t now);
@@ -54,8 +57,12 @@ Status DeleteAdminSession(Tx& tx, const std::string& token_hash);
 // Removes sessions whose expires_at <= now.
 Status DeleteExpiredAdminSessions(Tx& tx, int64_t now);
 
-// Failed logins, keyed by subject ("account:<name>" or "ip:<address>").
-Status RecordLoginFailure(Tx& tx, const std::string& subject, int64_t now);
+// Failed logins, keyed by subject ("account:<name>" or "ip:<address>"). Returns the row's
+// id, so a login can record its attempt as a failure before checking the password and
+// delete that row when the password turns out right.
+Result<int64_t> RecordLoginFailure(Tx& tx, const std::string& subject, int64_t now);
+// Deletes the failure row id (from RecordLoginFailure). No error when it is gone.
+Status DeleteLoginFailure(Tx& tx, int64_t id);
 // How many failures of subject since `since`, and the oldest of them (0 when none).
 struct FailureWindow {
   int64_t count = 0;

@@ -432,11 +432,18 @@ CREATE TABLE template_overrides (
 INSERT INTO meta(key, value) VALUES ('templates_version', '1');
 )sql";
 
+// v5: an account whose password was handed out (one-time, printed by the command line) must
+// choose its own before using the console; existing accounts are left as they are.
+constexpr std::string_view kV5MustChange = R"sql(
+ALTER TABLE admin_accounts ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 const std::vector<Migration> kMigrations = {
     {1, "core", kV1Core},
     {2, "grid", kV2Grid},
     {3, "push", kV3Push},
     {4, "admin", kAdmin},
+    {5, "must_change", kV5MustChange},
 };
 
 }  // namespace

@@ -1,8 +1,10 @@
 #include "bot/admin/api.h"
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -165,6 +167,44 @@ std::string CookieValue(const httplib::Request& req, std::string_view name) {
   return "";
 }
 
+// A valid IPv4 or IPv6 address in plain form: what a proxy's header may name as the client.
+bool IsIpAddress(const std::string& s) {
+  unsigned char buf[sizeof(in6_addr)];
+  return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
+}
+
+bool IsTrusted(const std::vector<std::string>& proxies, std::string_view address) {
+  return std::find(proxies.begin(), proxies.end(), address) != proxies.end();
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// The client's address: the peer's, unless the peer is one of our proxies. Then the proxy
+// says who its client was: X-Forwarded-For read from the right (each proxy appends the
+// address it saw, so entries left of the last untrusted one may be made up by the client),
+// else X-Real-IP. A header naming no valid address leaves the peer's, so a client cannot
+// mint throttling keys at will.
+std::string ClientAddress(const httplib::Request& req, const std::vector<std::string>& proxies) {
+  if (!IsTrusted(proxies, req.remote_addr)) return req.remote_addr;
+  const std::string forwarded = req.get_header_value("X-Forwarded-For");
+  std::string_view rest = forwarded;
+  while (!rest.empty()) {
+    size_t comma = rest.rfind(',');
+    std::string_view entry = Trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(0, comma);
+    if (IsTrusted(proxies, entry)) continue;
+    std::string candidate(entry);
+    return IsIpAddress(candidate) ? candidate : req.remote_addr;
+  }
+  std::string real_ip(Trim(req.get_header_value("X-Real-IP")));
+  if (IsIpAddress(real_ip)) return real_ip;
+  return req.remote_addr;
+}
+
 void SecurityHeaders(httplib::Response& res) {
   res.set_header("Content-Security-Policy", kCsp);
   res.set_header("X-Content-Type-Options", "nosniff");
@@ -182,6 +222,7 @@ AdminApi::AdminApi(App& app) : app_(app) {
   auth_.max_account_failures = a.login_max_failures;
   auth_.max_ip_failures = a.login_ip_max_failures;
   auth_.failure_window_seconds = int64_t{a.login_window_minutes} * 60;
+  auth_.max_concurrent_hashes = a.max_concurrent_hashes;
   const std::string dir = app.config().paths.templates + "/admin/";
   index_html_ = ReadFile(dir + "index.html");
   app_js_ = ReadFile(dir + "app.js");
@@ -192,13 +233,11 @@ AdminApi::AdminApi(App& app) : app_(app) {
 }
 
 void AdminApi::Add(httplib::Server& server, const char* method, const std::string& pattern, Fn fn,
-                   bool write, bool auth) {
-  auto handler = [this, fn, write, auth](const httplib::Request& req, httplib::Response& res) {
+                   bool write, bool auth, bool initial) {
+  auto handler = [this, fn, write, auth, initial](const httplib::Request& req,
+                                                  httplib::Response& res) {
     auto start = std::chrono::steady_clock::now();
-    Call call{req, res, {}, json(), req.remote_addr};
-    if (app_.config().admin.trust_forwarded_for && req.has_header("X-Real-IP")) {
-      call.ip = req.get_header_value("X-Real-IP");
-    }
+    Call call{req, res, {}, json(), ClientAddress(req, app_.config().admin.trusted_proxies)};
     res.set_header("Cache-Control", "no-store");
     res.set_header("X-Content-Type-Options", "nosniff");
     [&] {
@@ -207,6 +246,11 @@ void AdminApi::Add(httplib::Server& server, const char* method, const std::strin
                                                  CookieValue(req, kAdminCookie), call.ip);
         if (!who.ok()) return call.Fail(who.status());
         call.who = std::move(who).value();
+        // Whoever saw a handed-out password (the command line printed it) could use it too:
+        // nothing but choosing a new one until the person has.
+        if (call.who.must_change_password && !initial) {
+          return call.Json(403, {{"error", "请先修改初始密码"}, {"field", "password"}});
+        }
       }
       if (write) {
         if (auth && !handlers::admin::SecretEquals(req.get_header_value("X-CSRF-Token"),
@@ -253,9 +297,10 @@ void AdminApi::Add(httplib::Server& server, const char* method, const std::strin
 void AdminApi::Mount(httplib::Server& server) {
   const std::string p = kAdminApiPrefix;
   Add(server, "POST", p + "/login", &AdminApi::Login, /*write=*/true, /*auth=*/false);
-  Add(server, "POST", p + "/logout", &AdminApi::Logout, true);
-  Add(server, "GET", p + "/me", &AdminApi::Me, false);
-  Add(server, "POST", p + "/me/password", &AdminApi::ChangePassword, true);
+  Add(server, "POST", p + "/logout", &AdminApi::Logout, true, true, /*initial=*/true);
+  Add(server, "GET", p + "/me", &AdminApi::Me, false, true, /*initial=*/true);
+  Add(server, "POST", p + "/me/password", &AdminApi::ChangePassword, true, true,
+      /*initial=*/true);
   Add(server, "GET", p + "/rules", &AdminApi::ListRules, false);
   Add(server, "POST", p + "/rules", &AdminApi::CreateRule, true);
   Add(server, "POST", p + "/rules/dry-run", &AdminApi::DryRun, true);
@@ -328,7 +373,9 @@ void AdminApi::Login(Call& c) {
       fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}", kAdminCookie, r->token,
                   auth_.session_max_seconds, app_.config().admin.cookie_secure ? "; Secure" : "");
   c.res.set_header("Set-Cookie", cookie);
-  c.Ok({{"account", AccountJson(r->principal)}, {"csrf_token", r->principal.csrf_token}});
+  c.Ok({{"account", AccountJson(r->principal)},
+        {"csrf_token", r->principal.csrf_token},
+        {"must_change_password", r->principal.must_change_password}});
 }
 
 void AdminApi::Logout(Call& c) {
@@ -340,7 +387,9 @@ void AdminApi::Logout(Call& c) {
 }
 
 void AdminApi::Me(Call& c) {
-  c.Ok({{"account", AccountJson(c.who)}, {"csrf_token", c.who.csrf_token}});
+  c.Ok({{"account", AccountJson(c.who)},
+        {"csrf_token", c.who.csrf_token},
+        {"must_change_password", c.who.must_change_password}});
 }
 
 void AdminApi::ChangePassword(Call& c) {
@@ -348,7 +397,8 @@ void AdminApi::ChangePassword(Call& c) {
   if (!old_pw.ok()) return c.Fail(old_pw.status());
   auto new_pw = c.Str("new_password");
   if (!new_pw.ok()) return c.Fail(new_pw.status());
-  Status s = handlers::admin::ChangePassword(app_.db(), app_.clock(), c.who, *old_pw, *new_pw);
+  Status s =
+      handlers::admin::ChangePassword(app_.db(), app_.clock(), auth_, c.who, *old_pw, *new_pw);
   if (!s.ok()) return c.Fail(s);
   c.Ok({{"ok", true}, {"relogin", true}});
 }

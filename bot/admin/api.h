@@ -2,7 +2,11 @@
 // httplib server: the webhook's (bot/http_server.h) or a separate one (config admin.listen_*).
 // Sessions are an HttpOnly SameSite=Strict cookie; every write needs the session's CSRF token
 // in X-CSRF-Token and a JSON body. 401 unauthenticated, 403 out of scope or bad CSRF token,
-// 400 bad JSON or field (named in "field"), 404 unknown id, 409 wrong state, 429 throttled.
+// 400 bad JSON or field (named in "field"), 404 unknown id, 409 wrong state, 429 throttled
+// or too many password hashes at once. An account with a handed-out password gets 403
+// {"field":"password"} from everything but login, logout, me and changing the password.
+// The client address (throttling, audit) is the peer's, or what a peer listed in
+// admin.trusted_proxies says in X-Forwarded-For / X-Real-IP.
 // The logic lives in handlers/admin/*.h; this file only translates. Thread-safe (App is).
 #pragma once
 
@@ -31,8 +35,10 @@ class AdminApi {
  private:
   struct Call;
   using Fn = void (AdminApi::*)(Call& call);
+  // write: needs the CSRF token and a JSON body; auth: needs a session; initial: allowed
+  // while the account still has its handed-out password (everything else answers 403 then).
   void Add(httplib::Server& server, const char* method, const std::string& pattern, Fn fn,
-           bool write, bool auth = true);
+           bool write, bool auth = true, bool initial = false);
 
   void Login(Call& c);
   void Logout(Call& c);

@@ -1,6 +1,6 @@
 // `gebi admin ...`: admin console accounts from the command line. `add` and `passwd` print a
-// one-time password (only its argon2id hash is stored); every change leaves an audit row
-// naming "cli".
+// one-time password (only its argon2id hash is stored) that the console makes its person
+// replace at the first login; every change leaves an audit row naming "cli".
 #include "bot/cli/admin.h"
 
 #include <fmt/format.h>
@@ -41,7 +41,7 @@ void AddAdminCommands(CLI::App& app, Cli& cli) {
     if (!made.ok()) return Report(made.status());
     std::cout << fmt::format(
         "admin account '{}' ({} {}) created\none-time password: {}\n"
-        "log in at the console (/admin/) and change it under 我的账号\n",
+        "log in at the console (/admin/): it asks for a new password before anything else\n",
         args.name, args.role, args.unit, made->password);
     return 0;
   });
@@ -53,7 +53,10 @@ void AddAdminCommands(CLI::App& app, Cli& cli) {
     auto pw = handlers::admin::ResetPassword(app.db(), app.clock(), handlers::admin::CliPrincipal(),
                                              args.name);
     if (!pw.ok()) return Report(pw.status());
-    std::cout << fmt::format("new one-time password for '{}': {}\n", args.name, *pw);
+    std::cout << fmt::format(
+        "new one-time password for '{}': {}\n"
+        "the console asks for a new password at the next login\n",
+        args.name, *pw);
     return 0;
   });
 

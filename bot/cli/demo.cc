@@ -52,8 +52,10 @@ void AddDemoCommand(CLI::App& app, Cli& cli) {
       s = made.status();
     }
     if (!s.ok()) return Report(s);
-    report += fmt::format("admin login: {} / {} (district admin, sees every community)\n",
-                          kDemoAdmin, password);
+    report += fmt::format(
+        "admin login: {} / {} (district admin, sees every community; one-time: the console asks "
+        "for a new password first)\n",
+        kDemoAdmin, password);
     std::cout << "demo community ready in " << app.config().storage.sqlite << " (add --config "
               << cli.config_path() << " to the commands below)\n"
               << report;

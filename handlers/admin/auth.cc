@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <sodium.h>
 
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
 
 #include "storage/org_store.h"
@@ -20,6 +23,20 @@ constexpr size_t kMaxPasswordLength = 256;  // refuse huge inputs before hashing
 // A session is touched at most this often: keeps reads from turning into writes.
 constexpr int64_t kTouchEverySeconds = 60;
 
+constexpr const char* kBusyMessage = "系统忙，请稍后再试";
+
+// The counting semaphore behind HashSlot.
+struct HashGate {
+  std::mutex mu;
+  std::condition_variable freed;
+  int in_use = 0;  // guarded by mu
+};
+
+HashGate& Gate() {
+  static HashGate gate;
+  return gate;
+}
+
 bool SodiumReady() {
   static const bool ok = sodium_init() >= 0;
   return ok;
@@ -35,6 +52,30 @@ const std::string& DummyHash() {
 }
 
 }  // namespace
+
+HashSlot::~HashSlot() {
+  if (!held_) return;
+  HashGate& g = Gate();
+  {
+    std::lock_guard<std::mutex> lock(g.mu);
+    --g.in_use;
+  }
+  // Waiters may ask for different bounds; each re-checks its own.
+  g.freed.notify_all();
+}
+
+Status HashSlot::Acquire(int max_concurrent, int64_t wait_ms) {
+  if (held_) return Status::Ok();
+  HashGate& g = Gate();
+  std::unique_lock<std::mutex> lock(g.mu);
+  if (!g.freed.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(wait_ms, 0)),
+                        [&] { return g.in_use < max_concurrent; })) {
+    return Status::ResourceExhausted(kBusyMessage);
+  }
+  ++g.in_use;
+  held_ = true;
+  return Status::Ok();
+}
 
 std::optional<int64_t> Principal::CommunityFilter() const {
   if (role == "community") return unit_id;
@@ -148,6 +189,7 @@ Result<NewAccount> CreateAccount(storage::Database& db, const Clock& clock, cons
   out.account.password_hash = hash;
   out.account.role = role;
   out.account.unit_id = unit_id;
+  out.account.must_change = true;  // the password was shown to whoever ran the command
   const int64_t now = clock.NowSeconds();
   GEBI_RETURN_IF_ERROR(db.WithTransaction([&](storage::Tx& tx) -> Status {
     GEBI_ASSIGN_OR_RETURN(auto unit, storage::GetUnit(tx, unit_id));
@@ -173,7 +215,8 @@ Result<std::string> ResetPassword(storage::Database& db, const Clock& clock, con
   GEBI_RETURN_IF_ERROR(db.WithTransaction([&](storage::Tx& tx) -> Status {
     GEBI_ASSIGN_OR_RETURN(auto account, storage::GetAdminAccountByName(tx, name));
     if (!account) return Status::NotFound("no admin account named '" + name + "'");
-    GEBI_RETURN_IF_ERROR(storage::SetAdminPassword(tx, account->id, hash, now));
+    GEBI_RETURN_IF_ERROR(
+        storage::SetAdminPassword(tx, account->id, hash, /*must_change=*/true, now));
     GEBI_RETURN_IF_ERROR(storage::SetAdminDisabled(tx, account->id, false, now));
     GEBI_RETURN_IF_ERROR(storage::ClearLoginFailures(tx, "account:" + name));
     std::optional<int64_t> community;
@@ -193,7 +236,12 @@ Result<LoginResult> Login(storage::Database& db, const Clock& clock, const AuthS
   const std::string ip_key = "ip:" + ip;
   std::optional<storage::AdminAccount> account;
   int64_t wait = 0;
-  GEBI_RETURN_IF_ERROR(db.WithRead([&](storage::Tx& tx) -> Status {
+  int64_t account_slot = 0, ip_slot = 0;
+  // The attempt is recorded as a failure before the password is checked, in the transaction
+  // that counts the failures: the writer lock orders parallel guesses, so each one sees the
+  // slots taken by those before it and at most the limit reach the hash.
+  GEBI_RETURN_IF_ERROR(db.WithTransaction([&](storage::Tx& tx) -> Status {
+    GEBI_RETURN_IF_ERROR(storage::PruneLoginFailures(tx, since));
     GEBI_ASSIGN_OR_RETURN(auto by_account, storage::LoginFailuresSince(tx, account_key, since));
     GEBI_ASSIGN_OR_RETURN(auto by_ip, storage::LoginFailuresSince(tx, ip_key, since));
     if (by_account.count >= settings.max_account_failures) {
@@ -202,7 +250,10 @@ Result<LoginResult> Login(storage::Database& db, const Clock& clock, const AuthS
     if (by_ip.count >= settings.max_ip_failures) {
       wait = std::max(wait, by_ip.oldest + settings.failure_window_seconds - now);
     }
+    if (wait > 0) return Status::Ok();
     GEBI_ASSIGN_OR_RETURN(account, storage::GetAdminAccountByName(tx, name));
+    GEBI_ASSIGN_OR_RETURN(account_slot, storage::RecordLoginFailure(tx, account_key, now));
+    GEBI_ASSIGN_OR_RETURN(ip_slot, storage::RecordLoginFailure(tx, ip_key, now));
     return Status::Ok();
   }));
   if (wait > 0) {
@@ -210,18 +261,26 @@ Result<LoginResult> Login(storage::Database& db, const Clock& clock, const AuthS
     return Status::ResourceExhausted(
         fmt::format("登录失败次数太多，请 {} 分钟后再试", (wait + 59) / 60));
   }
-  // The slow hash runs outside any transaction: it must not hold the connection lock.
-  bool ok = password.size() <= kMaxPasswordLength &&
-            VerifyPassword(account ? account->password_hash : DummyHash(), password) && account &&
-            !account->disabled;
-  if (!ok) {
-    GEBI_RETURN_IF_ERROR(db.WithTransaction([&](storage::Tx& tx) -> Status {
-      GEBI_RETURN_IF_ERROR(storage::PruneLoginFailures(tx, since));
-      GEBI_RETURN_IF_ERROR(storage::RecordLoginFailure(tx, account_key, now));
-      return storage::RecordLoginFailure(tx, ip_key, now);
-    }));
-    return Status::Unauthenticated("用户名或密码不对");
+  // The slow hash runs outside any transaction (it must not hold the connection lock) and in
+  // a HashSlot (it must not run unbounded in parallel).
+  bool ok = false;
+  {
+    HashSlot slot;
+    Status busy = slot.Acquire(settings.max_concurrent_hashes, settings.hash_wait_ms);
+    if (!busy.ok()) {
+      // No password was checked: give the reservation back, so a busy server locks nobody out.
+      GEBI_RETURN_IF_ERROR(db.WithTransaction([&](storage::Tx& tx) -> Status {
+        GEBI_RETURN_IF_ERROR(storage::DeleteLoginFailure(tx, account_slot));
+        return storage::DeleteLoginFailure(tx, ip_slot);
+      }));
+      return busy;
+    }
+    ok = password.size() <= kMaxPasswordLength &&
+         VerifyPassword(account ? account->password_hash : DummyHash(), password) && account &&
+         !account->disabled;
   }
+  // A wrong guess keeps its reserved failure rows.
+  if (!ok) return Status::Unauthenticated("用户名或密码不对");
   LoginResult out;
   out.token = RandomToken();
   Principal& p = out.principal;
@@ -229,6 +288,7 @@ Result<LoginResult> Login(storage::Database& db, const Clock& clock, const AuthS
   p.name = account->name;
   p.role = account->role;
   p.unit_id = account->unit_id;
+  p.must_change_password = account->must_change;
   p.csrf_token = RandomToken(24);
   p.token_hash = TokenHash(out.token);
   p.ip = ip;
@@ -237,7 +297,11 @@ Result<LoginResult> Login(storage::Database& db, const Clock& clock, const AuthS
   GEBI_RETURN_IF_ERROR(db.WithTransaction([&](storage::Tx& tx) -> Status {
     GEBI_RETURN_IF_ERROR(storage::DeleteExpiredAdminSessions(tx, now));
     GEBI_RETURN_IF_ERROR(storage::InsertAdminSession(tx, session));
+    // The right password: the reservation was no failure. The account's earlier failures go
+    // too (as they always did); the address keeps its others.
     GEBI_RETURN_IF_ERROR(storage::ClearLoginFailures(tx, account_key));
+    GEBI_RETURN_IF_ERROR(storage::DeleteLoginFailure(tx, account_slot));
+    GEBI_RETURN_IF_ERROR(storage::DeleteLoginFailure(tx, ip_slot));
     GEBI_RETURN_IF_ERROR(storage::TouchAdminLogin(tx, p.account_id, now));
     return Audit(tx, p, "login", "account:" + p.name, p.CommunityFilter(), "", "", now);
   }));
@@ -264,6 +328,7 @@ Result<Principal> Authenticate(storage::Database& db, const Clock& clock,
     p.name = account->name;
     p.role = account->role;
     p.unit_id = account->unit_id;
+    p.must_change_password = account->must_change;
     p.csrf_token = session->csrf_token;
     p.token_hash = hash;
     p.ip = ip;
@@ -283,8 +348,9 @@ Status Logout(storage::Database& db, const Principal& principal) {
       [&](storage::Tx& tx) { return storage::DeleteAdminSession(tx, principal.token_hash); });
 }
 
-Status ChangePassword(storage::Database& db, const Clock& clock, const Principal& principal,
-                      const std::string& old_password, const std::string& new_password) {
+Status ChangePassword(storage::Database& db, const Clock& clock, const AuthSettings& settings,
+                      const Principal& principal, const std::string& old_password,
+                      const std::string& new_password) {
   if (new_password.size() < kMinPasswordLength || new_password.size() > kMaxPasswordLength) {
     return Status::InvalidArgument("new_password: 新密码至少 10 个字符");
   }
@@ -295,14 +361,21 @@ Status ChangePassword(storage::Database& db, const Clock& clock, const Principal
     hash = account->password_hash;
     return Status::Ok();
   }));
-  if (!VerifyPassword(hash, old_password)) {
-    return Status::InvalidArgument("old_password: 旧密码不对");
+  std::string new_hash;
+  {
+    // Both hashes in one slot: the change is one request's work.
+    HashSlot slot;
+    GEBI_RETURN_IF_ERROR(slot.Acquire(settings.max_concurrent_hashes, settings.hash_wait_ms));
+    if (!VerifyPassword(hash, old_password)) {
+      return Status::InvalidArgument("old_password: 旧密码不对");
+    }
+    GEBI_ASSIGN_OR_RETURN(new_hash, HashPassword(new_password));
   }
-  GEBI_ASSIGN_OR_RETURN(std::string new_hash, HashPassword(new_password));
   const int64_t now = clock.NowSeconds();
   return db.WithTransaction([&](storage::Tx& tx) -> Status {
     // SetAdminPassword ends every session, including this one: the caller logs in again.
-    GEBI_RETURN_IF_ERROR(storage::SetAdminPassword(tx, principal.account_id, new_hash, now));
+    GEBI_RETURN_IF_ERROR(storage::SetAdminPassword(tx, principal.account_id, new_hash,
+                                                   /*must_change=*/false, now));
     return Audit(tx, principal, "account.change_password", "account:" + principal.name,
                  principal.CommunityFilter(), "", "", now);
   });

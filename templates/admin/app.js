@@ -59,6 +59,10 @@ async function api(method, path, body) {
     state.account = null;
     showLogin('登录已过期，请重新登录');
   }
+  // The account still has its one-time password: the server allows nothing else until then.
+  if (res.status === 403 && data && data.field === 'password' && state.account) {
+    showFirstPassword();
+  }
   if (!res.ok) throw new ApiError(res.status, data);
   return data;
 }
@@ -92,13 +96,44 @@ function showLogin(message) {
       const r = await api('POST', '/login', { name: name.value.trim(), password: pw.value });
       state.csrf = r.csrf_token;
       state.account = r.account;
-      enter();
+      if (r.must_change_password) showFirstPassword();
+      else enter();
     } catch (e) { err.textContent = e.message; }
   } },
     el('label', { for: 'login-name', text: '用户名' }), name,
     el('label', { for: 'login-password', text: '密码' }), pw,
     el('button', { type: 'submit', id: 'login-submit', text: '登录' }));
   main().replaceChildren(el('section', { class: 'card' }, el('h2', { text: '登录' }), form, err));
+}
+
+// A one-time password (from `gebi admin add` / `passwd` / `demo`) is replaced before anything
+// else: whoever ran the command saw it too.
+function showFirstPassword() {
+  $('#nav').hidden = true;
+  $('#who').textContent = state.account ? state.account.name : '';
+  const err = el('p', { class: 'error', id: 'pw-error' });
+  const old = el('input', { id: 'pw-old', type: 'password', autocomplete: 'current-password', required: true });
+  const nw = el('input', { id: 'pw-new', type: 'password', autocomplete: 'new-password', required: true, minlength: 10 });
+  const again = el('input', { id: 'pw-again', type: 'password', autocomplete: 'new-password', required: true });
+  const form = el('form', { id: 'first-password-form', onsubmit: async (ev) => {
+    ev.preventDefault();
+    err.textContent = '';
+    if (nw.value !== again.value) { err.textContent = '两次输入的新密码不一样'; return; }
+    try {
+      await api('POST', '/me/password', { old_password: old.value, new_password: nw.value });
+      state.account = null;
+      showLogin('密码已修改，请用新密码登录');
+    } catch (e) { err.textContent = errorText(e); }
+  } },
+    el('label', { for: 'pw-old', text: '初始密码（管理员给您的那个）' }), old,
+    el('label', { for: 'pw-new', text: '新密码（至少 10 个字符）' }), nw,
+    el('label', { for: 'pw-again', text: '再输一次新密码' }), again,
+    el('button', { type: 'submit', id: 'pw-submit', text: '修改密码' }));
+  main().replaceChildren(el('section', { class: 'card' },
+    el('h2', { text: '请先修改初始密码' }),
+    el('p', { class: 'muted', text: '这是管理员给您的一次性密码。请换成只有您自己知道的新密码，改好后用新密码重新登录。' }),
+    form, err,
+    el('button', { class: 'danger', id: 'logout', type: 'button', text: '退出登录', onclick: () => guarded(async () => { await api('POST', '/logout', {}); showLogin('已退出'); }) })));
 }
 
 function enter() {
@@ -441,7 +476,8 @@ window.addEventListener('DOMContentLoaded', async () => {
     const me = await api('GET', '/me');
     state.csrf = me.csrf_token;
     state.account = me.account;
-    enter();
+    if (me.must_change_password) showFirstPassword();
+    else enter();
   } catch (e) {
     showLogin('');
   }

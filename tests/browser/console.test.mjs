@@ -1,10 +1,10 @@
 // Browser test of the admin console: the real `gebi serve` on a free loopback port with a
 // fresh database (seeded by `gebi demo`), driven by headless Debian Chromium through
-// playwright-core. Covers: log in, add a keyword rule and see the bot answer with it through
-// the signed webhook (`gebi chat`), the dry-run tester, a rule and a template containing
-// <script> shown as text (never run), approve a join request made by chat and see the
-// resident's membership take effect, the tickets board, and the numbers page with its SVG
-// charts. Screenshots go to the output folder.
+// playwright-core. Covers: log in, replace the one-time password, add a keyword rule and see
+// the bot answer with it through the signed webhook (`gebi chat`), the dry-run tester, a rule
+// and a template containing <script> shown as text (never run), approve a join request made
+// by chat and see the resident's membership take effect, the tickets board, and the numbers
+// page with its SVG charts. Screenshots go to the output folder.
 // Usage: node console.test.mjs <gebi binary> <source dir> <screenshot dir>
 import { chromium } from 'playwright-core';
 import { spawn, execFile } from 'node:child_process';
@@ -112,6 +112,22 @@ async function main() {
   await page.waitForFunction(() => document.querySelector('#login-error')?.textContent.length > 0);
   check((await page.textContent('#login-error')).includes('不对'), 'a wrong password is refused in Chinese');
   await page.fill('#login-password', password);
+  await page.click('#login-submit');
+  // The demo password is one-time: the console asks for a new one before anything else.
+  await page.waitForSelector('#first-password-form');
+  check((await page.textContent('main h2')).includes('请先修改初始密码'), 'a one-time password must be changed first');
+  check(await page.locator('#nav').isHidden(), 'nothing else is offered before the change');
+  const refused = await page.evaluate(async () => (await fetch('/api/v1/rules', { credentials: 'same-origin' })).status);
+  check(refused === 403, 'the API refuses other calls before the change');
+  const newPassword = 'browser-test-' + Date.now();
+  await page.fill('#pw-old', password);
+  await page.fill('#pw-new', newPassword);
+  await page.fill('#pw-again', newPassword);
+  await page.click('#pw-submit');
+  await page.waitForSelector('#login-form');
+  check((await page.textContent('#login-error')).includes('新密码'), 'after the change the console asks to log in again');
+  await page.fill('#login-name', user);
+  await page.fill('#login-password', newPassword);
   await page.click('#login-submit');
   await page.waitForSelector('#rule-list');
   check((await page.textContent('#who')).includes(user), 'logged in as the demo admin');

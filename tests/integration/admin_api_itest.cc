@@ -4,7 +4,12 @@
 // the audit row of every write, and the hostile cases of every input path.
 #include <httplib.h>
 
+#include <atomic>
+#include <chrono>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
 
 #include "handlers/admin/auth.h"
 #include "handlers/org/directory.h"
@@ -100,12 +105,26 @@ Org SeedOrg(bot::App& app) {
   return org;
 }
 
-std::string MakeAccount(bot::App& app, const std::string& name, const std::string& role,
-                        int64_t unit) {
+// An account with a one-time password, as `gebi admin add` makes it: it must be changed at
+// the first login.
+std::string MakeInitialAccount(bot::App& app, const std::string& name, const std::string& role,
+                               int64_t unit) {
   auto made = handlers::admin::CreateAccount(app.db(), app.clock(), handlers::admin::CliPrincipal(),
                                              name, role, unit);
   REQUIRE_RESULT_OK(made);
+  REQUIRE(made->account.must_change);
   return made->password;
+}
+
+// An account whose person has already chosen this password (must_change cleared), for the
+// tests of everything after the first login.
+std::string MakeAccount(bot::App& app, const std::string& name, const std::string& role,
+                        int64_t unit) {
+  std::string password = MakeInitialAccount(app, name, role, unit);
+  REQUIRE_OK(app.db().WithTransaction([&](storage::Tx& tx) {
+    return tx.Run("UPDATE admin_accounts SET must_change = 0 WHERE name = ?1", name);
+  }));
+  return password;
 }
 
 int64_t Count(bot::App& app, const std::string& sql) {
@@ -193,6 +212,227 @@ TEST_CASE("Admin login: cookie flags, wrong passwords, throttling, logout",
   SECTION("a forged or expired cookie is 401") {
     httplib::Headers h{{"Cookie", "gebi_admin=deadbeef"}};
     CHECK(c.raw().Get("/api/v1/rules", h)->status == 401);
+  }
+}
+
+// Sends one login per thread, all at once; returns the status codes (0: no answer).
+std::vector<int> ParallelLogins(int port, const std::vector<json>& bodies,
+                                const httplib::Headers& headers = {}) {
+  std::vector<int> codes(bodies.size(), 0);
+  std::vector<std::thread> threads;
+  std::atomic<int> ready{0};
+  for (size_t i = 0; i < bodies.size(); ++i) {
+    threads.emplace_back([&, i] {
+      httplib::Client http("127.0.0.1", port);
+      http.set_read_timeout(30, 0);
+      // Start together, so the guesses overlap inside the server.
+      ready.fetch_add(1);
+      while (ready.load() < static_cast<int>(bodies.size())) std::this_thread::yield();
+      auto r = http.Post("/api/v1/login", headers, bodies[i].dump(), "application/json");
+      if (r) codes[i] = r->status;
+    });
+  }
+  for (auto& t : threads) t.join();
+  return codes;
+}
+
+TEST_CASE("Parallel wrong guesses cannot pass the per-account limit", "[integration][admin]") {
+  TempDir dir;
+  auto config = TestConfig(dir, false);
+  config.admin.login_max_failures = 5;
+  config.admin.login_ip_max_failures = 100;
+  // As many hash slots as guesses may pass: no guess is turned away as "busy" here.
+  config.admin.max_concurrent_hashes = 5;
+  TestServer server(config);
+  const Org org = SeedOrg(server.app());
+  const std::string pw = MakeAccount(server.app(), "alice", "district", org.district);
+
+  constexpr int kGuesses = 12;
+  std::vector<json> bodies;
+  for (int i = 0; i < kGuesses; ++i) {
+    bodies.push_back({{"name", "alice"}, {"password", "wrong-guess-" + std::to_string(i)}});
+  }
+  const std::vector<int> codes = ParallelLogins(server.port(), bodies);
+  int unauthorized = 0, throttled = 0;
+  for (int code : codes) {
+    if (code == 401) ++unauthorized;
+    if (code == 429) ++throttled;
+  }
+  CAPTURE(codes);
+  // Only the first five reach the password check; the rest are told to wait.
+  CHECK(unauthorized <= 5);
+  CHECK(unauthorized >= 1);
+  CHECK(unauthorized + throttled == kGuesses);
+  CHECK(Count(server.app(),
+              "SELECT COUNT(*) FROM admin_login_failures "
+              "WHERE subject = 'account:alice'") <= 5);
+  // And the right password afterwards waits like after five sequential failures.
+  AdminClient c(server.port());
+  auto r = c.Login("alice", pw);
+  REQUIRE(r->status == 429);
+  CHECK(std::stoi(r->get_header_value("Retry-After")) > 0);
+}
+
+TEST_CASE("At most admin.max_concurrent_hashes password hashes run at once",
+          "[integration][admin]") {
+  TempDir dir;
+  auto config = TestConfig(dir, false);
+  config.admin.max_concurrent_hashes = 2;
+  TestServer server(config);
+  const Org org = SeedOrg(server.app());
+  const std::string pw = MakeAccount(server.app(), "alice", "district", org.district);
+  AdminClient c(server.port());
+  // The test holds the slots itself, as two slow logins would.
+  auto a = std::make_unique<handlers::admin::HashSlot>();
+  auto b = std::make_unique<handlers::admin::HashSlot>();
+  REQUIRE_OK(a->Acquire(2, 0));
+  REQUIRE_OK(b->Acquire(2, 0));
+
+  SECTION("with every slot taken a login waits, then gets 429 and counts no failure") {
+    const auto start = std::chrono::steady_clock::now();
+    auto r = c.Login("alice", pw);
+    const auto waited = std::chrono::steady_clock::now() - start;
+    REQUIRE(r->status == 429);
+    CHECK(Body(r)["error"] == "系统忙，请稍后再试");
+    CHECK(waited >= std::chrono::milliseconds(1500));
+    CHECK(Count(server.app(), "SELECT COUNT(*) FROM admin_login_failures") == 0);
+  }
+  SECTION("a slot freed while the login waits lets it through") {
+    std::thread release([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      a.reset();
+    });
+    auto r = c.Login("alice", pw);
+    release.join();
+    CHECK(r->status == 200);
+  }
+  SECTION("changing the password waits for a slot too") {
+    a.reset();
+    REQUIRE(c.Login("alice", pw)->status == 200);
+    handlers::admin::HashSlot again;
+    REQUIRE_OK(again.Acquire(2, 0));
+    auto r = c.Post("/api/v1/me/password",
+                    {{"old_password", pw}, {"new_password", "a-new-password-123"}});
+    REQUIRE(r->status == 429);
+    CHECK(Body(r)["error"] == "系统忙，请稍后再试");
+  }
+}
+
+TEST_CASE("X-Forwarded-For and X-Real-IP count only from a configured proxy",
+          "[integration][admin]") {
+  TempDir dir;
+  auto config = TestConfig(dir, false);
+  config.admin.login_max_failures = 100;
+  config.admin.login_ip_max_failures = 3;
+  // A wrong guess for a fresh name from the test's 127.0.0.1 with the given headers.
+  auto guess = [](httplib::Client& http, int n, httplib::Headers headers) {
+    json body = {{"name", "nobody" + std::to_string(n)}, {"password", "wrong"}};
+    auto r = http.Post("/api/v1/login", headers, body.dump(), "application/json");
+    REQUIRE(r);
+    return r->status;
+  };
+  auto spoofed = [](int n) {
+    return httplib::Headers{{"X-Real-IP", "203.0.113." + std::to_string(n)},
+                            {"X-Forwarded-For", "198.51.100." + std::to_string(n)}};
+  };
+  auto failures_of = [](TestServer& server, const std::string& address) {
+    return Count(server.app(),
+                 "SELECT COUNT(*) FROM admin_login_failures WHERE subject = 'ip:" + address + "'");
+  };
+
+  SECTION("no proxy configured, or a proxy elsewhere: the headers change nothing") {
+    for (const std::vector<std::string>& proxies :
+         {std::vector<std::string>{}, std::vector<std::string>{"10.0.0.1"}}) {
+      CAPTURE(proxies);
+      TempDir fresh;  // each server its own database
+      auto proxied = TestConfig(fresh, false);
+      proxied.admin.login_max_failures = config.admin.login_max_failures;
+      proxied.admin.login_ip_max_failures = config.admin.login_ip_max_failures;
+      proxied.admin.trusted_proxies = proxies;
+      TestServer server(proxied);
+      httplib::Client http("127.0.0.1", server.port());
+      for (int i = 1; i <= 3; ++i) REQUIRE(guess(http, i, spoofed(i)) == 401);
+      CHECK(guess(http, 4, spoofed(4)) == 429);  // every guess counted against 127.0.0.1
+      CHECK(failures_of(server, "127.0.0.1") == 3);
+      CHECK(Count(server.app(),
+                  "SELECT COUNT(*) FROM admin_login_failures WHERE subject LIKE "
+                  "'ip:%' AND subject <> 'ip:127.0.0.1'") == 0);
+    }
+  }
+  SECTION("127.0.0.1 is our proxy: its headers name the client") {
+    config.admin.trusted_proxies = {"10.0.0.1", "127.0.0.1"};
+    TestServer server(config);
+    httplib::Client http("127.0.0.1", server.port());
+    for (int i = 1; i <= 4; ++i) REQUIRE(guess(http, i, spoofed(i)) == 401);  // four clients
+    CHECK(failures_of(server, "198.51.100.1") == 1);
+    CHECK(failures_of(server, "127.0.0.1") == 0);
+    // The last entry not ours is the client; entries before it may be made up.
+    REQUIRE(guess(http, 5, {{"X-Forwarded-For", "192.0.2.66, 198.51.100.7, 10.0.0.1"}}) == 401);
+    CHECK(failures_of(server, "198.51.100.7") == 1);
+    CHECK(failures_of(server, "192.0.2.66") == 0);
+    // X-Real-IP when there is no X-Forwarded-For.
+    REQUIRE(guess(http, 6, {{"X-Real-IP", "203.0.113.77"}}) == 401);
+    CHECK(failures_of(server, "203.0.113.77") == 1);
+    // Something that is no address leaves the peer's.
+    REQUIRE(guess(http, 7, {{"X-Forwarded-For", "not-an-address"}}) == 401);
+    CHECK(failures_of(server, "127.0.0.1") == 1);
+    // One client behind the proxy is throttled on its own address.
+    httplib::Headers same{{"X-Forwarded-For", "198.51.100.7"}};
+    REQUIRE(guess(http, 8, same) == 401);
+    REQUIRE(guess(http, 9, same) == 401);
+    CHECK(guess(http, 10, same) == 429);
+    CHECK(guess(http, 11, spoofed(11)) == 401);
+  }
+}
+
+TEST_CASE("A one-time password must be changed before anything else", "[integration][admin]") {
+  TempDir dir;
+  auto config = TestConfig(dir, false);
+  TestServer server(config);
+  const Org org = SeedOrg(server.app());
+  const std::string once = MakeInitialAccount(server.app(), "alice", "district", org.district);
+  AdminClient c(server.port());
+
+  auto login = c.Login("alice", once);
+  REQUIRE(login->status == 200);
+  CHECK(Body(login)["must_change_password"] == true);
+  auto me = c.Get("/api/v1/me");
+  REQUIRE(me->status == 200);
+  CHECK(Body(me)["must_change_password"] == true);
+  // Every other call is refused, reads and writes alike.
+  for (const char* path : {"/api/v1/rules", "/api/v1/stats", "/api/v1/audit", "/api/v1/joins"}) {
+    CAPTURE(path);
+    auto r = c.Get(path);
+    REQUIRE(r->status == 403);
+    CHECK(Body(r)["field"] == "password");
+    CHECK(Body(r)["error"] == "请先修改初始密码");
+  }
+  auto write = c.Post(
+      "/api/v1/rules",
+      {{"match_kind", "exact"}, {"pattern", "你好"}, {"target_kind", "text"}, {"target", "hi"}});
+  REQUIRE(write->status == 403);
+  CHECK(Count(server.app(), "SELECT COUNT(*) FROM rules WHERE pattern = '你好'") == 0);
+
+  SECTION("changing it clears the flag; the new password opens everything") {
+    REQUIRE(c.Post("/api/v1/me/password",
+                   {{"old_password", once}, {"new_password", "my-own-password-1"}})
+                ->status == 200);
+    CHECK(c.Get("/api/v1/me")->status == 401);  // the change ends the session
+    REQUIRE(c.Login("alice", "my-own-password-1")->status == 200);
+    CHECK(Body(c.Get("/api/v1/me"))["must_change_password"] == false);
+    CHECK(c.Get("/api/v1/rules")->status == 200);
+    SECTION("`gebi admin passwd` hands out a new one: the flag is back") {
+      auto pw = handlers::admin::ResetPassword(server.app().db(), server.app().clock(),
+                                               handlers::admin::CliPrincipal(), "alice");
+      REQUIRE_RESULT_OK(pw);
+      REQUIRE(c.Login("alice", *pw)->status == 200);
+      CHECK(Body(c.Get("/api/v1/me"))["must_change_password"] == true);
+      CHECK(c.Get("/api/v1/rules")->status == 403);
+    }
+  }
+  SECTION("logout works with the flag set") {
+    REQUIRE(c.Post("/api/v1/logout", json::object())->status == 200);
+    CHECK(c.Get("/api/v1/me")->status == 401);
   }
 }
 
