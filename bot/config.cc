@@ -8,6 +8,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <utility>
 
 namespace gebi::bot {
 
@@ -63,11 +64,18 @@ template <typename Int>
 Status Read(const toml::table& t, std::string_view section, std::string_view key, Int& out) {
   const toml::node* n = t.get(key);
   if (n == nullptr) return Status::Ok();
-  if (auto v = n->value<int64_t>(); v && n->is_integer()) {
-    out = static_cast<Int>(*v);
-    return Status::Ok();
+  // Only an integer node is read: value<int64_t>() also converts a float, and toml++ 3.3 casts
+  // one beyond int64 (port = 8e81) without a range check, which is undefined behaviour.
+  if (!n->is_integer()) {
+    return Status::InvalidArgument(fmt::format("{}.{} must be an integer", section, key));
   }
-  return Status::InvalidArgument(fmt::format("{}.{} must be an integer", section, key));
+  const int64_t v = n->as_integer()->get();
+  // Narrowing would wrap silently: port = 4294975488 would become the valid port 8192.
+  if (!std::in_range<Int>(v)) {
+    return Status::InvalidArgument(fmt::format("{}.{} is out of range: {}", section, key, v));
+  }
+  out = static_cast<Int>(v);
+  return Status::Ok();
 }
 
 Status CheckKeys(const toml::table& t, std::string_view section,

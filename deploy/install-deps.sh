@@ -13,6 +13,8 @@ packages=(
 # Browser tests of the admin console and the benchmarks need these too.
 if [[ "${GEBI_WITH_BROWSER:-1}" == 1 ]]; then packages+=(chromium nodejs npm); fi
 if [[ "${GEBI_WITH_BENCH:-0}" == 1 ]]; then packages+=(wrk); fi
+# libFuzzer ships with clang: the compiler plus its runtime libraries (deploy/fuzz.sh).
+if [[ "${GEBI_WITH_FUZZ:-0}" == 1 ]]; then packages+=(clang libclang-rt-14-dev); fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -6,12 +6,17 @@ namespace gebi::handlers {
 
 namespace {
 
+bool IsContinuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
 // Decodes one UTF-8 code point at s[i]; advances i. Invalid bytes pass through as themselves.
 uint32_t NextCodePoint(std::string_view s, size_t& i, size_t& len) {
   unsigned char c = static_cast<unsigned char>(s[i]);
   uint32_t cp = c;
   len = 1;
-  if (c >= 0xE0 && c < 0xF0 && i + 2 < s.size()) {
+  // Both continuation bytes must be 10xxxxxx: otherwise a stray lead byte would swallow the
+  // next two ASCII bytes ("\xEF<\x01" decoded as U+FF01 and became "!").
+  if (c >= 0xE0 && c < 0xF0 && i + 2 < s.size() && IsContinuation(s[i + 1]) &&
+      IsContinuation(s[i + 2])) {
     cp = ((c & 0x0F) << 12) | ((static_cast<unsigned char>(s[i + 1]) & 0x3F) << 6) |
          (static_cast<unsigned char>(s[i + 2]) & 0x3F);
     len = 3;

@@ -10,8 +10,9 @@
 namespace gebi::handlers {
 
 // When offsets is given, it receives one entry per output byte plus one: the input offset the
-// output byte came from (the last entry is the input size), so a normalised suffix can be
-// mapped back to the sender's own words (see RawTail in handlers/context.h).
+// output byte came from (the last entry is the input size less trailing whitespace), so a
+// normalised suffix can be mapped back to the sender's own words (see RawTail in
+// handlers/context.h).
 std::string Normalize(std::string_view text, std::vector<uint32_t>* offsets = nullptr);
 
 // Splits "cmd rest of text" at the first space: {"cmd", "rest of text"} (rest may be empty).

@@ -23,6 +23,17 @@ void RequireBad(const std::string& extra, const std::string& names) {
   CHECK(c.status().message().find(names) != std::string::npos);
 }
 
+// Found by tests/fuzz/config_parse_fuzz.cc: a huge float reached toml++'s unchecked
+// float -> int64 cast (undefined behaviour), and a too-large integer wrapped into range.
+TEST_CASE("Config integers refuse floats and values beyond the field's type", "[bot]") {
+  RequireBad("[server]\nport = 8e81\n", "server.port must be an integer");
+  RequireBad("[server]\nport = 8080.0\n", "server.port must be an integer");
+  RequireBad("[server]\nport = 4294975488\n", "server.port is out of range");
+  auto c = Parse("[server]\nport = 8081\n");
+  REQUIRE_RESULT_OK(c);
+  CHECK(c->server.port == 8081);
+}
+
 TEST_CASE("Config [push] keys parse with defaults and are validated", "[bot][push]") {
   auto def = Parse("");
   REQUIRE_RESULT_OK(def);

@@ -35,6 +35,15 @@ TEST_CASE("Normalize trims, folds full-width forms and ASCII case", "[handlers]"
   CHECK(ParseNumberArg("") == -1);
 }
 
+// Found by tests/fuzz/route_fuzz.cc: a 3-byte lead byte swallowed the two bytes after it even
+// when they were not continuation bytes.
+TEST_CASE("Normalize passes invalid UTF-8 through byte by byte", "[handlers]") {
+  CHECK(Normalize("\xEF<\x01") == "\xEF<\x01");  // was "!" (decoded as U+FF01)
+  CHECK(Normalize("\xE8 AB") == "\xE8 ab");      // the space and 'A' were kept raw
+  CHECK(Normalize("x\xE8") == "x\xE8");
+  CHECK(Normalize("\xEF\xBC\x81") == "!");  // a valid full-width form still folds
+}
+
 TEST_CASE("Normalize maps every output byte back to the input", "[handlers]") {
   std::vector<uint32_t> off;
   const std::string raw = "  报修　WiFi坏了，ＯＫ  ";

@@ -604,7 +604,10 @@ TEST_CASE("Community admins see and change only their community", "[integration]
   CHECK(c7.Get("/api/v1/stats?community_id=" + std::to_string(org.c8))->status == 403);
   // The district admin sees both; audit rows of community 7 are visible to c7, others are not.
   CHECK(Body(district.Get("/api/v1/rules"))["rules"].size() == list.size() + 1);
-  for (const auto& e : Body(c7.Get("/api/v1/audit"))["audit"]) CHECK(e["community_id"] == org.c7);
+  // Held in a local: a range-for over a member of the temporary Body() would read freed memory
+  // (the temporary dies before the loop runs; ASan found it).
+  const auto audit = Body(c7.Get("/api/v1/audit"));
+  for (const auto& e : audit["audit"]) CHECK(e["community_id"] == org.c7);
 }
 
 TEST_CASE("Dry run says which rule fires for a text and role, and why", "[integration][admin]") {
