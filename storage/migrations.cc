@@ -438,12 +438,22 @@ constexpr std::string_view kV5MustChange = R"sql(
 ALTER TABLE admin_accounts ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// v6: the per-sender media quota counts one sender's photos of the day by an index, not a scan;
+// volunteers are vetted by staff before they see an elderly resident's flag and room or claim
+// a priority ticket.
+constexpr std::string_view kV6Vetting = R"sql(
+CREATE INDEX media_openid_created ON media(openid, created_at);
+ALTER TABLE volunteers ADD COLUMN vetted_at INTEGER;
+ALTER TABLE volunteers ADD COLUMN vetted_by TEXT NOT NULL DEFAULT '';
+)sql";
+
 const std::vector<Migration> kMigrations = {
     {1, "core", kV1Core},
     {2, "grid", kV2Grid},
     {3, "push", kV3Push},
     {4, "admin", kAdmin},
     {5, "must_change", kV5MustChange},
+    {6, "vetting", kV6Vetting},
 };
 
 }  // namespace

@@ -21,7 +21,12 @@ constexpr std::string_view kDeleteSkills = "DELETE FROM volunteer_skills WHERE o
 constexpr std::string_view kInsertSkill =
     "INSERT OR IGNORE INTO volunteer_skills(openid, skill) VALUES (?1, ?2)";
 constexpr std::string_view kSelectVolunteer =
-    "SELECT community_id, availability, active, joined_at FROM volunteers WHERE openid = ?1";
+    "SELECT community_id, availability, active, joined_at, vetted_at, vetted_by FROM volunteers "
+    "WHERE openid = ?1";
+constexpr std::string_view kVet =
+    "UPDATE volunteers SET vetted_at = ?2, vetted_by = ?3, updated_at = ?2 WHERE openid = ?1";
+constexpr std::string_view kUnvet =
+    "UPDATE volunteers SET vetted_at = NULL, vetted_by = '', updated_at = ?2 WHERE openid = ?1";
 constexpr std::string_view kSelectVolunteerSkills =
     "SELECT vs.skill FROM volunteer_skills vs JOIN skills s ON s.name = vs.skill "
     "WHERE vs.openid = ?1 ORDER BY s.sort";
@@ -67,6 +72,8 @@ Result<std::optional<Volunteer>> GetVolunteer(Tx& tx, const std::string& openid)
     v.availability = st.Text(1);
     v.active = st.Int(2) != 0;
     v.joined_at = st.Int(3);
+    if (!st.IsNull(4)) v.vetted_at = st.Int(4);
+    v.vetted_by = st.Text(5);
     return v;
   };
   GEBI_ASSIGN_OR_RETURN(auto v, tx.QueryFirstRow<Volunteer>(kSelectVolunteer, read, openid));
@@ -79,6 +86,18 @@ Result<std::optional<Volunteer>> GetVolunteer(Tx& tx, const std::string& openid)
 Result<bool> DeactivateVolunteer(Tx& tx, const std::string& openid, int64_t now) {
   GEBI_RETURN_IF_ERROR(tx.Run(kDeactivate, openid, now));
   return tx.Changes() > 0;
+}
+
+Status VetVolunteer(Tx& tx, const std::string& openid, std::string_view by, int64_t now) {
+  GEBI_RETURN_IF_ERROR(tx.Run(kVet, openid, now, by));
+  if (tx.Changes() == 0) return Status::NotFound("no volunteer " + openid);
+  return Status::Ok();
+}
+
+Status UnvetVolunteer(Tx& tx, const std::string& openid, int64_t now) {
+  GEBI_RETURN_IF_ERROR(tx.Run(kUnvet, openid, now));
+  if (tx.Changes() == 0) return Status::NotFound("no volunteer " + openid);
+  return Status::Ok();
 }
 
 Result<std::vector<std::string>> MatchVolunteers(Tx& tx, int64_t community_id,

@@ -18,6 +18,8 @@ struct Volunteer {
   bool active = true;
   std::vector<std::string> skills;  // catalogue names
   int64_t joined_at = 0;
+  std::optional<int64_t> vetted_at;  // set when staff vetted the volunteer
+  std::string vetted_by;             // who vetted (an openid or a console account name)
 };
 
 // Catalogue skill names in display order.
@@ -32,6 +34,12 @@ Status PutVolunteer(Tx& tx, const Volunteer& v, int64_t now);
 Result<std::optional<Volunteer>> GetVolunteer(Tx& tx, const std::string& openid);
 // Sets active = 0; returns false when openid was not an active volunteer.
 Result<bool> DeactivateVolunteer(Tx& tx, const std::string& openid, int64_t now);
+
+// Marks openid as vetted by `by` at now (again: the latest vetting counts). NotFound when
+// openid is not a volunteer.
+Status VetVolunteer(Tx& tx, const std::string& openid, std::string_view by, int64_t now);
+// Withdraws the vetting. NotFound when openid is not a volunteer.
+Status UnvetVolunteer(Tx& tx, const std::string& openid, int64_t now);
 
 // Active volunteers of community_id with skill, excluding `exclude`, ordered by fewest open
 // (claimed) tickets, then longest-serving; at most limit.

@@ -166,5 +166,31 @@ TEST_CASE("Volunteer matching: same community, skill, active, fewest open claims
   }));
 }
 
+TEST_CASE("Vetting a volunteer is recorded, withdrawn, and refused for unknown people",
+          "[storage][grid]") {
+  TicketDb db;
+  REQUIRE_OK(db.Run([&](Tx& tx) -> Status {
+    GEBI_RETURN_IF_ERROR(PutVolunteer(tx, {"o_v", db.community, "", true, {"保洁"}, 0}, 1));
+    GEBI_ASSIGN_OR_RETURN(auto v, GetVolunteer(tx, "o_v"));
+    REQUIRE(v);
+    REQUIRE(!v->vetted_at);
+    GEBI_RETURN_IF_ERROR(VetVolunteer(tx, "o_v", "o_staff", 7));
+    GEBI_ASSIGN_OR_RETURN(v, GetVolunteer(tx, "o_v"));
+    REQUIRE(v->vetted_at == 7);
+    REQUIRE(v->vetted_by == "o_staff");
+    // Signing up again (new skills) keeps the vetting.
+    GEBI_RETURN_IF_ERROR(PutVolunteer(tx, {"o_v", db.community, "", true, {"跑腿"}, 0}, 8));
+    GEBI_ASSIGN_OR_RETURN(v, GetVolunteer(tx, "o_v"));
+    REQUIRE(v->vetted_at == 7);
+    GEBI_RETURN_IF_ERROR(UnvetVolunteer(tx, "o_v", 9));
+    GEBI_ASSIGN_OR_RETURN(v, GetVolunteer(tx, "o_v"));
+    REQUIRE(!v->vetted_at);
+    REQUIRE(v->vetted_by.empty());
+    REQUIRE(VetVolunteer(tx, "o_nobody", "o_staff", 9).code() == Status::Code::kNotFound);
+    REQUIRE(UnvetVolunteer(tx, "o_nobody", 9).code() == Status::Code::kNotFound);
+    return Status::Ok();
+  }));
+}
+
 }  // namespace
 }  // namespace gebi::storage
