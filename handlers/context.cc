@@ -6,10 +6,17 @@
 
 namespace gebi::handlers {
 
-void Context::SetSenderText(std::string raw) {
-  raw_text = std::move(raw);
-  text_offsets.clear();
-  text = raw_text.empty() ? std::string() : Normalize(raw_text, &text_offsets);
+SenderText SenderText::Of(std::string raw) {
+  SenderText words;
+  words.raw = std::move(raw);
+  if (!words.raw.empty()) words.text = Normalize(words.raw, &words.offsets);
+  return words;
+}
+
+void Context::SetSenderText(SenderText words) {
+  raw_text = std::move(words.raw);
+  text = std::move(words.text);
+  text_offsets = std::move(words.offsets);
 }
 
 std::string RawTail(const Context& ctx, std::string_view suffix) {

@@ -51,6 +51,15 @@ struct Borrowed {
   int64_t now = 0;  // clock.NowSeconds() at the start of the delivery
 };
 
+// The sender's words (a text, or a voice message's recognition) read once, before any
+// storage work: raw as written, normalised, and the offsets that map one to the other.
+struct SenderText {
+  static SenderText Of(std::string raw);
+  std::string raw;
+  std::string text;
+  std::vector<uint32_t> offsets;  // normalised byte -> raw byte (Normalize's offsets)
+};
+
 struct Context {
   Context(const Message& m, storage::Tx& t, const Borrowed& parts)
       : msg(m),
@@ -60,9 +69,8 @@ struct Context {
         settings(parts.settings),
         now(parts.now) {}
 
-  // Sets the sender's words (a text, or a voice message's recognition): raw_text as written,
-  // text normalised, and the offsets that map one to the other (for RawTail).
-  void SetSenderText(std::string raw);
+  // Sets the sender's words: raw_text, text and text_offsets (for RawTail).
+  void SetSenderText(SenderText words);
 
   const Message& msg;
   storage::Tx& tx;  // the delivery's transaction

@@ -11,6 +11,7 @@
 #include "handlers/privacy.h"
 #include "storage/conversation_store.h"
 #include "storage/inbound_ledger.h"
+#include "storage/outbox.h"
 #include "storage/template_store.h"
 #include "storage/user_store.h"
 
@@ -154,24 +155,24 @@ Pipeline::Pipeline(storage::Database& db, const Clock& clock, const Templates& t
                    const HandlerSettings& settings)
     : db_(db), clock_(clock), templates_(templates), settings_(settings) {}
 
-Result<Outcome> Pipeline::Route(Context& ctx) {
+Result<Outcome> Pipeline::Route(Context& ctx, const Router::Snapshot& rules) {
   const Message& m = ctx.msg;
   const HandlerRow* row = nullptr;
   std::optional<RuleMatch> match;
   std::string route;
 
   if (!ctx.text.empty() || m.msg_type == "text") {
-    GEBI_ASSIGN_OR_RETURN(match, router_.MatchText(ctx.tx, ctx.text, ctx.community_id));
+    match = Router::MatchTextIn(rules, ctx.text, ctx.community_id);
     // Inside a conversation only commands (exact / prefix rules) interrupt the flow.
     if (match && ctx.conversation && !IsCommandMatch(*match)) match.reset();
   } else if (m.IsEvent()) {
     std::string ev = Lower(m.event);
-    GEBI_ASSIGN_OR_RETURN(match, router_.MatchEvent(ctx.tx, ev, m.event_key, ctx.community_id));
+    match = Router::MatchEventIn(rules, ev, m.event_key, ctx.community_id);
     if (auto click = settings_.click_texts.find(m.event_key);
         !match && ev == "click" && click != settings_.click_texts.end()) {
       // A menu button behaves like the keyword it stands for.
       ctx.text = Normalize(click->second);
-      GEBI_ASSIGN_OR_RETURN(match, router_.MatchText(ctx.tx, ctx.text, ctx.community_id));
+      match = Router::MatchTextIn(rules, ctx.text, ctx.community_id);
       if (!match) {
         row = FindHandler("default");
         route = "row:default";
@@ -222,6 +223,11 @@ Result<Outcome> Pipeline::Route(Context& ctx) {
 Result<std::shared_ptr<const Templates>> Pipeline::TemplatesFor(storage::Tx& tx,
                                                                 std::optional<int64_t> community) {
   GEBI_ASSIGN_OR_RETURN(int64_t version, storage::TemplatesVersion(tx));
+  return TemplatesFor(tx, version, community);
+}
+
+Result<std::shared_ptr<const Templates>> Pipeline::TemplatesFor(storage::Tx& tx, int64_t version,
+                                                                std::optional<int64_t> community) {
   const int64_t key = community.value_or(storage::kAllCommunities);
   {
     std::lock_guard<std::mutex> lock(texts_mu_);
@@ -250,10 +256,58 @@ Result<std::shared_ptr<const Templates>> Pipeline::TemplatesFor(storage::Tx& tx,
   return texts;
 }
 
+// Read on a read connection, outside the write lock. Any of it may be a moment stale, which
+// only means the message is handled as if it had arrived that moment earlier: the rules and
+// reply texts of then, the sender's count of then. Notices that reach the inbox meanwhile
+// ride on the next reply. The ledger is read again under the lock (exactly once).
+struct Pipeline::Prefetch {
+  std::optional<storage::LedgerEntry> seen;  // an earlier delivery of the key
+  std::shared_ptr<const Router::Snapshot> rules;
+  int64_t templates_version = 0;
+  int64_t last_minute = 0;  // the sender's messages in the last minute (if limited)
+  int64_t unread = 0;       // notices waiting in the sender's inbox
+};
+
+Result<Pipeline::Prefetch> Pipeline::Read(const std::string& key, const Message& m) {
+  Prefetch p;
+  const int64_t now = clock_.NowSeconds();
+  Status s = db_.WithRead([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(p.seen, storage::FindHandled(tx, key));
+    if (p.seen) return Status::Ok();
+    GEBI_ASSIGN_OR_RETURN(p.rules, router_.Current(tx));
+    GEBI_ASSIGN_OR_RETURN(p.templates_version, storage::TemplatesVersion(tx));
+    if (settings_.limits.messages_per_minute > 0 && !m.IsEvent()) {
+      GEBI_ASSIGN_OR_RETURN(p.last_minute,
+                            storage::CountMessagesSince(tx, m.from_user, now - 60));
+    }
+    GEBI_ASSIGN_OR_RETURN(p.unread, storage::CountInbox(tx, m.from_user));
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return p;
+}
+
 Result<Outcome> Pipeline::Handle(const Message& m) {
+  // Everything that needs no storage happens here, before the write lock: the dedup key, the
+  // ledger's masked summary, the length check and normalising the sender's words.
   const std::string key = DedupKey(m);
+  const std::string summary = Summary(m);
+  const std::string* words = SenderWords(m);
+  const bool too_long =
+      words != nullptr && Utf8Chars(*words) > static_cast<size_t>(settings_.max_text_chars);
+  // Not normalised when too long: nothing downstream sees an unbounded text.
+  SenderText sender_text = words != nullptr && !too_long ? SenderText::Of(*words) : SenderText{};
+
+  // A retry already answered is answered again from the ledger without the write lock.
+  Result<Prefetch> pre = Read(key, m);
+  if (pre.ok() && pre->seen) {
+    GEBI_ASSIGN_OR_RETURN(Reply stored, DecodeReply(pre->seen->reply));
+    return Outcome{std::move(stored), true, pre->seen->route};
+  }
+
   Outcome outcome;
-  Status s = db_.WithTransaction([&](storage::Tx& tx) -> Status {
+  Status s = pre.status();
+  if (s.ok()) s = db_.WithTransaction([&](storage::Tx& tx) -> Status {
     GEBI_ASSIGN_OR_RETURN(auto seen, storage::FindHandled(tx, key));
     if (seen) {
       GEBI_ASSIGN_OR_RETURN(outcome.reply, DecodeReply(seen->reply));
@@ -266,27 +320,20 @@ Result<Outcome> Pipeline::Handle(const Message& m) {
     GEBI_ASSIGN_OR_RETURN(Sender sender, ResolveSender(tx, m.from_user));
     // Residents of a community get its reply texts (overrides from the admin console).
     GEBI_ASSIGN_OR_RETURN(std::shared_ptr<const Templates> texts,
-                          TemplatesFor(tx, sender.community_id));
-    const std::string* words = SenderWords(m);
+                          TemplatesFor(tx, pre->templates_version, sender.community_id));
     const int per_minute = settings_.limits.messages_per_minute;
-    int64_t last_minute = 0;
-    if (per_minute > 0 && !m.IsEvent()) {
-      GEBI_ASSIGN_OR_RETURN(last_minute, storage::CountMessagesSince(tx, m.from_user, now - 60));
-    }
-    if (per_minute > 0 && last_minute >= per_minute) {
+    if (per_minute > 0 && !m.IsEvent() && pre->last_minute >= per_minute) {
       // One sender must not keep the writer busy for everyone: answered, recorded, not routed.
       outcome.reply = Reply::Text(texts->Render("rate_limited"));
       outcome.route = "rate_limited";
-    } else if (words != nullptr &&
-               Utf8Chars(*words) > static_cast<size_t>(settings_.max_text_chars)) {
-      // Not routed: nothing downstream (normalising, matching, handlers) sees an unbounded
-      // text. The ledger still records it below; an open conversation stays where it was.
+    } else if (too_long) {
+      // Not routed. The ledger still records it below; an open conversation stays where it was.
       outcome.reply = Reply::Text(
           texts->Render("text_too_long", {{"max", std::to_string(settings_.max_text_chars)}}));
       outcome.route = "too_long";
     } else {
       Context ctx(m, tx, {.clock = clock_, .templates = *texts, .settings = settings_, .now = now});
-      if (words != nullptr) ctx.SetSenderText(*words);
+      if (words != nullptr) ctx.SetSenderText(sender_text);
       ctx.roles = sender.roles;
       ctx.community_id = sender.community_id;
       ctx.grid_id = sender.grid_id;
@@ -300,20 +347,22 @@ Result<Outcome> Pipeline::Handle(const Message& m) {
         ctx.conversation = std::move(conv);
       }
 
-      GEBI_ASSIGN_OR_RETURN(outcome, Route(ctx));
+      GEBI_ASSIGN_OR_RETURN(outcome, Route(ctx, *pre->rules));
       if (expired && outcome.reply.kind == Reply::Kind::kText) {
         outcome.reply.content = texts->Render("flow_expired") + "\n" + outcome.reply.content;
       }
     }
-    GEBI_RETURN_IF_ERROR(AttachUnreadNotices(tx, m.from_user, *texts, now, outcome.reply));
-    storage::LedgerEntry e{key,        m.from_user,   m.msg_type, m.event,
-                           Summary(m), outcome.route, "ok",       EncodeReply(outcome.reply),
+    if (pre->unread > 0) {
+      GEBI_RETURN_IF_ERROR(AttachUnreadNotices(tx, m.from_user, *texts, now, outcome.reply));
+    }
+    storage::LedgerEntry e{key,     m.from_user,   m.msg_type, m.event,
+                           summary, outcome.route, "ok",       EncodeReply(outcome.reply),
                            now};
     return storage::RecordDelivery(tx, e);
   });
   if (!s.ok()) {
     // Keep what the resident sent even though handling failed (never lose it), then report.
-    storage::LedgerEntry e{key,      m.from_user, m.msg_type,         m.event, Summary(m), "failed",
+    storage::LedgerEntry e{key,      m.from_user, m.msg_type,         m.event, summary, "failed",
                            "failed", "",          clock_.NowSeconds()};
     (void)db_.WithTransaction([&](storage::Tx& tx) { return storage::RecordDelivery(tx, e); });
     return s;

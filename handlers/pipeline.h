@@ -52,7 +52,12 @@ class Pipeline {
                                                         std::optional<int64_t> community);
 
  private:
-  Result<Outcome> Route(Context& ctx);
+  // What a delivery reads on a read connection before it takes the write lock (pipeline.cc).
+  struct Prefetch;
+  Result<Prefetch> Read(const std::string& key, const Message& m);
+  Result<Outcome> Route(Context& ctx, const Router::Snapshot& rules);
+  Result<std::shared_ptr<const Templates>> TemplatesFor(storage::Tx& tx, int64_t version,
+                                                        std::optional<int64_t> community);
 
   storage::Database& db_;
   const Clock& clock_;

@@ -318,15 +318,21 @@ Result<std::optional<RuleMatch>> Router::MatchText(storage::Tx& tx, std::string_
   return MatchTextIn(*snap, normalized, community_id);
 }
 
+std::optional<RuleMatch> Router::MatchEventIn(const Snapshot& snap, std::string_view event,
+                                              std::string_view event_key,
+                                              std::optional<int64_t> community_id) {
+  Best best;
+  std::string with_key = std::string(event) + ":" + Normalize(event_key);
+  OfferFrom(snap.event, with_key, snap, community_id, best, "event");
+  OfferFrom(snap.event, std::string(event), snap, community_id, best, "event");
+  return Finish(snap, best);
+}
+
 Result<std::optional<RuleMatch>> Router::MatchEvent(storage::Tx& tx, std::string_view event,
                                                     std::string_view event_key,
                                                     std::optional<int64_t> community_id) {
   GEBI_ASSIGN_OR_RETURN(auto snap, Current(tx));
-  Best best;
-  std::string with_key = std::string(event) + ":" + Normalize(event_key);
-  OfferFrom(snap->event, with_key, *snap, community_id, best, "event");
-  OfferFrom(snap->event, std::string(event), *snap, community_id, best, "event");
-  return Finish(*snap, best);
+  return MatchEventIn(*snap, event, event_key, community_id);
 }
 
 }  // namespace gebi::handlers

@@ -44,14 +44,18 @@ class Router {
   // rules, whatever their number, plus one linear RE2 search per regex rule ranked before the
   // best match so far.
   struct Snapshot;
+  // The compiled rules of the stored rules version: one read of the version, recompiled only
+  // when it moved. Works on a read connection, so a caller can match outside the write lock.
+  Result<std::shared_ptr<const Snapshot>> Current(storage::Tx& tx);
   static std::shared_ptr<const Snapshot> Compile(const std::vector<storage::Rule>& rules,
                                                  int64_t version);
   static std::optional<RuleMatch> MatchTextIn(const Snapshot& snap, std::string_view normalized,
                                               std::optional<int64_t> community_id);
+  static std::optional<RuleMatch> MatchEventIn(const Snapshot& snap, std::string_view event,
+                                               std::string_view event_key,
+                                               std::optional<int64_t> community_id);
 
  private:
-  Result<std::shared_ptr<const Snapshot>> Current(storage::Tx& tx);
-
   std::mutex mu_;
   std::shared_ptr<const Snapshot> snapshot_;  // guarded by mu_
 };

@@ -40,7 +40,7 @@ std::string HandlerEnv::Call(handlers::HandlerFn fn, const std::string& openid,
                            .templates = templates_,
                            .settings = settings_,
                            .now = clock_.NowSeconds()});
-    ctx.SetSenderText(text);
+    ctx.SetSenderText(handlers::SenderText::Of(text));
     ctx.roles = sender.roles;
     ctx.community_id = sender.community_id;
     ctx.grid_id = sender.grid_id;
