@@ -24,6 +24,9 @@ constexpr std::string_view kSelectDue =
 constexpr std::string_view kClaim =
     "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_by = ?2, "
     "lease_until = ?3 WHERE id = ?1";
+constexpr std::string_view kAnyDue =
+    "SELECT EXISTS (SELECT 1 FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?1) "
+    "OR EXISTS (SELECT 1 FROM outbox WHERE status = 'sending' AND lease_until <= ?1)";
 constexpr std::string_view kNextDue =
     "SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'";
 constexpr std::string_view kMarkSent =
@@ -115,6 +118,11 @@ Result<std::vector<OutboxItem>> ClaimDue(Tx& tx, const std::string& worker, int6
     o.lease_until = lease_until;
   }
   return rows;
+}
+
+Result<bool> AnyDue(Tx& tx, int64_t now) {
+  GEBI_ASSIGN_OR_RETURN(auto any, tx.QueryInt(kAnyDue, now));
+  return any.value_or(0) != 0;
 }
 
 Result<std::optional<int64_t>> NextDueAt(Tx& tx) { return tx.QueryInt(kNextDue); }

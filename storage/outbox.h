@@ -50,6 +50,9 @@ Result<std::vector<std::pair<std::string, int64_t>>> CountOutboxByStatus(Tx& tx)
 // claimed_by = worker, lease_until = lease_until. Oldest due first.
 Result<std::vector<OutboxItem>> ClaimDue(Tx& tx, const std::string& worker, int64_t now,
                                          int64_t lease_until, int limit);
+// Whether ClaimDue(now) would find a row: a read, so a poll that finds nothing takes no write
+// lock.
+Result<bool> AnyDue(Tx& tx, int64_t now);
 // The earliest next_attempt_at of a pending row, or nullopt when none is pending.
 Result<std::optional<int64_t>> NextDueAt(Tx& tx);
 

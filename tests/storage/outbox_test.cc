@@ -36,8 +36,15 @@ TEST_CASE_METHOD(Fixture, "Outbox rows are claimed once under a lease", "[storag
   REQUIRE(Add("a") == 0);  // dedup key
   std::vector<OutboxItem> first, second;
   Write([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(bool any, AnyDue(tx, 100));
+    CHECK(any);
     GEBI_ASSIGN_OR_RETURN(first, ClaimDue(tx, "w1", 100, 160, 10));
     GEBI_ASSIGN_OR_RETURN(second, ClaimDue(tx, "w2", 100, 160, 10));
+    // Both leased until 160: nothing is due before then, both are after.
+    GEBI_ASSIGN_OR_RETURN(any, AnyDue(tx, 159));
+    CHECK_FALSE(any);
+    GEBI_ASSIGN_OR_RETURN(any, AnyDue(tx, 160));
+    CHECK(any);
     return Status::Ok();
   });
   REQUIRE(first.size() == 2);
@@ -73,6 +80,10 @@ TEST_CASE_METHOD(Fixture, "Outbox rows are claimed once under a lease", "[storag
     CHECK(rb->next_attempt_at == 300);
     GEBI_ASSIGN_OR_RETURN(auto due, NextDueAt(tx));
     CHECK(due == 300);
+    GEBI_ASSIGN_OR_RETURN(bool any, AnyDue(tx, 299));
+    CHECK_FALSE(any);
+    GEBI_ASSIGN_OR_RETURN(any, AnyDue(tx, 300));
+    CHECK(any);
     return Status::Ok();
   });
 }
