@@ -5,8 +5,8 @@ namespace gebi::storage {
 namespace {
 constexpr std::string_view kTouch =
     "INSERT INTO users(openid, first_seen_at, last_inbound_at) VALUES (?1, ?2, ?2) "
-    "ON CONFLICT(openid) DO UPDATE SET last_inbound_at = MAX(last_inbound_at, "
-    "excluded.last_inbound_at)";
+    "ON CONFLICT(openid) DO UPDATE SET last_inbound_at = excluded.last_inbound_at "
+    "WHERE excluded.last_inbound_at > last_inbound_at";  // unchanged rows are not rewritten
 constexpr std::string_view kSetSubscribed =
     "INSERT INTO users(openid, first_seen_at, last_inbound_at, subscribed) VALUES (?1, ?2, ?2, ?3) "
     "ON CONFLICT(openid) DO UPDATE SET subscribed = excluded.subscribed";
