@@ -121,6 +121,7 @@ struct ReadConnection {
 Result<Stmt> Tx::Prepare(std::string_view sql) {
   // Stores name their SQL as constants, so the text's address finds the statement without
   // building a key; the text comparison keeps a reused buffer from finding another's.
+  db_->statements_.fetch_add(1, std::memory_order_relaxed);
   sqlite3* conn = reader_ != nullptr ? reader_->db : db_->db_;
   auto& by_address = reader_ != nullptr ? reader_->by_address : db_->by_address_;
   if (auto hit = by_address.find(sql.data()); hit != by_address.end()) {

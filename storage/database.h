@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -179,6 +180,9 @@ class Database {
   static constexpr size_t kMaxReaders = 4;
 
   const std::string& path() const { return path_; }
+  // Statements run so far on every connection (BEGIN, COMMIT and savepoints included): what
+  // the benchmarks divide by deliveries.
+  uint64_t statements() const { return statements_.load(std::memory_order_relaxed); }
 
   // Writes a consistent copy of the database to dest (a new file, created 0600) with SQLite's
   // online backup API, from a connection of its own: writers go on meanwhile (WAL), and the
@@ -207,6 +211,7 @@ class Database {
   void CheckpointLoop();
   static int OnWalCommit(void* self, sqlite3* db, const char* name, int frames);
 
+  std::atomic<uint64_t> statements_{0};
   std::mutex mu_;
   sqlite3* db_;  // guarded by mu_; owned, closed in the destructor
   std::unordered_map<std::string, sqlite3_stmt*> cache_;  // guarded by mu_; owned
