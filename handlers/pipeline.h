@@ -1,7 +1,8 @@
 // Pipeline: one inbound message from dedup to reply, inside one SQLite transaction. The first
 // delivery of a key runs its handler and stores the reply with its effects; any later
 // delivery of the same key (a WeChat retry, concurrent or after a restart) gets the stored
-// reply and changes nothing. Thread-safe; the Database serialises the transactions.
+// reply and changes nothing, read on a read connection when it was committed already.
+// Thread-safe; the Database serialises the transactions.
 #pragma once
 
 #include <map>
@@ -16,6 +17,7 @@
 #include "handlers/texts/templates.h"
 #include "storage/clock.h"
 #include "storage/database.h"
+#include "storage/inbound_ledger.h"
 
 namespace gebi::handlers {
 
@@ -52,12 +54,10 @@ class Pipeline {
                                                         std::optional<int64_t> community);
 
  private:
-  // What a delivery reads on a read connection before it takes the write lock (pipeline.cc).
-  struct Prefetch;
-  Result<Prefetch> Read(const std::string& key, const Message& m);
+  // The stored delivery of key, read on a read connection before any write lock: a retry
+  // already answered is answered again without taking the writer.
+  Result<std::optional<storage::LedgerEntry>> Answered(const std::string& key);
   Result<Outcome> Route(Context& ctx, const Router::Snapshot& rules);
-  Result<std::shared_ptr<const Templates>> TemplatesFor(storage::Tx& tx, int64_t version,
-                                                        std::optional<int64_t> community);
 
   storage::Database& db_;
   const Clock& clock_;
