@@ -374,6 +374,9 @@ async function main() {
   await lamp.locator('.ticket-ok').click();
   await page.waitForSelector('#tickets .ticket:has-text("楼道灯坏了")', { state: 'detached' });
   check(true, 'the closed ticket left the unfinished list');
+  // The screenshot shows the timeline with who did what.
+  await page.locator('#tickets .ticket').first().locator('button', { hasText: '详情' }).click();
+  await page.waitForSelector('.timeline li:has-text("被指派处理")');
   await both('tickets-after');
 
   // Notices: counts and the reason pushes do not leave.

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -1201,6 +1203,55 @@ TEST_CASE("Ticket actions: assign, close and cancel, with pushes, audit and refu
               ->status == 404);
     REQUIRE(c7.Post(action, {{"action", "assign"}, {"assignee", "o_vol"}})->status == 200);
   }
+}
+
+TEST_CASE("Ticket photos: fetched files are served to staff in scope, nothing else is",
+          "[integration][admin]") {
+  TempDir dir;
+  bot::Config config = TestConfig(dir, false);
+  TestServer server(config);
+  const Org org = SeedOrg(server.app());
+  AdminClient c7(server.port()), c8(server.port());
+  REQUIRE(c7.Login("c7", MakeAccount(server.app(), "c7", "community", org.c7))->status == 200);
+  REQUIRE(c8.Login("c8", MakeAccount(server.app(), "c8", "community", org.c8))->status == 200);
+  const std::string jpeg = std::string("\xff\xd8\xff\xe0", 4) + "photo bytes";
+  std::filesystem::create_directories(config.storage.data_dir + "/media/ab");
+  {
+    std::ofstream out(config.storage.data_dir + "/media/ab/abcd.jpg", std::ios::binary);
+    out << jpeg;
+  }
+  int64_t ticket = 0, good = 0, outside = 0, pending = 0;
+  REQUIRE_OK(server.app().db().WithTransaction([&](storage::Tx& tx) -> Status {
+    GEBI_RETURN_IF_ERROR(tx.Run(
+        "INSERT INTO tickets(grid_id, community_id, reporter, description, category, created_at, "
+        "updated_at) VALUES (?1, ?2, 'o_res', '灯坏了', 'electrical', 1, 1)",
+        org.g71, org.c7));
+    ticket = tx.LastInsertId();
+    const char* kMedia =
+        "INSERT INTO ticket_media(ticket_id, kind, media_id, local_path, created_at) "
+        "VALUES (?1, 'image', ?2, ?3, 1)";
+    GEBI_RETURN_IF_ERROR(tx.Run(kMedia, ticket, "m1", "media/ab/abcd.jpg"));
+    good = tx.LastInsertId();
+    GEBI_RETURN_IF_ERROR(tx.Run(kMedia, ticket, "m2", "media/../../secret.jpg"));
+    outside = tx.LastInsertId();
+    GEBI_RETURN_IF_ERROR(tx.Run(kMedia, ticket, "m3", std::optional<std::string>()));
+    pending = tx.LastInsertId();
+    return Status::Ok();
+  }));
+  const std::string base = "/api/v1/tickets/" + std::to_string(ticket) + "/photos/";
+  auto r = c7.Get(base + std::to_string(good));
+  REQUIRE(r->status == 200);
+  CHECK(r->body == jpeg);
+  CHECK(r->get_header_value("Content-Type") == "image/jpeg");
+  auto detail = Body(c7.Get("/api/v1/tickets/" + std::to_string(ticket)));
+  REQUIRE(detail["media"].size() == 3);
+  CHECK(detail["media"][0]["fetched"] == true);
+  CHECK(detail["media"][2]["fetched"] == false);
+  CHECK(c8.Get(base + std::to_string(good))->status == 403);  // another community's ticket
+  CHECK(c7.Get(base + std::to_string(outside))->status == 404);  // not under media/
+  CHECK(c7.Get(base + std::to_string(pending))->status == 404);  // not fetched yet
+  CHECK(c7.Get(base + "999999")->status == 404);
+  CHECK(c7.Get("/api/v1/tickets/999999/photos/" + std::to_string(good))->status == 404);
 }
 
 TEST_CASE("Pickers and lists by name: units, residents, notices with what to do",
