@@ -259,7 +259,12 @@ function ruleForm(onSaved) {
       } catch (e) {
         err.textContent = errorText(e);
         // The rule would take over a system command: ask before saving it anyway.
-        if (e.status === 409) { confirmRow.hidden = false; confirmBox.checked = false; }
+        if (e.status === 409) {
+          const cmd = (e.message.match(/系统命令「([^」]+)」/) || [])[1];
+          $('#rule-confirm-text').textContent = cmd ? `我知道会抢走系统命令「${cmd}」，仍然保存` : '我知道会抢走系统命令，仍然保存';
+          confirmRow.hidden = false;
+          confirmBox.checked = false;
+        }
         throw e;
       }
       toast(state.editing && state.editing.id ? '规则已保存，机器人马上生效' : '规则已添加，机器人马上生效');

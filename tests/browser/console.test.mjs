@@ -130,7 +130,7 @@ async function main() {
     timeout: 30000,
   });
   const page = context.pages()[0] || await context.newPage();
-  page.setDefaultTimeout(15000);
+  page.setDefaultTimeout(45000);  // generous: the machine may be busy with builds
   // The console makes no request outside our server.
   const foreign = [];
   page.on('request', (r) => { if (!r.url().startsWith(`http://127.0.0.1:${port}/`)) foreign.push(r.url()); });
@@ -249,7 +249,7 @@ async function main() {
   await page.fill('#rule-target', '路灯坏了请打 12345。');
   await page.click('#rule-save');
   await page.waitForFunction(() => document.querySelector('#rule-error')?.textContent.includes('「报修」'));
-  check(await page.locator('#rule-confirm').isVisible(), 'the refusal offers to confirm');
+  check(await page.locator('#rule-confirm').isVisible() && (await page.textContent('#rule-confirm-text')).includes('「报修」'), 'the refusal offers to confirm, naming the command');
   check(await page.locator('#rule-list .rule-pattern:text-is("灯")').count() === 0, 'the shadowing rule was not saved');
   check((await chat('o_demo_resident', '报修')).length > 0 && !(await chat('o_demo_resident', '灯')).includes('12345'), 'the bot does not answer with the refused rule');
   await both('rules-shadow-refused');
