@@ -280,6 +280,7 @@ async function main() {
   // Its text is the test's markup, not an office's words: replace it before the page checks.
   const sid = await scriptRule.getAttribute('data-rule-id');
   await scriptRule.locator('button', { hasText: /^修改$/ }).click();
+  await page.waitForSelector('#rule-form-card h3:text("修改规则「脚本测试」")');  // the form is redrawn
   await page.fill('#rule-target', '这是一条测试规则。');
   await page.click('#rule-save');
   await page.waitForSelector(`[data-rule-id="${sid}"] .rule-target:text("这是一条测试规则")`);
