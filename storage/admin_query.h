@@ -27,12 +27,19 @@ struct TicketRow {
   Ticket ticket;
   std::string grid_name;
   std::string community_name;
+  // The reporter as the office knows them (registered resident, else their latest join
+  // request's name; "" when unknown), and who claimed it, the same way.
+  std::string reporter_name, reporter_building, reporter_room, reporter_phone;
+  std::string category_label;  // repair_categories.label (the category's name when none)
+  std::string claimed_by_name;
 };
 struct TicketFilter {
   std::optional<int64_t> community;
   std::optional<int64_t> grid;
   std::string status;    // "" = any; "active" = open, reopened or claimed
   std::string category;  // "" = any
+  std::string level;     // "" = any; grid | community | street | district
+  std::optional<int64_t> id;  // one ticket
   int limit = 200;
 };
 // Tickets matching filter, newest first.
@@ -46,10 +53,31 @@ struct VolunteerRow {
   bool active = true;
   std::vector<std::string> skills;
   int64_t joined_at = 0;
+  std::string name;   // as for TicketRow's names; "" when unknown
+  std::string phone;  // the resident's phone, "" when not a registered resident
+  std::optional<int64_t> vetted_at;
+  std::string vetted_by;
 };
 // Volunteers (active first), at most limit.
 Result<std::vector<VolunteerRow>> ListVolunteerRows(Tx& tx, std::optional<int64_t> community,
                                                     int limit);
+
+struct ResidentRow {
+  std::string openid;
+  std::string name, building, room, phone;
+  bool elderly_alone = false;
+  int64_t joined_at = 0;
+  int64_t grid_id = 0;
+  std::string grid_name;
+  int64_t community_id = 0;
+  std::string community_name;
+};
+// Registered residents whose name, building + room, phone or grid name contains query ("" =
+// all), by community, grid and name, at most limit.
+Result<std::vector<ResidentRow>> ListResidentRows(Tx& tx, std::optional<int64_t> community,
+                                                  const std::string& query, int limit);
+// A person's name as the office knows it (see TicketRow), "" when unknown.
+Result<std::string> PersonName(Tx& tx, const std::string& openid);
 
 struct UnitRow {
   int64_t id = 0;

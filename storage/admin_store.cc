@@ -61,6 +61,12 @@ constexpr std::string_view kInsertHistory =
 constexpr std::string_view kSelectHistoryOf =
     "SELECT id, rule_id, action, snapshot, account_name, created_at FROM rule_history "
     "WHERE rule_id = ?1 ORDER BY id DESC";
+// The last entry of every rule that no longer exists: its snapshot is the rule as it was.
+constexpr std::string_view kSelectDeletedRules =
+    "SELECT id, rule_id, action, snapshot, account_name, created_at FROM rule_history h "
+    "WHERE action = 'delete' AND rule_id NOT IN (SELECT id FROM rules) "
+    "AND id = (SELECT MAX(id) FROM rule_history WHERE rule_id = h.rule_id) "
+    "ORDER BY id DESC LIMIT ?1";
 constexpr std::string_view kSelectHistoryEntry =
     "SELECT id, rule_id, action, snapshot, account_name, created_at FROM rule_history "
     "WHERE id = ?1";
@@ -216,6 +222,10 @@ Result<int64_t> AppendRuleHistory(Tx& tx, const RuleHistoryEntry& h) {
 
 Result<std::vector<RuleHistoryEntry>> ListRuleHistory(Tx& tx, int64_t rule_id) {
   return tx.QueryRows<RuleHistoryEntry>(kSelectHistoryOf, ReadRuleHistoryEntry, rule_id);
+}
+
+Result<std::vector<RuleHistoryEntry>> ListDeletedRules(Tx& tx, int limit) {
+  return tx.QueryRows<RuleHistoryEntry>(kSelectDeletedRules, ReadRuleHistoryEntry, limit);
 }
 
 Result<std::optional<RuleHistoryEntry>> GetRuleHistoryEntry(Tx& tx, int64_t id) {

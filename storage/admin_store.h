@@ -104,5 +104,8 @@ Result<int64_t> AppendRuleHistory(Tx& tx, const RuleHistoryEntry& entry);
 // The rule's history, newest first.
 Result<std::vector<RuleHistoryEntry>> ListRuleHistory(Tx& tx, int64_t rule_id);
 Result<std::optional<RuleHistoryEntry>> GetRuleHistoryEntry(Tx& tx, int64_t id);
+// Rules deleted and not restored: the "delete" entry of each (its snapshot is the rule before
+// the delete), newest first, at most limit.
+Result<std::vector<RuleHistoryEntry>> ListDeletedRules(Tx& tx, int limit);
 
 }  // namespace gebi::storage

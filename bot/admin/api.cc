@@ -12,13 +12,18 @@
 
 #include "bot/admin/charts.h"
 #include "bot/admin/json.h"
+#include "handlers/admin/commands.h"
 #include "handlers/admin/ops.h"
 #include "handlers/admin/rules.h"
 #include "handlers/admin/stats.h"
+#include "handlers/admin/template_titles.h"
 #include "handlers/admin/templates.h"
 #include "handlers/dispatch.h"
 #include "handlers/texts/template_specs.h"
+#include "storage/admin_query.h"
 #include "storage/admin_store.h"
+#include "storage/outbox.h"
+#include "storage/ticket_store.h"
 
 namespace gebi::bot {
 
@@ -46,6 +51,7 @@ struct AdminApi::Call {
         auto colon = s.message().find(": ");
         if (colon != std::string::npos && colon < 48) {
           j["field"] = s.message().substr(0, colon);
+          j["field_label"] = FieldLabel(s.message().substr(0, colon));
           j["error"] = s.message().substr(colon + 2);
         }
         break;
@@ -103,7 +109,7 @@ struct AdminApi::Call {
       if (used != v.size()) throw std::invalid_argument(v);
       return std::optional<int64_t>(n);
     } catch (const std::exception&) {
-      return Status::InvalidArgument(std::string(name) + ": must be an integer");
+      return Status::InvalidArgument(std::string(name) + ": 要填整数");
     }
   }
   // A string member of the body; InvalidArgument naming it when missing or not a string.
@@ -113,7 +119,7 @@ struct AdminApi::Call {
       if (required) return Status::InvalidArgument(std::string(name) + ": 必填");
       return std::string();
     }
-    if (!it->is_string()) return Status::InvalidArgument(std::string(name) + ": must be a string");
+    if (!it->is_string()) return Status::InvalidArgument(std::string(name) + ": 要填文字");
     return it->get<std::string>();
   }
   // An optional community_id member (null / absent = nullopt).
@@ -121,7 +127,7 @@ struct AdminApi::Call {
     auto it = body.find("community_id");
     if (it == body.end() || it->is_null()) return std::optional<int64_t>();
     if (!it->is_number_integer()) {
-      return Status::InvalidArgument("community_id: must be an integer or null");
+      return Status::InvalidArgument("community_id: 请从列表里选社区");
     }
     return std::optional<int64_t>(it->get<int64_t>());
   }
@@ -262,11 +268,11 @@ void AdminApi::Add(httplib::Server& server, const char* method, const std::strin
           std::string type = req.get_header_value("Content-Type");
           if (type.rfind("application/json", 0) != 0) {
             return call.Fail(
-                Status::InvalidArgument("body: Content-Type must be application/json"));
+                Status::InvalidArgument("body: 请求内容要用 JSON 格式"));
           }
           call.body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
           if (call.body.is_discarded()) {
-            return call.Fail(Status::InvalidArgument("body: not valid JSON"));
+            return call.Fail(Status::InvalidArgument("body: 请求内容的格式不对"));
           }
         }
       }
@@ -305,6 +311,7 @@ void AdminApi::Mount(httplib::Server& server) {
   Add(server, "POST", p + "/rules", &AdminApi::CreateRule, true);
   Add(server, "POST", p + "/rules/dry-run", &AdminApi::DryRun, true);
   Add(server, "POST", p + "/rules/import", &AdminApi::ImportRules, true);
+  Add(server, "GET", p + "/rules/deleted", &AdminApi::DeletedRules, false);
   Add(server, "GET", p + R"(/rules/(\d+))", &AdminApi::GetRule, false);
   Add(server, "PUT", p + R"(/rules/(\d+))", &AdminApi::UpdateRule, true);
   Add(server, "DELETE", p + R"(/rules/(\d+))", &AdminApi::DeleteRule, true);
@@ -319,7 +326,14 @@ void AdminApi::Mount(httplib::Server& server) {
   Add(server, "POST", p + R"(/joins/(\d+)/(approve|reject))", &AdminApi::DecideJoin, true);
   Add(server, "GET", p + "/tickets", &AdminApi::ListTickets, false);
   Add(server, "GET", p + R"(/tickets/(\d+))", &AdminApi::GetTicket, false);
+  Add(server, "POST", p + R"(/tickets/(\d+)/action)", &AdminApi::TicketAction, true);
+  Add(server, "GET", p + R"(/tickets/(\d+)/assignees)", &AdminApi::TicketAssignees, false);
+  Add(server, "GET", p + R"(/tickets/(\d+)/photos/(\d+))", &AdminApi::TicketPhoto, false);
   Add(server, "GET", p + "/volunteers", &AdminApi::ListVolunteers, false);
+  Add(server, "POST", p + "/volunteers/vetting", &AdminApi::VetVolunteer, true);
+  Add(server, "GET", p + "/residents", &AdminApi::ListResidents, false);
+  Add(server, "GET", p + "/units", &AdminApi::ListUnits, false);
+  Add(server, "GET", p + "/notices", &AdminApi::Notices, false);
   Add(server, "GET", p + "/outbox/dead", &AdminApi::ListDeadLetters, false);
   Add(server, "POST", p + R"(/outbox/(\d+)/retry)", &AdminApi::RetryDeadLetter, true);
   Add(server, "GET", p + "/stats", &AdminApi::Stats, false);
@@ -417,13 +431,30 @@ void AdminApi::ListRules(Call& c) {
   }
   json handlers_list = json::array();
   for (const auto* row : handlers::HandlerTable()) {
-    if (row->name.find('.') == std::string_view::npos) handlers_list.push_back(row->name);
+    if (row->name.find('.') == std::string_view::npos && !row->keywords.empty()) {
+      handlers_list.push_back(
+          {{"name", row->name}, {"title", handlers::admin::CommandTitle(row->name)}});
+    }
+  }
+  json commands = json::array();
+  for (const auto* row : handlers::HandlerTable()) {
+    if (row->keywords.empty()) continue;
+    const auto* info = handlers::admin::FindCommand(row->name);
+    json examples = json::array();
+    if (info != nullptr) {
+      for (auto e : info->examples) examples.push_back(e);
+    }
+    commands.push_back({{"handler", row->name},
+                        {"title", handlers::admin::CommandTitle(row->name)},
+                        {"description", info != nullptr ? info->description : ""},
+                        {"examples", examples}});
   }
   json template_keys = json::array();
   for (const auto& spec : handlers::TemplateSpecs()) template_keys.push_back(spec.key);
   c.Ok({{"rules", list},
         {"warnings", warnings},
         {"handlers", handlers_list},
+        {"commands", commands},
         {"templates", template_keys}});
 }
 
@@ -465,10 +496,23 @@ void AdminApi::RuleHistory(Call& c) {
   c.Ok({{"history", list}});
 }
 
+void AdminApi::DeletedRules(Call& c) {
+  auto rows = handlers::admin::ListDeletedRules(app_.db(), c.who, kMaxListLimit);
+  if (!rows.ok()) return c.Fail(rows.status());
+  json list = json::array();
+  for (const auto& d : *rows) {
+    list.push_back({{"history_id", d.history_id},
+                    {"rule", RuleJson(d.rule, c.who)},
+                    {"deleted_by", d.deleted_by},
+                    {"deleted_at", d.deleted_at}});
+  }
+  c.Ok({{"deleted", list}});
+}
+
 void AdminApi::RollbackRule(Call& c) {
   auto it = c.body.find("history_id");
   if (it == c.body.end() || !it->is_number_integer()) {
-    return c.Fail(Status::InvalidArgument("history_id: must be an integer"));
+    return c.Fail(Status::InvalidArgument("history_id: 请选择一个历史版本"));
   }
   auto r =
       handlers::admin::RollbackRule(app_.db(), app_.clock(), c.who, c.Id(1), it->get<int64_t>());
@@ -521,9 +565,16 @@ void AdminApi::ListTemplates(Call& c) {
   if (!views.ok()) return c.Fail(views.status());
   json list = json::array();
   for (const auto& v : *views) {
+    json labels = json::array();
+    for (const auto& ph : v.placeholders) labels.push_back(handlers::admin::PlaceholderLabel(ph));
+    auto example = handlers::admin::PreviewTemplate(v.key, v.effective);
     list.push_back(
         {{"key", v.key},
+         {"title", handlers::admin::TemplateTitle(v.key)},
+         {"group", handlers::admin::TemplateGroup(v.key)},
+         {"example", example.ok() ? *example : v.effective},
          {"placeholders", v.placeholders},
+         {"placeholder_labels", labels},
          {"base", v.base},
          {"all_override", v.all_override ? json(*v.all_override) : json(nullptr)},
          {"community_override", v.community_override ? json(*v.community_override) : json(nullptr)},
@@ -637,21 +688,38 @@ void AdminApi::ListTickets(Call& c) {
   f.status = c.req.has_param("status") ? c.req.get_param_value("status") : "";
   if (f.status == "all") f.status = "";
   f.category = c.req.has_param("category") ? c.req.get_param_value("category") : "";
+  f.level = c.req.has_param("level") ? c.req.get_param_value("level") : "";
+  if (f.level == "all") f.level = "";
   f.limit = kMaxListLimit;
   auto rows = handlers::admin::ListTickets(app_.db(), c.who, f);
   if (!rows.ok()) return c.Fail(rows.status());
+  const int64_t now = app_.clock().NowSeconds();
+  handlers::admin::SortForBoard(*rows, now);
   json list = json::array();
-  for (const auto& r : *rows) list.push_back(TicketJson(r));
-  c.Ok({{"tickets", list}});
+  for (const auto& r : *rows) {
+    json j = TicketJson(r);
+    j["overdue"] = handlers::admin::IsOverdue(r.ticket, now);
+    list.push_back(j);
+  }
+  json categories = json::array();
+  Status s = app_.db().WithRead([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(auto cats, storage::ListRepairCategories(tx));
+    for (const auto& cat : cats) categories.push_back({{"name", cat.name}, {"label", cat.label}});
+    return Status::Ok();
+  });
+  if (!s.ok()) return c.Fail(s);
+  c.Ok({{"tickets", list}, {"categories", categories}});
 }
 
 void AdminApi::GetTicket(Call& c) {
   auto d = handlers::admin::GetTicketDetail(app_.db(), c.who, c.Id(1));
   if (!d.ok()) return c.Fail(d.status());
   json timeline = json::array();
-  for (const auto& e : d->timeline) {
+  for (size_t i = 0; i < d->timeline.size(); ++i) {
+    const auto& e = d->timeline[i];
     timeline.push_back({{"at", e.at},
                         {"actor", e.actor},
+                        {"actor_name", i < d->actor_names.size() ? d->actor_names[i] : ""},
                         {"action", e.action},
                         {"from", e.from_status},
                         {"to", e.to_status},
@@ -659,9 +727,14 @@ void AdminApi::GetTicket(Call& c) {
   }
   json media = json::array();
   for (const auto& m : d->media) {
-    media.push_back({{"kind", m.kind}, {"pic_url", m.pic_url}, {"label", m.label}});
+    media.push_back({{"id", m.id},
+                     {"kind", m.kind},
+                     {"pic_url", m.pic_url},
+                     {"label", m.label},
+                     {"fetched", m.local_path.has_value()}});
   }
   json j = TicketJson(d->row);
+  j["overdue"] = handlers::admin::IsOverdue(d->row.ticket, app_.clock().NowSeconds());
   j["timeline"] = timeline;
   j["media"] = media;
   c.Ok(j);
@@ -680,6 +753,10 @@ void AdminApi::ListVolunteers(Call& c) {
                     {"availability", v.volunteer.availability},
                     {"active", v.volunteer.active},
                     {"skills", v.volunteer.skills},
+                    {"name", v.volunteer.name},
+                    {"phone", v.volunteer.phone},
+                    {"vetted", v.volunteer.vetted_at.has_value()},
+                    {"vetted_at", v.volunteer.vetted_at ? json(*v.volunteer.vetted_at) : json(nullptr)},
                     {"joined_at", v.volunteer.joined_at},
                     {"claimed", v.counts.claimed},
                     {"completed", v.counts.completed},
@@ -687,6 +764,153 @@ void AdminApi::ListVolunteers(Call& c) {
                     {"good_ratings", v.counts.good_ratings}});
   }
   c.Ok({{"volunteers", list}});
+}
+
+void AdminApi::TicketAction(Call& c) {
+  handlers::admin::TicketAction a;
+  auto action = c.Str("action");
+  if (!action.ok()) return c.Fail(action.status());
+  auto assignee = c.Str("assignee", false);
+  if (!assignee.ok()) return c.Fail(assignee.status());
+  auto note = c.Str("message", false);  // what the resident is told
+  if (!note.ok()) return c.Fail(note.status());
+  a.action = *action;
+  a.assignee = *assignee;
+  a.note = *note;
+  Status s = handlers::admin::ActOnTicket(app_.db(), app_.clock(), app_.pipeline(), c.who,
+                                          c.Id(1), a);
+  if (!s.ok()) return c.Fail(s);
+  c.Ok({{"ok", true}});
+}
+
+void AdminApi::TicketAssignees(Call& c) {
+  auto rows = handlers::admin::ListAssignees(app_.db(), c.who, c.Id(1));
+  if (!rows.ok()) return c.Fail(rows.status());
+  json list = json::array();
+  for (const auto& a : *rows) {
+    list.push_back({{"openid", a.openid},
+                    {"name", a.name},
+                    {"kind", a.kind},
+                    {"vetted", a.vetted},
+                    {"skills", a.skills}});
+  }
+  c.Ok({{"assignees", list}});
+}
+
+void AdminApi::TicketPhoto(Call& c) {
+  auto d = handlers::admin::GetTicketDetail(app_.db(), c.who, c.Id(1));
+  if (!d.ok()) return c.Fail(d.status());
+  const int64_t mid = c.Id(2);
+  for (const auto& m : d->media) {
+    if (m.id != mid || m.kind != "image" || !m.local_path) continue;
+    // The outbox worker names files media/<2 hex>/<sha256>.<ext> under the data dir; anything
+    // else in the column is not served.
+    const std::string& rel = *m.local_path;
+    if (rel.rfind("media/", 0) != 0 || rel.find("..") != std::string::npos) break;
+    std::string bytes = ReadFile(app_.config().storage.data_dir + "/" + rel);
+    if (bytes.empty()) break;
+    std::string type = "image/jpeg";
+    if (rel.size() > 4 && rel.compare(rel.size() - 4, 4, ".png") == 0) type = "image/png";
+    if (rel.size() > 4 && rel.compare(rel.size() - 4, 4, ".gif") == 0) type = "image/gif";
+    c.res.set_header("Content-Security-Policy", "default-src 'none'");
+    c.res.set_content(bytes, type);
+    return;
+  }
+  c.Fail(Status::NotFound("照片还没有下载下来"));
+}
+
+void AdminApi::VetVolunteer(Call& c) {
+  auto openid = c.Str("openid");
+  if (!openid.ok()) return c.Fail(openid.status());
+  auto it = c.body.find("vetted");
+  if (it == c.body.end() || !it->is_boolean()) {
+    return c.Fail(Status::InvalidArgument("vetted: 只能是认证或取消认证"));
+  }
+  Status s = handlers::admin::SetVolunteerVetted(app_.db(), app_.clock(), c.who, *openid,
+                                                 it->get<bool>());
+  if (!s.ok()) return c.Fail(s);
+  c.Ok({{"ok", true}});
+}
+
+void AdminApi::ListResidents(Call& c) {
+  std::string q = c.req.has_param("q") ? c.req.get_param_value("q") : "";
+  auto rows = handlers::admin::ListResidents(app_.db(), c.who, q, kMaxListLimit);
+  if (!rows.ok()) return c.Fail(rows.status());
+  json list = json::array();
+  for (const auto& r : *rows) {
+    list.push_back({{"openid", r.openid},
+                    {"name", r.name},
+                    {"building", r.building},
+                    {"room", r.room},
+                    {"phone", r.phone},
+                    {"elderly_alone", r.elderly_alone},
+                    {"joined_at", r.joined_at},
+                    {"grid_id", r.grid_id},
+                    {"grid", r.grid_name},
+                    {"community_id", r.community_id},
+                    {"community", r.community_name}});
+  }
+  c.Ok({{"residents", list}});
+}
+
+void AdminApi::ListUnits(Call& c) {
+  auto rows = handlers::admin::ListUnits(app_.db(), c.who);
+  if (!rows.ok()) return c.Fail(rows.status());
+  json list = json::array();
+  for (const auto& u : *rows) {
+    list.push_back(
+        {{"id", u.id}, {"kind", u.kind}, {"name", u.name}, {"community_id", u.community_id}});
+  }
+  c.Ok({{"units", list}});
+}
+
+void AdminApi::Notices(Call& c) {
+  // Counts per status: the whole outbox for a district account; a community account sees
+  // only its dead letters (a recipient's community is resolved per row, as for the list).
+  json counts = json::object();
+  if (c.who.IsDistrict()) {
+    for (const char* status : {"pending", "sending", "sent", "inbox", "dead"}) counts[status] = 0;
+    Status s = app_.db().WithRead([&](storage::Tx& tx) -> Status {
+      GEBI_ASSIGN_OR_RETURN(auto rows, storage::CountOutboxByStatus(tx));
+      for (const auto& [status, n] : rows) counts[status] = n;
+      return Status::Ok();
+    });
+    if (!s.ok()) return c.Fail(s);
+  }
+  auto dead = handlers::admin::ListDeadLetters(app_.db(), c.who, kMaxListLimit);
+  if (!dead.ok()) return c.Fail(dead.status());
+  if (!c.who.IsDistrict()) counts["dead"] = dead->size();
+  // Why pushes cannot leave at all, in words the office can act on.
+  json problems = json::array();
+  if (app_.config().wechat.appsecret.empty()) {
+    problems.push_back(
+        "还没有填写公众号的 AppSecret（开发者密码），所有通知都发不出去。请技术人员按部署说明"
+        "在服务器上填好 AppSecret 后重启服务。");
+  } else {
+    auto blocked = app_.tokens().BlockedUntil();
+    if (blocked.ok() && *blocked > app_.clock().NowSeconds()) {
+      problems.push_back(
+          "微信拒绝发放接口凭证（AppSecret 不对，或服务器 IP 不在公众平台的白名单里），通知暂停"
+          "发送。请在公众平台“设置与开发 → 基本配置”检查 AppSecret 和 IP 白名单。");
+    }
+  }
+  json list = json::array();
+  for (const auto& d : *dead) {
+    json payload = json::parse(d.item.payload, nullptr, false);
+    std::string name;
+    (void)app_.db().WithRead([&](storage::Tx& tx) -> Status {
+      GEBI_ASSIGN_OR_RETURN(name, storage::PersonName(tx, d.item.recipient));
+      return Status::Ok();
+    });
+    list.push_back({{"id", d.item.id},
+                    {"recipient_name", name},
+                    {"kind", d.item.kind},
+                    {"text", payload.is_object() ? payload.value("text", "") : ""},
+                    {"attempts", d.item.attempts},
+                    {"last_error", d.item.last_error},
+                    {"created_at", d.item.created_at}});
+  }
+  c.Ok({{"counts", counts}, {"problems", problems}, {"dead", list}});
 }
 
 void AdminApi::ListDeadLetters(Call& c) {
@@ -771,7 +995,9 @@ void AdminApi::StatsChart(Call& c) {
     }
   }
   c.res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
-  c.res.set_content(BarChartSvg(title, bars), "image/svg+xml");
+  const bool narrow = c.req.has_param("narrow") && c.req.get_param_value("narrow") == "1";
+  c.res.set_content(BarChartSvg(title, bars, narrow ? ChartSize::kNarrow : ChartSize::kWide),
+                    "image/svg+xml");
 }
 
 }  // namespace gebi::bot

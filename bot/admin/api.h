@@ -50,6 +50,7 @@ class AdminApi {
   void UpdateRule(Call& c);
   void DeleteRule(Call& c);
   void RuleHistory(Call& c);
+  void DeletedRules(Call& c);
   void RollbackRule(Call& c);
   void DryRun(Call& c);
   void ImportRules(Call& c);
@@ -62,7 +63,14 @@ class AdminApi {
   void DecideJoin(Call& c);
   void ListTickets(Call& c);
   void GetTicket(Call& c);
+  void TicketAction(Call& c);
+  void TicketAssignees(Call& c);
+  void TicketPhoto(Call& c);
   void ListVolunteers(Call& c);
+  void VetVolunteer(Call& c);
+  void ListResidents(Call& c);
+  void ListUnits(Call& c);
+  void Notices(Call& c);
   void ListDeadLetters(Call& c);
   void RetryDeadLetter(Call& c);
   void Stats(Call& c);

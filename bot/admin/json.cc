@@ -1,5 +1,8 @@
 #include "bot/admin/json.h"
 
+#include <utility>
+
+#include "handlers/admin/commands.h"
 #include "handlers/admin/rules.h"
 
 namespace gebi::bot {
@@ -12,9 +15,51 @@ json AccountJson(const handlers::admin::Principal& p) {
   return j;
 }
 
+std::string FieldLabel(std::string_view field) {
+  static constexpr std::pair<std::string_view, std::string_view> kLabels[] = {
+      {"match_kind", "匹配方式"},
+      {"pattern", "关键词"},
+      {"priority", "优先级"},
+      {"enabled", "启用"},
+      {"target_kind", "回复方式"},
+      {"target", "回复内容"},
+      {"community_id", "社区"},
+      {"grid_id", "网格"},
+      {"note", "备注"},
+      {"confirm_shadow", "确认抢走系统命令"},
+      {"history_id", "历史版本"},
+      {"text", "文字"},
+      {"role", "发送人身份"},
+      {"key", "模板"},
+      {"name", "用户名"},
+      {"password", "密码"},
+      {"old_password", "旧密码"},
+      {"new_password", "新密码"},
+      {"reason", "原因"},
+      {"status", "状态"},
+      {"category", "类别"},
+      {"level", "层级"},
+      {"days", "天数"},
+      {"limit", "条数"},
+      {"assignee", "接手的人"},
+      {"message", "说明"},
+      {"vetted", "认证"},
+      {"openid", "志愿者"},
+      {"q", "搜索"},
+      {"body", "请求内容"},
+  };
+  for (const auto& [key, label] : kLabels) {
+    if (key == field) return std::string(label);
+  }
+  return "请求内容";
+}
+
 json RuleJson(const storage::Rule& r, const handlers::admin::Principal& who) {
   json j = handlers::admin::RuleToJson(r);
   j["editable"] = who.CanChange(r.community_id);
+  j["system"] = handlers::admin::IsSystemRule(r);
+  j["target_title"] =
+      r.target_kind == "handler" ? handlers::admin::CommandTitle(r.target) : std::string();
   return j;
 }
 
@@ -27,6 +72,12 @@ json TicketJson(const storage::TicketRow& r) {
           {"community_id", t.community_id},
           {"community", r.community_name},
           {"reporter", t.reporter},
+          {"reporter_name", r.reporter_name},
+          {"building", r.reporter_building},
+          {"room", r.reporter_room},
+          {"phone", r.reporter_phone},
+          {"category_label", r.category_label},
+          {"claimed_by_name", r.claimed_by_name},
           {"description", t.description},
           {"category", t.category},
           {"priority", t.priority},

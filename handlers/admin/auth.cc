@@ -107,9 +107,9 @@ Status ValidateAccountFields(std::string_view name, std::string_view role, int64
     if (!ok) return Status::InvalidArgument("name: only letters, digits, _ - .");
   }
   if (role != "district" && role != "community") {
-    return Status::InvalidArgument("role: must be district or community");
+    return Status::InvalidArgument("role: 只能是区级或社区管理员");
   }
-  if (unit_id <= 0) return Status::InvalidArgument("unit: must be a positive id");
+  if (unit_id <= 0) return Status::InvalidArgument("unit: 请选择所属单位");
   return Status::Ok();
 }
 

@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "handlers/admin/commands.h"
 #include "handlers/admin/templates.h"
 #include "handlers/dispatch.h"
 #include "handlers/normalize.h"
@@ -35,7 +36,8 @@ std::optional<int64_t> CommunityOf(const storage::Rule& r) { return r.community_
 const std::set<std::string>& RuleFields() {
   static const std::set<std::string> k = {"match_kind",  "pattern", "priority",     "enabled",
                                           "target_kind", "target",  "community_id", "note",
-                                          "id",          "hits",    "updated_at",   "editable"};
+                                          "id",          "hits",    "updated_at",   "editable",
+                                          "system",      "target_title", "confirm_shadow"};
   return k;
 }
 
@@ -135,8 +137,40 @@ std::string RegexError(const RE2& re) {
   return re.error_arg().empty() ? why : fmt::format("{}：{}", why, re.error_arg());
 }
 
-std::string Describe(const storage::Rule& r) {
-  return fmt::format("#{} {}「{}」", r.id, r.match_kind, r.pattern);
+// How a rule matches, as the console says it: 包含「灯」.
+std::string HowItMatches(const storage::Rule& r) {
+  std::string_view kind = r.match_kind == "exact"      ? "完全是"
+                          : r.match_kind == "prefix"   ? "开头是"
+                          : r.match_kind == "contains" ? "包含"
+                          : r.match_kind == "regex"    ? "符合正则"
+                                                       : "事件";
+  return fmt::format("{}「{}」", kind, r.pattern);
+}
+
+std::string Describe(const storage::Rule& r) { return fmt::format("{}（{}号）", HowItMatches(r), r.id); }
+
+// The optional "confirm_shadow" flag of a rule body: the admin saw which command the rule
+// takes over and wants it anyway.
+Result<bool> ShadowConfirmed(const json& fields) {
+  if (!fields.is_object()) return false;
+  auto it = fields.find("confirm_shadow");
+  if (it == fields.end() || it->is_null()) return false;
+  if (!it->is_boolean()) return Status::InvalidArgument("confirm_shadow: 只能是确认或不确认");
+  return it->get<bool>();
+}
+
+// Refuses rule when it would answer a command's keyword or example in the command's place,
+// unless confirmed.
+Status CheckShadow(storage::Tx& tx, const storage::Rule& rule, bool confirmed) {
+  if (confirmed) return Status::Ok();
+  GEBI_ASSIGN_OR_RETURN(auto all, storage::ListRules(tx));
+  if (auto s = FindShadowedCommand(all, rule)) {
+    return Status::FailedPrecondition(fmt::format(
+        "这条规则会抢走系统命令「{}」：居民发「{}」时会收到这条规则的回复，「{}」不再起作用。"
+        "确实要这样，请勾选“我知道会抢走系统命令「{}」”后再保存。",
+        s->title, s->text, s->title, s->title));
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -158,15 +192,15 @@ json RuleToJson(const storage::Rule& r) {
 }
 
 Result<storage::Rule> RuleFromJson(const json& j, const storage::Rule& base) {
-  if (!j.is_object()) return Status::InvalidArgument("body: must be a JSON object");
+  if (!j.is_object()) return Status::InvalidArgument("body: 请求内容的格式不对");
   storage::Rule r = base;
   for (const auto& [key, value] : j.items()) {
-    if (!RuleFields().count(key)) return Status::InvalidArgument(key + ": unknown field");
+    if (!RuleFields().count(key)) return Status::InvalidArgument(key + ": 不认识这一项");
   }
   auto str = [&](const char* name, std::string& out) -> Status {
     auto it = j.find(name);
     if (it == j.end()) return Status::Ok();
-    if (!it->is_string()) return Status::InvalidArgument(std::string(name) + ": must be a string");
+    if (!it->is_string()) return Status::InvalidArgument(std::string(name) + ": 要填文字");
     out = it->get<std::string>();
     return Status::Ok();
   };
@@ -176,11 +210,11 @@ Result<storage::Rule> RuleFromJson(const json& j, const storage::Rule& base) {
   GEBI_RETURN_IF_ERROR(str("target", r.target));
   GEBI_RETURN_IF_ERROR(str("note", r.note));
   if (auto it = j.find("priority"); it != j.end()) {
-    if (!it->is_number_integer()) return Status::InvalidArgument("priority: must be an integer");
+    if (!it->is_number_integer()) return Status::InvalidArgument("priority: 要填整数");
     r.priority = it->get<int64_t>();
   }
   if (auto it = j.find("enabled"); it != j.end()) {
-    if (!it->is_boolean()) return Status::InvalidArgument("enabled: must be true or false");
+    if (!it->is_boolean()) return Status::InvalidArgument("enabled: 只能是启用或停用");
     r.enabled = it->get<bool>();
   }
   if (auto it = j.find("community_id"); it != j.end()) {
@@ -189,7 +223,7 @@ Result<storage::Rule> RuleFromJson(const json& j, const storage::Rule& base) {
     } else if (it->is_number_integer()) {
       r.community_id = it->get<int64_t>();
     } else {
-      return Status::InvalidArgument("community_id: must be an integer or null");
+      return Status::InvalidArgument("community_id: 请从列表里选社区");
     }
   }
   return r;
@@ -198,7 +232,7 @@ Result<storage::Rule> RuleFromJson(const json& j, const storage::Rule& base) {
 Status ValidateRule(const storage::Rule& r) {
   static const std::set<std::string> kKinds = {"exact", "prefix", "contains", "regex", "event"};
   if (!kKinds.count(r.match_kind)) {
-    return Status::InvalidArgument("match_kind: must be exact, prefix, contains, regex or event");
+    return Status::InvalidArgument("match_kind: 只能是完全匹配、开头匹配、包含、正则或事件");
   }
   if (r.pattern.empty()) return Status::InvalidArgument("pattern: 不能为空");
   if (r.pattern.size() > kMaxRulePatternBytes) return Status::InvalidArgument("pattern: 太长");
@@ -218,26 +252,26 @@ Status ValidateRule(const storage::Rule& r) {
     }
   }
   if (r.priority < 0 || r.priority > kMaxPriority) {
-    return Status::InvalidArgument("priority: must be 0..100000");
+    return Status::InvalidArgument("priority: 要在 0 到 100000 之间");
   }
   if (r.target_kind == "handler") {
     if (FindHandler(r.target) == nullptr) {
-      return Status::InvalidArgument("target: 没有名为「" + r.target + "」的处理程序");
+      return Status::InvalidArgument("target: 没有这个系统命令");
     }
   } else if (r.target_kind == "template") {
     bool found = false;
     for (const TemplateSpec& s : TemplateSpecs()) found = found || s.key == r.target;
-    if (!found) return Status::InvalidArgument("target: 没有名为「" + r.target + "」的模板");
+    if (!found) return Status::InvalidArgument("target: 没有这个回复模板");
   } else if (r.target_kind == "text") {
     if (r.target.empty()) return Status::InvalidArgument("target: 回复内容不能为空");
     if (r.target.size() > kMaxRuleTextBytes) {
       return Status::InvalidArgument("target: 回复太长（微信最多 2048 字节）");
     }
   } else {
-    return Status::InvalidArgument("target_kind: must be handler, template or text");
+    return Status::InvalidArgument("target_kind: 只能是文字回复、回复模板或系统命令");
   }
   if (r.community_id && *r.community_id <= 0) {
-    return Status::InvalidArgument("community_id: must be a positive id or null");
+    return Status::InvalidArgument("community_id: 请从列表里选社区");
   }
   if (r.note.size() > 500) return Status::InvalidArgument("note: 太长");
   return Status::Ok();
@@ -274,7 +308,7 @@ std::vector<RuleWarning> AnalyzeRules(const std::vector<storage::Rule>& rules) {
       if (!r->community_id && m->rule.community_id) continue;
       std::string what = r->match_kind == "exact" ? "这条永远不会触发" : "发送关键词本身时不会触发";
       out.push_back({r->id, "shadowed", m->rule.id,
-                     fmt::format("被规则 {} 抢先（{}），{}", Describe(m->rule), m->why, what)});
+                     fmt::format("被规则 {} 抢先，{}", Describe(m->rule), what)});
     }
   }
   for (const storage::Rule* r : enabled) {
@@ -317,12 +351,14 @@ Result<storage::Rule> CreateRule(storage::Database& db, const Clock& clock,
   base.target_kind = "text";
   if (auto c = principal.CommunityFilter()) base.community_id = *c;
   GEBI_ASSIGN_OR_RETURN(storage::Rule rule, RuleFromJson(fields, base));
+  GEBI_ASSIGN_OR_RETURN(const bool confirmed, ShadowConfirmed(fields));
   rule.id = 0;
   rule.hits = 0;
   GEBI_RETURN_IF_ERROR(ValidateRule(rule));
   GEBI_RETURN_IF_ERROR(CheckScope(principal, rule.community_id));
   const int64_t now = clock.NowSeconds();
   GEBI_RETURN_IF_ERROR(db.WithTransaction([&](storage::Tx& tx) -> Status {
+    GEBI_RETURN_IF_ERROR(CheckShadow(tx, rule, confirmed));
     GEBI_ASSIGN_OR_RETURN(rule.id, storage::InsertRule(tx, rule, now));
     rule.updated_at = now;
     return Record(tx, principal, "create", rule, "", now);
@@ -341,10 +377,21 @@ Result<storage::Rule> UpdateRule(storage::Database& db, const Clock& clock,
     }
     GEBI_RETURN_IF_ERROR(CheckScope(principal, old.community_id));
     GEBI_ASSIGN_OR_RETURN(updated, RuleFromJson(fields, old));
+    GEBI_ASSIGN_OR_RETURN(const bool confirmed, ShadowConfirmed(fields));
     updated.id = id;
     updated.hits = old.hits;
+    if (IsSystemRule(old)) {
+      storage::Rule only_enabled = old;
+      only_enabled.enabled = updated.enabled;
+      if (RuleToJson(only_enabled) != RuleToJson(updated)) {
+        return Status::FailedPrecondition(fmt::format(
+            "「{}」是系统命令「{}」的关键词，只能停用或启用；要让别的话也触发它，请添加一条规则",
+            old.pattern, CommandTitle(old.target)));
+      }
+    }
     GEBI_RETURN_IF_ERROR(ValidateRule(updated));
     GEBI_RETURN_IF_ERROR(CheckScope(principal, updated.community_id));
+    GEBI_RETURN_IF_ERROR(CheckShadow(tx, updated, confirmed));
     GEBI_RETURN_IF_ERROR(storage::UpdateRule(tx, updated, now));
     updated.updated_at = now;
     return Record(tx, principal, "update", updated, RuleToJson(old).dump(), now);
@@ -361,6 +408,11 @@ Status DeleteRule(storage::Database& db, const Clock& clock, const Principal& pr
       return Status::PermissionDenied(fmt::format("无权查看规则 {}", id));
     }
     GEBI_RETURN_IF_ERROR(CheckScope(principal, old.community_id));
+    if (IsSystemRule(old)) {
+      return Status::FailedPrecondition(fmt::format(
+          "「{}」是系统命令「{}」的关键词，不能删除；不想用可以停用", old.pattern,
+          CommandTitle(old.target)));
+    }
     GEBI_RETURN_IF_ERROR(storage::DeleteRule(tx, id));
     return Record(tx, principal, "delete", old, RuleToJson(old).dump(), now);
   });
@@ -389,6 +441,29 @@ Result<std::vector<storage::RuleHistoryEntry>> RuleHistory(storage::Database& db
     if (!c || principal.CanSee(c)) return out;
   }
   return Status::PermissionDenied(fmt::format("无权查看规则 {}", id));
+}
+
+Result<std::vector<DeletedRule>> ListDeletedRules(storage::Database& db,
+                                                  const Principal& principal, int limit) {
+  std::vector<storage::RuleHistoryEntry> entries;
+  GEBI_RETURN_IF_ERROR(db.WithRead([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(entries, storage::ListDeletedRules(tx, limit));
+    return Status::Ok();
+  }));
+  std::vector<DeletedRule> out;
+  for (const auto& e : entries) {
+    json snap = json::parse(e.snapshot, nullptr, false);
+    if (!snap.is_object()) continue;
+    snap.erase("hits");
+    snap.erase("updated_at");
+    snap.erase("id");
+    auto rule = RuleFromJson(snap, storage::Rule{});
+    if (!rule.ok()) continue;
+    rule->id = e.rule_id;
+    if (rule->community_id && !principal.CanSee(rule->community_id)) continue;
+    out.push_back({e.id, std::move(*rule), e.account_name, e.created_at});
+  }
+  return out;
 }
 
 Result<storage::Rule> RollbackRule(storage::Database& db, const Clock& clock,
@@ -435,8 +510,7 @@ Result<DryRunResult> DryRun(storage::Database& db, const Templates& templates,
   }
   if (roles == 0) {
     return Status::InvalidArgument(
-        "role: must be resident, floor_leader, grid_worker, volunteer, community_staff, "
-        "street_staff or district_admin");
+        "role: 请从列表里选发送人身份");
   }
   if (text.empty()) return Status::InvalidArgument("text: 不能为空");
   // The tester compiles and scans every enabled rule: its text is capped before that work,
@@ -467,7 +541,7 @@ Result<DryRunResult> DryRun(storage::Database& db, const Templates& templates,
     if (!r.enabled) continue;
     auto one = Router::Compile({r}, 0);
     if (auto m = Router::MatchTextIn(*one, out.normalized, community)) {
-      out.candidates.push_back({r, m->why, match && match->rule.id == r.id});
+      out.candidates.push_back({r, HowItMatches(r), match && match->rule.id == r.id});
     }
   }
   std::stable_sort(out.candidates.begin(), out.candidates.end(), [](const auto& a, const auto& b) {
@@ -481,8 +555,8 @@ Result<DryRunResult> DryRun(storage::Database& db, const Templates& templates,
     return out;
   }
   out.rule = match->rule;
-  out.why =
-      fmt::format("规则 #{}（{}，优先级 {}）", match->rule.id, match->why, match->rule.priority);
+  out.why = fmt::format("规则「{}」（{}号，{}，优先级 {}）", match->rule.pattern, match->rule.id,
+                        HowItMatches(match->rule), match->rule.priority);
   if (out.candidates.size() > 1) {
     out.why += fmt::format("；另有 {} 条规则也匹配，但优先级靠后", out.candidates.size() - 1);
   }
@@ -496,13 +570,13 @@ Result<DryRunResult> DryRun(storage::Database& db, const Templates& templates,
     out.route = "handler:" + match->rule.target;
     const HandlerRow* row = FindHandler(match->rule.target);
     if (row == nullptr) {
-      out.reply = "（处理程序不存在，会回复“系统忙”）";
+      out.reply = "（这个系统命令不存在，会回复“系统忙”）";
     } else if ((row->roles & roles) == 0) {
       out.allowed = false;
       out.reply = effective.Render("not_allowed", {{"command", out.normalized}});
     } else {
       std::string usage = row->help_key.empty() ? "" : effective.Render(row->help_key);
-      out.reply = fmt::format("由处理程序「{}」回答{}{}", row->name,
+      out.reply = fmt::format("由系统命令「{}」回答{}{}", CommandTitle(row->name),
                               match->args.empty() ? "" : "，参数「" + match->args + "」",
                               usage.empty() ? "" : "（" + usage + "）");
     }
@@ -512,17 +586,17 @@ Result<DryRunResult> DryRun(storage::Database& db, const Templates& templates,
 
 Result<ImportReport> ImportMpRules(storage::Database& db, const Clock& clock,
                                    const Principal& principal, const json& body, bool dry_run) {
-  if (!body.is_object()) return Status::InvalidArgument("body: must be a JSON object");
+  if (!body.is_object()) return Status::InvalidArgument("body: 请求内容的格式不对");
   ImportReport report;
   std::optional<int64_t> community = principal.CommunityFilter();
   const json* list = nullptr;
   if (auto it = body.find("keyword_autoreply_info"); it != body.end()) {
     if (!it->is_object()) {
-      return Status::InvalidArgument("keyword_autoreply_info: must be an object");
+      return Status::InvalidArgument("keyword_autoreply_info: 格式不对");
     }
     if (auto l = it->find("list"); l != it->end()) {
       if (!l->is_array())
-        return Status::InvalidArgument("keyword_autoreply_info.list: must be a list");
+        return Status::InvalidArgument("keyword_autoreply_info.list: 格式不对");
       list = &*l;
     }
   }

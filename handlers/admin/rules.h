@@ -48,7 +48,11 @@ Result<std::vector<storage::Rule>> ListRules(storage::Database& db, const Princi
 // A single rule; NotFound, or PermissionDenied when out of scope.
 Result<storage::Rule> GetRule(storage::Database& db, const Principal& principal, int64_t id);
 // Creates a rule from JSON fields. A community admin's rule is scoped to their community.
-// InvalidArgument naming the field; PermissionDenied for another community.
+// InvalidArgument naming the field; PermissionDenied for another community;
+// FailedPrecondition naming the command when the rule would answer one of a system command's
+// keywords or examples in its place (handlers/admin/commands.h), unless fields has
+// "confirm_shadow": true. UpdateRule checks the same, and refuses to change anything but
+// "enabled" of a system command's seeded keyword; DeleteRule refuses to delete one.
 Result<storage::Rule> CreateRule(storage::Database& db, const Clock& clock,
                                  const Principal& principal, const nlohmann::json& fields);
 // Changes the given fields of rule id. NotFound, PermissionDenied, InvalidArgument.
@@ -61,6 +65,15 @@ Result<std::vector<storage::RuleHistoryEntry>> RuleHistory(storage::Database& db
                                                            const Principal& principal, int64_t id);
 // Puts rule id back to the snapshot of history entry history_id (re-creating a deleted rule
 // under its old id). NotFound when the entry is not this rule's.
+struct DeletedRule {
+  int64_t history_id = 0;  // the "delete" entry: RollbackRule(rule.id, history_id) restores it
+  storage::Rule rule;      // as it was before the delete, under its old id
+  std::string deleted_by;  // account name
+  int64_t deleted_at = 0;
+};
+// Rules deleted and not restored that principal may see, newest first, at most limit.
+Result<std::vector<DeletedRule>> ListDeletedRules(storage::Database& db,
+                                                  const Principal& principal, int limit);
 Result<storage::Rule> RollbackRule(storage::Database& db, const Clock& clock,
                                    const Principal& principal, int64_t id, int64_t history_id);
 

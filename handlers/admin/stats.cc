@@ -96,7 +96,7 @@ Status FillUnits(storage::Tx& tx, std::optional<int64_t> community, int64_t sinc
 Result<Numbers> ComputeNumbers(storage::Database& db, const Principal& principal,
                                std::optional<int64_t> community, int days, int64_t now) {
   if (days < 1 || days > kMaxStatsDays) {
-    return Status::InvalidArgument(fmt::format("days: must be 1..{}", kMaxStatsDays));
+    return Status::InvalidArgument(fmt::format("days: 要在 1 到 {} 天之间", kMaxStatsDays));
   }
   if (!community) community = principal.CommunityFilter();
   if (community && !principal.CanSee(community)) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "handlers/admin/template_titles.h"
 #include "handlers/texts/template_specs.h"
 #include "storage/template_store.h"
 
@@ -12,24 +13,6 @@ namespace {
 constexpr size_t kMaxTemplateBytes = 2048;  // WeChat's passive text reply limit
 
 // Sample values for previews, by placeholder name; others show their name.
-std::string SampleFor(std::string_view placeholder) {
-  static const std::map<std::string_view, std::string_view> kSamples = {
-      {"command", "通过 3"},
-      {"commands", "帮助 — 看看能做什么\n取消 — 退出当前操作"},
-      {"name", "张三"},
-      {"grid", "第三网格"},
-      {"community", "示例社区"},
-      {"worker", "李网格员"},
-      {"id", "12"},
-      {"n", "12"},
-      {"reason", "信息不全"},
-      {"text", "楼道灯坏了"},
-      {"address", "5幢301"},
-  };
-  auto it = kSamples.find(placeholder);
-  if (it != kSamples.end()) return std::string(it->second);
-  return "〈" + std::string(placeholder) + "〉";
-}
 
 int64_t Scope(std::optional<int64_t> community) {
   return community.value_or(storage::kAllCommunities);
@@ -130,7 +113,7 @@ Result<std::string> PreviewTemplate(const std::string& key, const std::string& t
   TemplateArgs args;
   for (const TemplateSpec& s : TemplateSpecs()) {
     if (s.key != key) continue;
-    for (auto p : s.placeholders) args.emplace_back(p, SampleFor(p));
+    for (auto p : s.placeholders) args.emplace_back(p, PlaceholderSample(p));
   }
   return Templates::RenderText(key, text, args);
 }

@@ -117,7 +117,7 @@ Status SeedRules(storage::Tx& tx, int64_t now, std::string* report) {
     r.priority = 50;
     r.target_kind = "text";
     r.target = d.text;
-    r.note = "demo";
+    r.note = "示例规则";
     GEBI_ASSIGN_OR_RETURN(int64_t id, storage::InsertRule(tx, r, now));
     (void)id;
     ++added;

@@ -130,6 +130,11 @@ const std::vector<TemplateSpec>& TemplateSpecs() {
       {"push.ticket_liked", {"id"}},
       {"push.ticket_reopened", {"id", "description", "note"}},
       {"push.ticket_cancelled", {"id", "description"}},
+      // The console's ticket actions (handlers/admin/ops.h).
+      {"push.ticket_assigned", {"id", "description", "room"}},
+      {"push.ticket_reassigned", {"id", "description"}},
+      {"push.ticket_closed_by_office", {"id", "note"}},
+      {"push.ticket_cancelled_by_office", {"id", "note"}},
       {"volunteer.join_first", {}},
       {"volunteer.usage", {"skills"}},
       {"volunteer.unknown_skill", {"word", "skills"}},

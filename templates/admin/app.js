@@ -1,9 +1,10 @@
-// 隔壁邻舍 admin console: a small page over /api/v1. Every text from the server is put in the
-// page with textContent (never innerHTML), so a rule or template containing <script> shows as
-// text. No external requests; the session is an HttpOnly cookie, writes carry X-CSRF-Token.
+// 隔壁邻舍 admin console: a small page over /api/v1, in plain Chinese, phone first. Every text
+// from the server is put in the page with textContent (never innerHTML), so a rule or template
+// containing <script> shows as text. No external requests; the session is an HttpOnly cookie,
+// writes carry X-CSRF-Token. Communities, grids and people are picked by name, never by id.
 'use strict';
 
-const state = { csrf: '', account: null, handlers: [], templateKeys: [], editing: null };
+const state = { csrf: '', account: null, units: [], editing: null, lists: {} };
 const API = '/api/v1';
 
 function el(tag, attrs, ...children) {
@@ -37,9 +38,10 @@ function toast(msg, isError) {
 
 class ApiError extends Error {
   constructor(status, body) {
-    super((body && body.error) || ('HTTP ' + status));
+    super((body && body.error) || '服务器没有回应，请稍后再试');
     this.status = status;
     this.field = body && body.field;
+    this.fieldLabel = body && body.field_label;
   }
 }
 
@@ -67,8 +69,9 @@ async function api(method, path, body) {
   return data;
 }
 
+// An error line: the field's Chinese name first, then what is wrong with it.
 function errorText(e) {
-  return (e.field ? '「' + e.field + '」' : '') + e.message;
+  return (e.fieldLabel ? '「' + e.fieldLabel + '」' : '') + e.message;
 }
 
 async function guarded(fn) {
@@ -82,13 +85,60 @@ function fmtTime(sec) {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
+function optionList(map, selected) {
+  return Object.entries(map).map(([v, t]) => el('option', { value: v, selected: v === selected, text: t }));
+}
+
+function field(id, label, control, hint) {
+  return el('div', { class: 'field' }, el('label', { for: id, text: label }), control,
+    hint ? el('div', { class: 'muted', text: hint }) : null);
+}
+
+// A list that becomes cards on a phone: headers label each cell (data-label) so the card
+// still says what each value is.
+function cardTable(id, headers, rows) {
+  return el('table', { class: 'cards', id: id || null },
+    el('thead', {}, el('tr', {}, headers.map((h) => el('th', { text: h })))),
+    el('tbody', {}, rows.map((cells) => el('tr', {}, cells.map((c, i) =>
+      el('td', { 'data-label': headers[i] }, c === null || c === undefined || c === '' ? null : c))))));
+}
+
+function unitName(id) {
+  const u = state.units.find((x) => x.id === id);
+  return u ? u.name : '';
+}
+
+// Picks a community or grid by name: type part of the name, choose from what is left.
+// value: the unit id or '' (emptyText names what '' means). Returns { box, select }.
+function unitPicker(id, kind, value, emptyText) {
+  const units = state.units.filter((u) => u.kind === kind);
+  const label = (u) => kind === 'grid' ? `${unitName(u.community_id)} ${u.name}` : u.name;
+  const select = el('select', { id });
+  const search = el('input', { type: 'search', id: id + '-search', placeholder: '输入名称查找', class: 'picker-search' });
+  function draw() {
+    const q = search.value.trim();
+    const keep = select.value || String(value || '');
+    select.replaceChildren(emptyText ? el('option', { value: '', text: emptyText }) : null,
+      ...units.filter((u) => !q || label(u).includes(q) || String(u.id) === keep)
+        .map((u) => el('option', { value: u.id, text: label(u), selected: String(u.id) === keep })));
+    if (q && select.options.length > (emptyText ? 1 : 0)) {
+      const first = [...select.options].find((o) => o.value !== '' && label(units.find((u) => String(u.id) === o.value)).includes(q));
+      if (first) select.value = first.value;
+    }
+  }
+  search.addEventListener('input', draw);
+  draw();
+  return { box: el('div', { class: 'picker' }, search, select), select };
+}
+
 // ---------- login ----------
 function showLogin(message) {
   $('#nav').hidden = true;
+  $('#banner').hidden = true;
   $('#who').textContent = '';
   const err = el('p', { class: 'error', id: 'login-error', text: message || '' });
-  const name = el('input', { id: 'login-name', autocomplete: 'username', required: true });
-  const pw = el('input', { id: 'login-password', type: 'password', autocomplete: 'current-password', required: true });
+  const name = el('input', { id: 'login-name', autocomplete: 'username' });
+  const pw = el('input', { id: 'login-password', type: 'password', autocomplete: 'current-password' });
   const form = el('form', { id: 'login-form', onsubmit: async (ev) => {
     ev.preventDefault();
     err.textContent = '';
@@ -100,73 +150,97 @@ function showLogin(message) {
       else enter();
     } catch (e) { err.textContent = e.message; }
   } },
-    el('label', { for: 'login-name', text: '用户名' }), name,
-    el('label', { for: 'login-password', text: '密码' }), pw,
+    field('login-name', '用户名', name),
+    field('login-password', '密码', pw),
     el('button', { type: 'submit', id: 'login-submit', text: '登录' }));
-  main().replaceChildren(el('section', { class: 'card' }, el('h2', { text: '登录' }), form, err));
+  main().replaceChildren(el('section', { class: 'card narrow' }, el('h2', { text: '登录管理后台' }), form, err));
 }
 
 // A one-time password (from `gebi admin add` / `passwd` / `demo`) is replaced before anything
 // else: whoever ran the command saw it too.
 function showFirstPassword() {
   $('#nav').hidden = true;
+  $('#banner').hidden = true;
   $('#who').textContent = state.account ? state.account.name : '';
   const err = el('p', { class: 'error', id: 'pw-error' });
-  const old = el('input', { id: 'pw-old', type: 'password', autocomplete: 'current-password', required: true });
-  const nw = el('input', { id: 'pw-new', type: 'password', autocomplete: 'new-password', required: true, minlength: 10 });
-  const again = el('input', { id: 'pw-again', type: 'password', autocomplete: 'new-password', required: true });
+  const old = el('input', { id: 'pw-old', type: 'password', autocomplete: 'current-password' });
+  const nw = el('input', { id: 'pw-new', type: 'password', autocomplete: 'new-password' });
+  const again = el('input', { id: 'pw-again', type: 'password', autocomplete: 'new-password' });
   const form = el('form', { id: 'first-password-form', onsubmit: async (ev) => {
     ev.preventDefault();
     err.textContent = '';
-    if (nw.value !== again.value) { err.textContent = '两次输入的新密码不一样'; return; }
+    if (nw.value !== again.value) { err.textContent = '「再输一次新密码」和新密码不一样'; return; }
     try {
       await api('POST', '/me/password', { old_password: old.value, new_password: nw.value });
       state.account = null;
       showLogin('密码已修改，请用新密码登录');
     } catch (e) { err.textContent = errorText(e); }
   } },
-    el('label', { for: 'pw-old', text: '初始密码（管理员给您的那个）' }), old,
-    el('label', { for: 'pw-new', text: '新密码（至少 10 个字符）' }), nw,
-    el('label', { for: 'pw-again', text: '再输一次新密码' }), again,
+    field('pw-old', '初始密码（管理员给您的那个）', old),
+    field('pw-new', '新密码（至少 10 个字符）', nw),
+    field('pw-again', '再输一次新密码', again),
     el('button', { type: 'submit', id: 'pw-submit', text: '修改密码' }));
-  main().replaceChildren(el('section', { class: 'card' },
+  main().replaceChildren(el('section', { class: 'card narrow' },
     el('h2', { text: '请先修改初始密码' }),
     el('p', { class: 'muted', text: '这是管理员给您的一次性密码。请换成只有您自己知道的新密码，改好后用新密码重新登录。' }),
     form, err,
     el('button', { class: 'danger', id: 'logout', type: 'button', text: '退出登录', onclick: () => guarded(async () => { await api('POST', '/logout', {}); showLogin('已退出'); }) })));
 }
 
-function enter() {
+async function enter() {
   $('#nav').hidden = false;
   const a = state.account;
-  $('#who').textContent = `${a.name}（${a.role === 'district' ? '区级管理员' : '社区管理员 · 社区 ' + a.unit_id}）`;
+  try { state.units = (await api('GET', '/units')).units; } catch (e) { state.units = []; }
+  $('#who').textContent = `${a.name}（${a.role === 'district' ? '区级管理员' : '社区管理员 · ' + (unitName(a.unit_id) || '本社区')}）`;
+  refreshBanner();
   if (!location.hash || location.hash === '#') location.hash = '#rules';
   else route();
 }
 
-// ---------- rules ----------
-const KIND_NAMES = { exact: '完全匹配', prefix: '开头匹配', contains: '包含', regex: '正则', event: '事件' };
-const TARGET_NAMES = { text: '文字回复', template: '回复模板', handler: '处理程序' };
+// A banner on every page while pushes cannot leave, saying what to do.
+async function refreshBanner() {
+  const b = $('#banner');
+  try {
+    const n = await api('GET', '/notices');
+    const lines = [...n.problems];
+    if (n.counts.dead) lines.push(`有 ${n.counts.dead} 条通知发送失败，居民和网格员没有收到。请到“通知”页查看并重发。`);
+    fill(b, lines.map((l) => el('div', { text: '⚠ ' + l })));
+    b.hidden = lines.length === 0;
+  } catch (e) { b.hidden = true; }
+}
 
-function optionList(map, selected) {
-  return Object.entries(map).map(([v, t]) => el('option', { value: v, selected: v === selected, text: t }));
+// ---------- rules ----------
+const KIND_NAMES = { exact: '完全是这句话', prefix: '以这句话开头', contains: '包含这个词', regex: '正则表达式（高级）' };
+const KIND_SHORT = { exact: '完全匹配', prefix: '开头匹配', contains: '包含', regex: '正则', event: '事件' };
+const TARGET_NAMES = { text: '回复一段文字', template: '用回复模板', handler: '交给系统命令' };
+const ROLE_NAMES = { resident: '居民', grid_worker: '网格员', volunteer: '志愿者', floor_leader: '楼道长', community_staff: '社区工作人员', street_staff: '街道工作人员', district_admin: '区级管理员' };
+
+function targetText(r) {
+  if (r.target_kind === 'text') return '回复：' + r.target;
+  if (r.target_kind === 'handler') return `交给系统命令「${r.target_title}」`;
+  const t = (state.lists.templates || []).find((x) => x.key === r.target);
+  return `用回复模板「${t ? t.title : '未知模板'}」`;
 }
 
 function ruleForm(onSaved) {
-  const r = state.editing || { match_kind: 'exact', target_kind: 'text', priority: 100, enabled: true, pattern: '', target: '', note: '', community_id: state.account.role === 'community' ? state.account.unit_id : null };
+  const isDistrict = state.account.role === 'district';
+  const r = state.editing || { match_kind: 'contains', target_kind: 'text', priority: 100, enabled: true, pattern: '', target: '', note: '', community_id: isDistrict ? null : state.account.unit_id };
   const kind = el('select', { id: 'rule-kind' }, optionList(KIND_NAMES, r.match_kind));
-  const pattern = el('input', { id: 'rule-pattern', value: r.pattern, placeholder: '例如：办事时间' });
+  const pattern = el('input', { id: 'rule-pattern', value: r.pattern, placeholder: '例如：停车费' });
   const tkind = el('select', { id: 'rule-target-kind' }, optionList(TARGET_NAMES, r.target_kind));
   const targetBox = el('div');
-  const priority = el('input', { id: 'rule-priority', type: 'number', value: r.priority, min: 0 });
+  const priority = el('input', { id: 'rule-priority', type: 'number', value: r.priority, min: 0, inputmode: 'numeric' });
   const note = el('input', { id: 'rule-note', value: r.note });
-  const community = el('input', { id: 'rule-community', type: 'number', min: 1, value: r.community_id ?? '', placeholder: '留空 = 全区通用', disabled: state.account.role !== 'district' });
+  const community = isDistrict ? unitPicker('rule-community', 'community', r.community_id ?? '', '全区通用') : null;
+  const confirmBox = el('input', { type: 'checkbox', id: 'rule-confirm' });
+  const confirmRow = el('label', { class: 'confirm', hidden: true }, confirmBox, el('span', { id: 'rule-confirm-text', text: '我知道会抢走系统命令，仍然保存' }));
   let target;
   function drawTarget(value) {
     if (tkind.value === 'text') target = el('textarea', { id: 'rule-target', placeholder: '回复给居民的文字' });
-    else target = el('select', { id: 'rule-target' }, (tkind.value === 'handler' ? state.handlers : state.templateKeys).map((k) => el('option', { value: k, text: k })));
-    target.value = value || '';
-    targetBox.replaceChildren(el('label', { for: 'rule-target', text: tkind.value === 'text' ? '回复内容' : '目标' }), target);
+    else if (tkind.value === 'handler') target = el('select', { id: 'rule-target' }, state.lists.handlers.map((h) => el('option', { value: h.name, text: h.title })));
+    else target = el('select', { id: 'rule-target' }, (state.lists.templates || []).map((t) => el('option', { value: t.key, text: `${t.group} · ${t.title}` })));
+    if (value) target.value = value;
+    targetBox.replaceChildren(field('rule-target', tkind.value === 'text' ? '回复内容' : (tkind.value === 'handler' ? '哪个系统命令' : '哪个回复模板'), target));
   }
   tkind.addEventListener('change', () => drawTarget(''));
   drawTarget(r.target);
@@ -176,36 +250,40 @@ function ruleForm(onSaved) {
     ev.preventDefault();
     err.textContent = '';
     const body = { match_kind: kind.value, pattern: pattern.value, target_kind: tkind.value, target: target.value, priority: Number(priority.value || 100), note: note.value };
-    if (state.account.role === 'district') body.community_id = community.value ? Number(community.value) : null;
+    if (isDistrict) body.community_id = community.select.value ? Number(community.select.value) : null;
+    if (!confirmRow.hidden && confirmBox.checked) body.confirm_shadow = true;
     guarded(async () => {
       try {
-        if (state.editing) await api('PUT', '/rules/' + state.editing.id, body);
+        if (state.editing && state.editing.id) await api('PUT', '/rules/' + state.editing.id, body);
         else await api('POST', '/rules', body);
-      } catch (e) { err.textContent = errorText(e); throw e; }
-      toast(state.editing ? '规则已保存，机器人马上生效' : '规则已添加，机器人马上生效');
+      } catch (e) {
+        err.textContent = errorText(e);
+        // The rule would take over a system command: ask before saving it anyway.
+        if (e.status === 409) {
+          const cmd = (e.message.match(/系统命令「([^」]+)」/) || [])[1];
+          $('#rule-confirm-text').textContent = cmd ? `我知道会抢走系统命令「${cmd}」，仍然保存` : '我知道会抢走系统命令，仍然保存';
+          confirmRow.hidden = false;
+          confirmBox.checked = false;
+        }
+        throw e;
+      }
+      toast(state.editing && state.editing.id ? '规则已保存，机器人马上生效' : '规则已添加，机器人马上生效');
       state.editing = null;
       onSaved();
     });
   } },
-    el('div', { class: 'row' },
-      el('div', {}, el('label', { for: 'rule-kind', text: '匹配方式' }), kind),
-      el('div', {}, el('label', { for: 'rule-pattern', text: '关键词' }), pattern)),
-    el('div', { class: 'row' },
-      el('div', {}, el('label', { for: 'rule-target-kind', text: '回复方式' }), tkind),
-      el('div', {}, el('label', { for: 'rule-priority', text: '优先级（小的先匹配）' }), priority)),
+    el('div', { class: 'row' }, field('rule-kind', '居民发的话怎样算匹配', kind), field('rule-pattern', '关键词', pattern)),
+    el('div', { class: 'row' }, field('rule-target-kind', '怎样回复', tkind), field('rule-priority', '优先级（数字小的先匹配）', priority)),
     targetBox,
-    el('div', { class: 'row' },
-      el('div', {}, el('label', { for: 'rule-community', text: '只用于社区（编号）' }), community),
-      el('div', {}, el('label', { for: 'rule-note', text: '备注' }), note)),
-    save,
-    state.editing ? el('button', { type: 'button', class: 'secondary', text: '取消编辑', onclick: () => { state.editing = null; onSaved(); } }) : null,
-    err);
-  return el('section', { class: 'card' }, el('h3', { text: state.editing ? `编辑规则 #${state.editing.id}` : '添加规则' }), form);
+    el('div', { class: 'row' }, isDistrict ? field('rule-community', '用在哪个社区', community.box) : null, field('rule-note', '备注（只有管理员看得到）', note)),
+    confirmRow, err, save,
+    state.editing ? el('button', { type: 'button', class: 'secondary', text: '不改了', onclick: () => { state.editing = null; onSaved(); } }) : null);
+  return el('section', { class: 'card', id: 'rule-form-card' }, el('h3', { text: state.editing && state.editing.id ? `修改规则「${state.editing.pattern}」` : '添加规则' }), form);
 }
 
 function dryRunCard() {
-  const text = el('input', { id: 'dry-text', placeholder: '输入居民会发的话，例如：办事时间' });
-  const role = el('select', { id: 'dry-role' }, optionList({ resident: '居民', grid_worker: '网格员', volunteer: '志愿者', floor_leader: '楼道长', community_staff: '社区工作人员', street_staff: '街道工作人员', district_admin: '区级管理员' }, 'resident'));
+  const text = el('input', { id: 'dry-text', placeholder: '输入居民会发的话，例如：报修 楼道灯坏了' });
+  const role = el('select', { id: 'dry-role' }, optionList(ROLE_NAMES, 'resident'));
   const out = el('div', { id: 'dry-result' });
   const form = el('form', { onsubmit: (ev) => {
     ev.preventDefault();
@@ -215,71 +293,102 @@ function dryRunCard() {
         el('div', {}, el('strong', { text: '命中：' }), r.why),
         el('div', { class: 'pre', id: 'dry-reply' }, el('strong', { text: '回复：' }), r.reply),
         r.allowed ? null : el('div', { class: 'error', text: '这个身份不能用这条命令' }),
-        r.candidates.length > 1 ? el('div', { class: 'muted' }, '所有匹配的规则：', r.candidates.map((c) => `#${c.rule.id}（${c.why}）${c.winner ? '✔' : ''}`).join('，')) : null));
+        r.candidates.length > 1 ? el('div', { class: 'muted' }, '所有匹配的规则：', r.candidates.map((c) => `「${c.rule.pattern}」（${c.why}）${c.winner ? '✔' : ''}`).join('，')) : null));
     });
-  } }, el('div', { class: 'row' }, el('div', {}, el('label', { for: 'dry-text', text: '测试一句话' }), text), el('div', {}, el('label', { for: 'dry-role', text: '发送人身份' }), role)), el('button', { id: 'dry-run', type: 'submit', text: '测试' }));
-  return el('section', { class: 'card' }, el('h3', { text: '规则测试（不会真的发送）' }), form, out);
+  } }, el('div', { class: 'row' }, field('dry-text', '测试一句话', text), field('dry-role', '发送人身份', role)), el('button', { id: 'dry-run', type: 'submit', text: '测试' }));
+  return el('section', { class: 'card' }, el('h3', { text: '试一试：居民发这句话会收到什么（不会真的发送）' }), form, out);
 }
 
 function importCard(reload) {
-  const box = el('textarea', { id: 'import-json', placeholder: '粘贴公众平台 get_current_autoreply_info 接口返回的 JSON' });
-  const out = el('div');
+  const box = el('textarea', { id: 'import-json', placeholder: '把公众平台“自动回复”导出的内容粘贴在这里' });
+  const out = el('div', { id: 'import-result' });
   const run = (dry) => guarded(async () => {
     let body;
-    try { body = JSON.parse(box.value); } catch (e) { toast('不是有效的 JSON', true); return; }
+    try { body = JSON.parse(box.value); } catch (e) { out.replaceChildren(el('p', { class: 'error', text: '「导入内容」格式不对，请整段复制粘贴' })); return; }
     const r = await api('POST', '/rules/import' + (dry ? '?dry_run=1' : ''), body);
     out.replaceChildren(el('div', { class: 'result' },
-      el('div', { text: `${dry ? '将导入' : '已导入'} ${r.rules.length} 条规则` + (r.templates.length ? `，并设置模板：${r.templates.join('、')}` : '') }),
-      r.rules.map((x) => el('div', { class: 'muted', text: `${KIND_NAMES[x.match_kind]}「${x.pattern}」→ ${x.target}` })),
-      r.skipped.map((s) => el('div', { class: 'warn', text: '跳过：' + s }))));
+      el('div', { text: `${dry ? '将导入' : '已导入'} ${r.rules.length} 条规则${r.templates.length ? '，以及关注回复和默认回复' : ''}` }),
+      r.skipped.map((s) => el('div', { class: 'muted', text: '跳过：' + s }))));
     if (!dry) reload();
   });
-  return el('section', { class: 'card' }, el('h3', { text: '从公众平台导入自动回复' }), box,
-    el('button', { type: 'button', class: 'secondary', text: '预览导入', onclick: () => run(true) }),
+  return el('details', { class: 'card' }, el('summary', { text: '从公众平台导入自动回复' }), box,
+    el('button', { class: 'secondary', type: 'button', text: '先看看会导入什么', onclick: () => run(true) }),
     el('button', { type: 'button', text: '导入', onclick: () => run(false) }), out);
 }
 
-async function historyOf(rule, box, reload) {
-  const h = await api('GET', `/rules/${rule.id}/history`);
-  box.replaceChildren(el('div', { class: 'result' },
-    h.history.length ? null : el('div', { class: 'muted', text: '没有修改记录（系统自带的规则）' }),
+async function historyOf(r, box, reload) {
+  const h = await api('GET', `/rules/${r.id}/history`);
+  const ACTIONS = { create: '添加', update: '修改', delete: '删除', rollback: '恢复', import: '导入' };
+  fill(box, el('div', { class: 'result' },
+    h.history.length ? null : el('div', { class: 'muted', text: '还没有修改记录（系统自带的规则）。' }),
     h.history.map((e) => el('div', { class: 'item' },
-      el('div', { class: 'meta', text: `${fmtTime(e.created_at)} ${e.account} ${e.action}` }),
-      el('div', { class: 'pre', text: e.rule ? `${KIND_NAMES[e.rule.match_kind] || ''}「${e.rule.pattern}」→ ${e.rule.target}${e.rule.enabled ? '' : '（停用）'}` : '' }),
-      rule.editable ? el('button', { class: 'secondary', text: '回滚到这个版本', onclick: () => guarded(async () => {
-        await api('POST', `/rules/${rule.id}/rollback`, { history_id: e.id });
-        toast('已回滚');
-        reload();
-      }) }) : null))));
+      el('div', { class: 'meta', text: `${fmtTime(e.created_at)} ${e.account} ${ACTIONS[e.action] || '改动'}` }),
+      e.rule ? el('div', { class: 'pre', text: `${KIND_SHORT[e.rule.match_kind] || ''}「${e.rule.pattern}」→ ${targetText({ ...e.rule, target_title: (state.lists.handlers.find((x) => x.name === e.rule.target) || {}).title })}` }) : null,
+      e.action !== 'delete' ? el('button', { class: 'secondary', text: '恢复成这个版本', onclick: () => guarded(async () => { await api('POST', `/rules/${r.id}/rollback`, { history_id: e.id }); toast('已恢复'); reload(); }) }) : null))));
+}
+
+function ruleItem(r, warnings, reload) {
+  const hist = el('div');
+  return el('div', { class: 'item', 'data-rule-id': r.id },
+    el('div', {},
+      el('span', { class: 'tag' + (r.enabled ? '' : ' off'), text: r.enabled ? KIND_SHORT[r.match_kind] : '已停用' }),
+      el('span', { class: 'tag', text: r.community_id ? (unitName(r.community_id) || '本社区') : '全区' }),
+      el('strong', { class: 'rule-pattern', text: r.pattern })),
+    el('div', { class: 'pre rule-target', text: targetText(r) }),
+    el('div', { class: 'meta', text: `优先级 ${r.priority} · 用过 ${r.hits} 次${r.note ? ' · 备注：' + r.note : ''}` }),
+    (warnings.get(r.id) || []).map((w) => el('div', { class: 'warn', text: '⚠ ' + w.message })),
+    r.editable ? el('div', { class: 'actions' },
+      el('button', { class: 'secondary', text: '修改', onclick: () => { state.editing = r; pageRules(); window.scrollTo(0, 0); } }),
+      el('button', { class: 'secondary', text: r.enabled ? '停用' : '启用', onclick: () => guarded(async () => { await api('PUT', '/rules/' + r.id, { enabled: !r.enabled }); reload(); }) }),
+      el('button', { class: 'danger rule-delete', text: '删除', onclick: () => guarded(async () => { await api('DELETE', '/rules/' + r.id); toast(`已删除「${r.pattern}」，可在下面“已删除的规则”里恢复`); reload(); }) }),
+      el('button', { class: 'secondary', text: '修改记录', onclick: () => guarded(() => historyOf(r, hist, reload)) }))
+      : el('div', { class: 'muted', text: '全区通用的规则，只有区级管理员能改' }),
+    hist);
+}
+
+// The system's own commands: read-only, with what they do and their keywords. A keyword may
+// be switched off or on, or a new keyword added; none is deleted.
+function commandsCard(data, reload) {
+  const byHandler = new Map();
+  for (const r of data.rules) if (r.system) byHandler.set(r.target, [...(byHandler.get(r.target) || []), r]);
+  const district = state.account.role === 'district';
+  const shown = data.commands.filter((c) => byHandler.has(c.handler));
+  return el('details', { class: 'card', id: 'system-commands' },
+    el('summary', {}, el('strong', { text: `系统命令（${shown.length} 个，机器人自带，不能删除）` })),
+    el('p', { class: 'muted', text: '居民发这些关键词时由系统处理（生成工单、审核入格等）。可以停用某个关键词，或添加新的关键词；办公室自己的规则不要抢走它们。' }),
+    shown.map((c) => el('div', { class: 'item command', 'data-command': c.handler },
+      el('div', {}, el('strong', { text: c.title }), c.description ? el('span', { class: 'muted', text: ' — ' + c.description }) : null),
+      c.examples.length ? el('div', { class: 'meta', text: '例如：' + c.examples.join('、') }) : null,
+      el('div', { class: 'keywords' }, '关键词：', byHandler.get(c.handler).map((r) => el('span', { class: 'kw' + (r.enabled ? '' : ' off'), 'data-rule-id': r.id },
+        r.pattern, r.enabled ? '' : '（已停用）',
+        district ? el('button', { class: 'mini secondary', text: r.enabled ? '停用' : '启用', onclick: () => guarded(async () => { await api('PUT', '/rules/' + r.id, { enabled: !r.enabled }); reload(); }) }) : null))),
+      el('button', { class: 'secondary', text: '给它加关键词', onclick: () => { state.editing = { match_kind: 'prefix', target_kind: 'handler', target: c.handler, priority: 20, enabled: true, pattern: '', note: '', community_id: district ? null : state.account.unit_id }; pageRules(); window.scrollTo(0, 0); } }))));
+}
+
+async function deletedCard(reload) {
+  const d = await api('GET', '/rules/deleted');
+  return el('section', { class: 'card', id: 'deleted-rules' }, el('h3', { text: `已删除的规则（${d.deleted.length}）` }),
+    d.deleted.length ? null : el('p', { class: 'muted', text: '没有删除过的规则。' }),
+    d.deleted.map((x) => el('div', { class: 'item', 'data-deleted-rule': x.rule.id },
+      el('strong', { class: 'rule-pattern', text: x.rule.pattern }),
+      el('div', { class: 'pre', text: targetText(x.rule) }),
+      el('div', { class: 'meta', text: `${x.deleted_by} 在 ${fmtTime(x.deleted_at)} 删除` }),
+      x.rule.editable ? el('button', { class: 'rule-restore', text: '恢复这条规则', onclick: () => guarded(async () => { await api('POST', `/rules/${x.rule.id}/rollback`, { history_id: x.history_id }); toast(`已恢复「${x.rule.pattern}」`); reload(); }) }) : null)));
 }
 
 async function pageRules() {
-  const data = await api('GET', '/rules');
-  state.handlers = data.handlers;
-  state.templateKeys = data.templates;
+  const [data, tpl] = await Promise.all([api('GET', '/rules'), state.lists.templates ? null : api('GET', '/templates')]);
+  if (tpl) state.lists.templates = tpl.templates;
+  state.lists.handlers = data.handlers;
   const reload = () => pageRules();
   const warnings = new Map();
   for (const w of data.warnings) warnings.set(w.rule_id, [...(warnings.get(w.rule_id) || []), w]);
-  const list = el('section', { class: 'card', id: 'rule-list' }, el('h3', { text: `全部规则（${data.rules.length}）` }),
-    data.rules.map((r) => {
-      const hist = el('div');
-      return el('div', { class: 'item', 'data-rule-id': r.id },
-        el('div', {},
-          el('span', { class: 'tag' + (r.enabled ? '' : ' off'), text: r.enabled ? KIND_NAMES[r.match_kind] : '已停用' }),
-          el('span', { class: 'tag', text: r.community_id ? '社区 ' + r.community_id : '全区' }),
-          el('strong', { class: 'rule-pattern', text: r.pattern })),
-        el('div', { class: 'pre rule-target', text: `${TARGET_NAMES[r.target_kind]}：${r.target}` }),
-        el('div', { class: 'meta', text: `#${r.id} · 优先级 ${r.priority} · 命中 ${r.hits} 次${r.note ? ' · ' + r.note : ''}` }),
-        (warnings.get(r.id) || []).map((w) => el('div', { class: 'warn', text: '⚠ ' + w.message })),
-        r.editable ? el('div', {},
-          el('button', { class: 'secondary', text: '编辑', onclick: () => { state.editing = r; pageRules(); window.scrollTo(0, 0); } }),
-          el('button', { class: 'secondary', text: r.enabled ? '停用' : '启用', onclick: () => guarded(async () => { await api('PUT', '/rules/' + r.id, { enabled: !r.enabled }); reload(); }) }),
-          el('button', { class: 'danger', text: '删除', onclick: () => guarded(async () => { if (!confirm(`删除规则「${r.pattern}」？可在操作记录里找回。`)) return; await api('DELETE', '/rules/' + r.id); toast('已删除'); reload(); }) }),
-          el('button', { class: 'secondary', text: '历史', onclick: () => guarded(() => historyOf(r, hist, reload)) }))
-          : el('div', { class: 'muted', text: '全区通用规则，只有区级管理员能改' }),
-        hist);
-    }));
-  main().replaceChildren(el('h2', { text: '关键词规则' }), dryRunCard(), ruleForm(reload), list, importCard(reload));
+  // The office's own rules first (its community's before the shared ones), then by priority.
+  const own = data.rules.filter((r) => !r.system).sort((a, b) => (b.editable - a.editable) || (a.priority - b.priority) || (a.id - b.id));
+  const list = el('section', { class: 'card', id: 'rule-list' }, el('h3', { text: `办公室的规则（${own.length}）` }),
+    own.length ? null : el('p', { class: 'muted', text: '还没有自己的规则。在上面添加一条，例如：包含“停车费”，回复收费标准。' }),
+    own.map((r) => ruleItem(r, warnings, reload)));
+  main().replaceChildren(el('h2', { text: '关键词规则' }), ruleForm(reload), dryRunCard(), list, await deletedCard(reload), commandsCard(data, reload), importCard(reload));
 }
 
 // ---------- templates ----------
@@ -288,114 +397,226 @@ async function pageTemplates() {
   const params = new URLSearchParams(location.hash.split('?')[1] || '');
   const community = isDistrict ? (params.get('community') || '') : String(state.account.unit_id);
   const data = await api('GET', '/templates' + (community ? '?community_id=' + encodeURIComponent(community) : ''));
-  const picker = el('input', { id: 'tpl-community', type: 'number', min: 1, value: community, placeholder: '留空 = 全区通用文字', disabled: !isDistrict });
+  state.lists.templates = data.templates;
+  const picker = isDistrict ? unitPicker('tpl-community', 'community', community, '全区通用的文字') : null;
+  if (picker) picker.select.addEventListener('change', () => { location.hash = '#templates' + (picker.select.value ? '?community=' + picker.select.value : ''); });
+  const search = el('input', { type: 'search', id: 'tpl-search', placeholder: '搜索标题或文字，例如：报修' });
   const head = el('section', { class: 'card' },
-    el('label', { for: 'tpl-community', text: '编辑哪个社区的回复（社区编号）' }), picker,
-    isDistrict ? el('button', { class: 'secondary', text: '切换', onclick: () => { location.hash = '#templates' + (picker.value ? '?community=' + picker.value : ''); } }) : null,
-    el('p', { class: 'muted', text: '占位符写成 {名字}，只能用列出的占位符；大括号本身写成 {{ 或 }}。社区的文字优先于全区文字，全区文字优先于默认文字。' }));
+    picker ? field('tpl-community', '编辑哪个社区的回复', picker.box) : el('p', { text: '这里改的是本社区的回复文字。' }),
+    field('tpl-search', '查找', search),
+    el('p', { class: 'muted' }, '按用在哪里分组，点开一组、再点开一条就能修改。花括号里的替换词（例如 ', el('span', { class: 'ph', text: '{id}' }),
+      ' 会换成工单号码）要原样保留；社区的文字优先于全区文字，全区文字优先于默认文字。'));
   const scopeBody = community ? Number(community) : null;
-  const items = data.templates.map((t) => {
-    const own = community ? t.community_override : t.all_override;
-    const area = el('textarea', { 'data-key': t.key, class: 'tpl-text' });
-    area.value = t.effective;
-    const preview = el('div', { class: 'pre result tpl-preview', hidden: true });
-    return el('div', { class: 'item', 'data-template': t.key },
-      el('div', {}, el('strong', { text: t.key }), ' ', own !== null ? el('span', { class: 'tag', text: '已修改' }) : null,
-        t.placeholders.length ? el('span', { class: 'muted', text: ' 可用占位符：' + t.placeholders.map((p) => '{' + p + '}').join(' ') }) : null),
-      area,
-      el('button', { class: 'secondary', text: '预览', onclick: () => guarded(async () => {
-        const r = await api('POST', '/templates/preview', { key: t.key, text: area.value });
-        preview.hidden = false;
-        preview.textContent = r.preview;
-      }) }),
-      data.editable ? el('button', { text: '保存', onclick: () => guarded(async () => {
-        await api('PUT', '/templates/' + encodeURIComponent(t.key), { text: area.value, community_id: scopeBody });
-        toast('已保存，机器人马上使用新文字');
-        pageTemplates();
-      }) }) : null,
-      data.editable && own !== null ? el('button', { class: 'secondary', text: '恢复默认', onclick: () => guarded(async () => {
-        await api('DELETE', '/templates/' + encodeURIComponent(t.key) + (community ? '?community_id=' + community : ''));
-        toast('已恢复');
-        pageTemplates();
-      }) }) : null,
-      preview,
-      el('details', {}, el('summary', { class: 'muted', text: '默认文字' }), el('div', { class: 'pre muted', text: t.base })));
+  const groups = new Map();
+  for (const t of data.templates) groups.set(t.group, [...(groups.get(t.group) || []), t]);
+  const sections = [...groups.entries()].map(([g, items]) => el('details', { class: 'card tpl-group' }, el('summary', {}, el('strong', { class: 'tpl-group-title', text: `${g}（${items.length} 条）` })),
+    items.map((t) => {
+      const own = community ? t.community_override : t.all_override;
+      const area = el('textarea', { 'data-key': t.key, class: 'tpl-text' });
+      area.value = t.effective;
+      const preview = el('div', { class: 'pre result tpl-preview', hidden: true });
+      const d = el('details', { class: 'item tpl', 'data-template': t.key, 'data-search': t.title + ' ' + t.effective },
+        el('summary', {}, el('strong', { class: 'tpl-title', text: t.title }), own !== null ? el('span', { class: 'tag', text: '已修改' }) : null,
+          el('div', { class: 'muted one-line', text: '例如：' + t.example })),
+        t.placeholders.length ? el('div', { class: 'muted' }, '可用的替换词：', t.placeholders.map((p, i) => el('span', { class: 'ph', text: `{${p}} ${t.placeholder_labels[i]}` }))) : null,
+        area,
+        el('button', { class: 'secondary', type: 'button', text: '预览', onclick: () => guarded(async () => {
+          const r = await api('POST', '/templates/preview', { key: t.key, text: area.value });
+          preview.hidden = false;
+          preview.textContent = r.preview;
+        }) }),
+        data.editable ? el('button', { type: 'button', text: '保存', onclick: () => guarded(async () => {
+          await api('PUT', '/templates/' + encodeURIComponent(t.key), { text: area.value, community_id: scopeBody });
+          toast('已保存，机器人马上使用新文字');
+          await pageTemplates();
+          const again = document.querySelector(`[data-template="${CSS.escape(t.key)}"]`);
+          if (again) { again.open = true; again.closest('details.tpl-group').open = true; }
+        }) }) : null,
+        data.editable && own !== null ? el('button', { class: 'secondary', type: 'button', text: '恢复默认', onclick: () => guarded(async () => {
+          await api('DELETE', '/templates/' + encodeURIComponent(t.key) + (community ? '?community_id=' + community : ''));
+          toast('已恢复');
+          pageTemplates();
+        }) }) : null,
+        preview,
+        el('div', { class: 'muted' }, '默认文字：', el('span', { class: 'pre tpl-raw', text: t.base })));
+      return d;
+    })));
+  search.addEventListener('input', () => {
+    const q = search.value.trim();
+    for (const d of document.querySelectorAll('.tpl')) d.hidden = q !== '' && !d.dataset.search.includes(q);
+    for (const s of document.querySelectorAll('.tpl-group')) {
+      s.hidden = ![...s.querySelectorAll('.tpl')].some((d) => !d.hidden);
+      s.open = q !== '' && !s.hidden;
+    }
   });
-  main().replaceChildren(el('h2', { text: '回复模板' }), head, el('section', { class: 'card', id: 'template-list' }, items));
+  main().replaceChildren(el('h2', { text: '回复模板' }), head, el('div', { id: 'template-list' }, sections));
 }
 
-// ---------- operations ----------
+// ---------- tickets ----------
+const TICKET_STATUS = { active: '未完成', open: '待接单', reopened: '重新打开', claimed: '处理中', done: '已修好', closed: '已关闭', cancelled: '已取消', all: '全部' };
+const LEVELS = { all: '全部层级', grid: '网格', community: '社区', street: '街道', district: '区' };
+const TIMELINE = { created: '报修', media: '补充了照片或位置', claimed: '接单', assigned: '被指派处理', done: '修好了', rated: '评价', liked: '点赞', reopened: '说没修好', cancelled: '取消了', closed: '关闭了', escalated: '上报' };
+
+async function ticketDetail(id, box) {
+  const t = await api('GET', '/tickets/' + id);
+  fill(box, el('div', { class: 'result ticket-detail' },
+    el('div', { class: 'pre', text: t.description }),
+    el('h4', { text: '经过' }),
+    el('ol', { class: 'timeline' }, t.timeline.map((e) => el('li', { text: `${fmtTime(e.at)} ${e.actor_name} ${TIMELINE[e.action] || '处理'}${e.to && e.action !== 'created' ? '（' + (TICKET_STATUS[e.to] || '') + '）' : ''}${e.note ? '：' + e.note : ''}` }))),
+    t.media.length ? el('h4', { text: '照片和位置' }) : null,
+    el('div', { class: 'thumbs' }, t.media.map((m) => m.kind === 'image'
+      ? (m.fetched ? el('a', { href: `${API}/tickets/${id}/photos/${m.id}`, target: '_blank' }, el('img', { class: 'thumb', alt: '报修照片', src: `${API}/tickets/${id}/photos/${m.id}` }))
+        : el('span', { class: 'muted', text: '（照片还在从微信下载）' }))
+      : el('span', { class: 'tag', text: '位置：' + (m.label || '居民发来的位置') })))));
+}
+
+function ticketActions(t, box, reload) {
+  const panel = el('div', { class: 'ticket-panel' });
+  const active = ['open', 'reopened', 'claimed'].includes(t.status);
+  const assign = () => guarded(async () => {
+    const a = await api('GET', `/tickets/${t.id}/assignees`);
+    const sel = el('select', { class: 'assignee', id: `assignee-${t.id}` }, a.assignees.map((p) => el('option', { value: p.openid,
+      text: `${p.name || '未登记姓名'}（${p.kind === 'worker' ? '网格员' : '志愿者' + (p.vetted ? '·已认证' : '·未认证')}${p.skills.length ? '·' + p.skills.join('、') : ''}）` })));
+    const search = el('input', { type: 'search', placeholder: '输入姓名或技能查找' });
+    search.addEventListener('input', () => { for (const o of sel.options) o.hidden = !o.text.includes(search.value.trim()); const f = [...sel.options].find((o) => !o.hidden); if (f) sel.value = f.value; });
+    const err = el('p', { class: 'error' });
+    fill(panel, a.assignees.length ? [search, sel, el('button', { class: 'ticket-assign-ok', text: '交给这个人', onclick: () => guarded(async () => {
+      try { await api('POST', `/tickets/${t.id}/action`, { action: 'assign', assignee: sel.value }); } catch (e) { err.textContent = errorText(e); throw e; }
+      toast('已指派，已通知对方和报修的居民'); reload();
+    }) })] : el('p', { class: 'muted', text: '本社区还没有能接单的志愿者或网格员。' }), err);
+  });
+  const withNote = (action, label, hint) => () => {
+    const note = el('input', { class: 'ticket-note', placeholder: hint });
+    const err = el('p', { class: 'error ticket-error' });
+    fill(panel, note, el('button', { class: action === 'cancel' ? 'danger ticket-ok' : 'ticket-ok', text: label, onclick: () => guarded(async () => {
+      try { await api('POST', `/tickets/${t.id}/action`, { action, message: note.value }); } catch (e) { err.textContent = errorText(e); throw e; }
+      toast(action === 'close' ? '已关闭，已通知居民' : '已取消，已通知居民'); reload();
+    }) }), err);
+  };
+  return [el('div', { class: 'actions' },
+    el('button', { class: 'secondary', text: '详情', onclick: () => guarded(() => ticketDetail(t.id, box)) }),
+    active && t.editable !== false ? el('button', { class: 'secondary ticket-assign', text: t.status === 'claimed' ? '改派' : '指派', onclick: assign }) : null,
+    !['closed', 'cancelled'].includes(t.status) ? el('button', { class: 'secondary ticket-close', text: '关闭', onclick: withNote('close', '确认关闭', '写一句处理结果，居民会收到') }) : null,
+    active ? el('button', { class: 'danger ticket-cancel', text: '取消', onclick: withNote('cancel', '确认取消', '写一句取消原因，居民会收到') }) : null), panel];
+}
+
+async function pageTickets() {
+  const params = new URLSearchParams(location.hash.split('?')[1] || '');
+  const f = { status: params.get('status') || 'active', category: params.get('category') || '', level: params.get('level') || 'all', grid: params.get('grid') || '' };
+  const q = `?status=${encodeURIComponent(f.status)}&level=${encodeURIComponent(f.level)}` + (f.category ? '&category=' + encodeURIComponent(f.category) : '') + (f.grid ? '&grid_id=' + encodeURIComponent(f.grid) : '');
+  const data = await api('GET', '/tickets' + q);
+  const go = () => { location.hash = '#tickets?' + new URLSearchParams({ status: status.value, category: cat.value, level: level.value, grid: grid.select.value }).toString(); };
+  const status = el('select', { id: 'ticket-status' }, optionList(TICKET_STATUS, f.status));
+  const cat = el('select', { id: 'ticket-category' }, el('option', { value: '', text: '全部类别' }), data.categories.map((c) => el('option', { value: c.name, text: c.label, selected: c.name === f.category })));
+  const level = el('select', { id: 'ticket-level' }, optionList(LEVELS, f.level));
+  const grid = unitPicker('ticket-grid', 'grid', f.grid, '全部网格');
+  for (const s of [status, cat, level, grid.select]) s.addEventListener('change', go);
+  const apply = el('button', { class: 'secondary', type: 'button', text: '筛选', onclick: go });
+  const reload = () => pageTickets();
+  main().replaceChildren(el('h2', { text: '报修工单' }),
+    el('section', { class: 'card filters' }, el('div', { class: 'row' }, field('ticket-status', '状态', status), field('ticket-category', '类别', cat)),
+      el('div', { class: 'row' }, field('ticket-level', '层级', level), field('ticket-grid', '网格', grid.box)), apply),
+    el('section', { class: 'card', id: 'tickets' }, el('h3', { text: `工单（${data.tickets.length}）` }),
+      el('p', { class: 'muted', text: '独居老人的报修排在最前，其次是超时没人接或没修好的。' }),
+      data.tickets.length ? null : el('p', { class: 'muted', text: '没有这类工单。' }),
+      data.tickets.map((t) => {
+        const detail = el('div');
+        return el('div', { class: 'item ticket' + (t.priority ? ' priority' : '') + (t.overdue ? ' overdue' : ''), 'data-ticket-id': t.id },
+          el('div', {}, el('span', { class: 'tag', text: TICKET_STATUS[t.status] || '' }), t.priority ? el('span', { class: 'tag hot', text: '独居老人优先' }) : null,
+            t.overdue ? el('span', { class: 'tag hot', text: t.status === 'claimed' ? '超时未修好' : '超时没人接' }) : null,
+            t.level !== 'grid' ? el('span', { class: 'tag', text: '已上报到' + LEVELS[t.level] }) : null,
+            el('strong', { text: `${t.id}号 ` }), el('span', { class: 'ticket-description', text: t.description })),
+          el('div', { class: 'meta', text: `${t.community} ${t.grid} · ${t.category_label} · ${fmtTime(t.created_at)}${t.rating ? ' · 评分 ' + t.rating : ''}` }),
+          el('div', { class: 'meta reporter', text: `报修人：${t.reporter_name || '未登记姓名'}${t.building || t.room ? ' · ' + t.building + t.room : ''}` }, t.phone ? el('a', { href: 'tel:' + t.phone, text: ' · ' + t.phone }) : null),
+          t.claimed_by_name || t.claimed_by ? el('div', { class: 'meta', text: `处理人：${t.claimed_by_name || '未登记姓名'}` }) : null,
+          t.done_note ? el('div', { class: 'meta', text: '处理说明：' + t.done_note }) : null,
+          ticketActions(t, detail, reload), detail);
+      })));
+}
+
+// ---------- join requests and residents ----------
 const JOIN_STATUS = { pending: '待审核', approved: '已通过', rejected: '已拒绝', all: '全部' };
-const TICKET_STATUS = { active: '未完成', open: '待接单', claimed: '处理中', done: '已完成', closed: '已关闭', reopened: '重新打开', cancelled: '已取消', all: '全部' };
 
 async function pageJoins(box, status) {
   const data = await api('GET', '/joins?status=' + status);
   const sel = el('select', { id: 'join-status' }, optionList(JOIN_STATUS, status));
   sel.addEventListener('change', () => guarded(() => pageJoins(box, sel.value)));
-  fill(box, el('h3', { text: `入格申请（${data.joins.length}）` }), sel,
-    data.joins.length ? null : el('p', { class: 'muted', text: '没有这类申请。' }),
-    data.joins.map((j) => {
-      const reason = el('input', { placeholder: '拒绝原因（居民会收到）', class: 'join-reason' });
-      return el('div', { class: 'item', 'data-join-id': j.id },
-        el('div', {}, el('strong', { class: 'join-name', text: j.name }), ` ${j.building}${j.room}`, el('span', { class: 'tag', text: JOIN_STATUS[j.status] })),
-        el('div', { class: 'meta', text: `#${j.id} · ${j.community}${j.grid} · ${fmtTime(j.created_at)}${j.reason ? ' · 原因：' + j.reason : ''}` }),
-        j.status === 'pending' ? el('div', {},
-          el('button', { class: 'join-approve', text: '通过', onclick: () => guarded(async () => { await api('POST', `/joins/${j.id}/approve`, {}); toast('已通过，已通知居民'); pageJoins(box, status); }) }),
-          reason,
-          el('button', { class: 'danger', text: '拒绝', onclick: () => guarded(async () => { await api('POST', `/joins/${j.id}/reject`, { reason: reason.value }); toast('已拒绝，已通知居民'); pageJoins(box, status); }) })) : null);
-    }));
+  const search = el('input', { type: 'search', id: 'join-search', placeholder: '姓名、楼幢或网格' });
+  const items = data.joins.map((j) => {
+    const reason = el('input', { placeholder: '拒绝原因（居民会收到）', class: 'join-reason' });
+    const err = el('p', { class: 'error' });
+    return el('div', { class: 'item', 'data-join-id': j.id, 'data-search': `${j.name} ${j.building}${j.room} ${j.grid} ${j.phone}` },
+      el('div', {}, el('strong', { class: 'join-name', text: j.name }), ` ${j.building}${j.room}`, el('span', { class: 'tag', text: JOIN_STATUS[j.status] })),
+      el('div', { class: 'meta', text: `${j.community} ${j.grid} · ${fmtTime(j.created_at)}${j.phone ? ' · ' + j.phone : ''}${j.reason ? ' · 原因：' + j.reason : ''}` }),
+      j.status === 'pending' ? el('div', { class: 'actions' },
+        el('button', { class: 'join-approve', text: '通过', onclick: () => guarded(async () => { await api('POST', `/joins/${j.id}/approve`, {}); toast('已通过，已通知居民'); pageJoins(box, status); }) }),
+        reason,
+        el('button', { class: 'danger join-reject', text: '拒绝', onclick: () => guarded(async () => {
+          try { await api('POST', `/joins/${j.id}/reject`, { reason: reason.value }); } catch (e) { err.textContent = errorText(e); throw e; }
+          toast('已拒绝，已通知居民'); pageJoins(box, status);
+        }) }), err) : null);
+  });
+  search.addEventListener('input', () => { for (const i of items) i.hidden = !i.dataset.search.includes(search.value.trim()); });
+  fill(box, el('h3', { text: `入格申请（${data.joins.length}）` }), el('div', { class: 'row' }, field('join-status', '状态', sel), field('join-search', '查找', search)),
+    data.joins.length ? null : el('p', { class: 'muted', text: '没有这类申请。' }), items);
 }
 
-async function ticketDetail(id, box) {
-  const t = await api('GET', '/tickets/' + id);
-  box.replaceChildren(el('div', { class: 'result' },
-    el('div', { class: 'pre', text: t.description }),
-    t.timeline.map((e) => el('div', { class: 'meta', text: `${fmtTime(e.at)} ${e.action}${e.to ? ' → ' + (TICKET_STATUS[e.to] || e.to) : ''}${e.note ? '：' + e.note : ''}` })),
-    t.media.map((m) => el('div', { class: 'meta', text: m.kind === 'image' ? '照片：' + m.pic_url : '位置：' + m.label }))));
+async function residentList(box, q) {
+  const data = await api('GET', '/residents?q=' + encodeURIComponent(q));
+  const search = el('input', { type: 'search', id: 'resident-search', value: q, placeholder: '姓名、房号、电话或网格' });
+  const form = el('form', { onsubmit: (ev) => { ev.preventDefault(); guarded(() => residentList(box, search.value.trim())); } }, field('resident-search', '查找居民', search), el('button', { type: 'submit', text: '查找' }));
+  fill(box, el('h3', { text: `居民（${data.residents.length}）` }), form,
+    data.residents.length ? cardTable('residents', ['姓名', '住址', '电话', '网格', '备注'], data.residents.map((r) => [
+      el('strong', { text: r.name }), `${r.building}${r.room}`, r.phone ? el('a', { href: 'tel:' + r.phone, text: r.phone }) : '', `${r.community} ${r.grid}`, r.elderly_alone ? '独居老人' : ''])) : el('p', { class: 'muted', text: '没有找到。' }));
 }
 
-async function pageTickets(box, status) {
-  const data = await api('GET', '/tickets?status=' + status);
-  const sel = el('select', { id: 'ticket-status' }, optionList(TICKET_STATUS, status));
-  sel.addEventListener('change', () => guarded(() => pageTickets(box, sel.value)));
-  fill(box, el('h3', { text: `工单（${data.tickets.length}）` }), sel,
-    data.tickets.length ? null : el('p', { class: 'muted', text: '没有这类工单。' }),
-    data.tickets.map((t) => {
-      const detail = el('div');
-      return el('div', { class: 'item' },
-        el('div', {}, el('span', { class: 'tag', text: TICKET_STATUS[t.status] || t.status }), t.priority ? el('span', { class: 'tag', text: '独居老人优先' }) : null, el('strong', { text: `#${t.id} ` }), t.description),
-        el('div', { class: 'meta', text: `${t.community}${t.grid} · ${t.category} · ${fmtTime(t.created_at)}${t.rating ? ' · 评分 ' + t.rating : ''}` }),
-        el('button', { class: 'secondary', text: '进度', onclick: () => guarded(() => ticketDetail(t.id, detail)) }), detail);
-    }));
-}
-
-async function pageVolunteers(box) {
-  const data = await api('GET', '/volunteers');
-  fill(box, el('h3', { text: `志愿者（${data.volunteers.length}）` }),
-    data.volunteers.length ? el('table', {}, el('tr', {}, ['社区', '技能', '时间', '接单', '完成', '点赞', '状态'].map((h) => el('th', { text: h }))),
-      data.volunteers.map((v) => el('tr', {}, el('td', { text: v.community }), el('td', { text: v.skills.join('、') }), el('td', { text: v.availability }),
-        el('td', { text: v.claimed }), el('td', { text: v.completed }), el('td', { text: v.likes }), el('td', { text: v.active ? '在岗' : '已退出' }))))
-      : el('p', { class: 'muted', text: '还没有志愿者。' }));
-}
-
-async function pageDead(box) {
-  const dead = await api('GET', '/outbox/dead');
-  const rows = dead.dead.map((d) => el('tr', {},
-    el('td', { text: '#' + d.id }), el('td', { text: d.kind }), el('td', { class: 'pre', text: d.text }),
-    el('td', { text: `${d.attempts} 次：${d.last_error}` }),
-    el('td', {}, el('button', { class: 'secondary', text: '重发', onclick: () => guarded(async () => { await api('POST', `/outbox/${d.id}/retry`, {}); toast('已重新排队'); pageDead(box); }) }))));
-  fill(box, el('h3', { text: `发送失败的通知（${dead.dead.length}）` }),
-    rows.length ? el('table', {}, el('tr', {}, ['编号', '类型', '内容', '失败', ''].map((h) => el('th', { text: h }))), rows)
-      : el('p', { class: 'muted', text: '没有发送失败的通知。' }));
-}
-
-async function pageOps() {
+async function pagePeople() {
   const joins = el('section', { class: 'card', id: 'joins' });
-  const tickets = el('section', { class: 'card', id: 'tickets' });
-  const volunteers = el('section', { class: 'card', id: 'volunteers' });
-  const dead = el('section', { class: 'card', id: 'dead-letters' });
-  main().replaceChildren(el('h2', { text: '运营' }), joins, tickets, volunteers, dead);
-  await Promise.all([pageJoins(joins, 'pending'), pageTickets(tickets, 'active'), pageVolunteers(volunteers), pageDead(dead)]);
+  const residents = el('section', { class: 'card', id: 'residents-card' });
+  main().replaceChildren(el('h2', { text: '入格申请和居民' }), joins, residents);
+  await Promise.all([pageJoins(joins, 'pending'), residentList(residents, '')]);
+}
+
+// ---------- volunteers ----------
+async function pageVolunteers() {
+  const data = await api('GET', '/volunteers');
+  const search = el('input', { type: 'search', id: 'volunteer-search', placeholder: '姓名、技能或社区' });
+  const items = data.volunteers.map((v) => el('div', { class: 'item volunteer', 'data-search': `${v.name} ${v.skills.join(' ')} ${v.community}` },
+    el('div', {}, el('strong', { class: 'volunteer-name', text: v.name || '未登记姓名' }), ' ',
+      el('span', { class: 'tag' + (v.vetted ? '' : ' off'), text: v.vetted ? '已认证' : '未认证' }),
+      v.active ? null : el('span', { class: 'tag off', text: '已退出' })),
+    el('div', { class: 'meta', text: `${v.community} · 会：${v.skills.join('、') || '未填'}${v.availability ? ' · 有空：' + v.availability : ''}${v.phone ? ' · ' + v.phone : ''}` }),
+    el('div', { class: 'meta', text: `接单 ${v.claimed} 次 · 修好 ${v.completed} 次 · 收到点赞 ${v.likes} 个 · 好评 ${v.good_ratings} 个${v.vetted ? ' · ' + fmtTime(v.vetted_at) + ' 认证' : ''}` }),
+    el('div', { class: 'actions' }, el('button', { class: v.vetted ? 'secondary volunteer-unvet' : 'volunteer-vet', text: v.vetted ? '取消认证' : '认证（核实过身份）', onclick: () => guarded(async () => {
+      await api('POST', '/volunteers/vetting', { openid: v.openid, vetted: !v.vetted });
+      toast(v.vetted ? '已取消认证' : '已认证，可以接独居老人的报修了'); pageVolunteers();
+    }) }))));
+  search.addEventListener('input', () => { for (const i of items) i.hidden = !i.dataset.search.includes(search.value.trim()); });
+  main().replaceChildren(el('h2', { text: '志愿者' }),
+    el('section', { class: 'card' }, el('p', { class: 'muted', text: '独居老人的报修，社区只能指派给认证过的志愿者。认证前请当面核实本人身份。' }), field('volunteer-search', '查找', search)),
+    el('section', { class: 'card', id: 'volunteers' }, el('h3', { text: `志愿者（${data.volunteers.length}）` }),
+      items.length ? items : el('p', { class: 'muted', text: '还没有志愿者。居民发「志愿者 技能」就能报名。' })));
+}
+
+// ---------- notices ----------
+const OUTBOX_STATUS = { pending: '等待发送', sending: '正在发送', sent: '已送达', inbox: '存入消息盒', dead: '发送失败' };
+const NOTICE_KIND = { join_request: '入格申请提醒', join_approved: '入格通过', join_rejected: '入格被拒', ticket_new: '新报修', ticket_claimed: '已接单', ticket_done: '已修好', ticket_rated: '收到评价', ticket_liked: '收到点赞', ticket_reopened: '说没修好', ticket_cancelled: '报修取消', ticket_assigned: '指派工单', ticket_reassigned: '工单改派', ticket_closed: '工单关闭', media_fetch: '下载照片' };
+
+async function pageNotices() {
+  const n = await api('GET', '/notices');
+  main().replaceChildren(el('h2', { text: '通知' }),
+    n.problems.length ? el('section', { class: 'card warn', id: 'notice-problems' }, n.problems.map((p) => el('p', { text: '⚠ ' + p }))) : null,
+    el('section', { class: 'card' }, el('h3', { text: '通知发送情况' }),
+      el('div', { class: 'counts', id: 'notice-counts' }, Object.entries(OUTBOX_STATUS).filter(([k]) => n.counts[k] !== undefined).map(([k, label]) =>
+        el('div', { class: 'count' + (k === 'dead' && n.counts[k] ? ' bad' : '') }, el('strong', { text: n.counts[k] }), el('span', { text: label }))))),
+    el('section', { class: 'card', id: 'dead-letters' }, el('h3', { text: `发送失败的通知（${n.dead.length}）` }),
+      n.dead.length ? el('p', { class: 'muted', text: '这些通知微信一直不肯送达（对方取消关注、48 小时没说过话、接口凭证有问题等）。问题解决后可以重发。' }) : el('p', { class: 'muted', text: '没有发送失败的通知。' + (n.counts.pending ? `另有 ${n.counts.pending} 条在等待发送${n.problems.length ? '，原因见上面' : ''}。` : '') }),
+      n.dead.map((d) => el('div', { class: 'item', 'data-dead-id': d.id },
+        el('div', {}, el('span', { class: 'tag', text: NOTICE_KIND[d.kind] || '通知' }), el('strong', { text: '发给 ' + (d.recipient_name || '未登记姓名的人') })),
+        el('div', { class: 'pre', text: d.text }),
+        el('div', { class: 'meta', text: `${fmtTime(d.created_at)} · 试了 ${d.attempts} 次` }),
+        el('details', {}, el('summary', { class: 'muted', text: '微信返回的原因' }), el('div', { class: 'pre muted code', text: d.last_error })),
+        el('button', { class: 'secondary dead-retry', text: '重发', onclick: () => guarded(async () => { await api('POST', `/outbox/${d.id}/retry`, {}); toast('已重新排队'); pageNotices(); refreshBanner(); }) })))));
 }
 
 // ---------- numbers ----------
@@ -407,26 +628,41 @@ async function pageNumbers() {
   const q = `days=${encodeURIComponent(days)}` + (community ? `&community_id=${encodeURIComponent(community)}` : '');
   const n = await api('GET', '/stats?' + q);
   const daysSel = el('select', { id: 'num-days' }, ['7', '30', '90', '365'].map((d) => el('option', { value: d, selected: d === days, text: `最近 ${d} 天` })));
-  const comm = el('input', { id: 'num-community', type: 'number', min: 1, value: community, placeholder: '留空 = 全区', disabled: !isDistrict });
-  const go = () => { location.hash = '#numbers?days=' + daysSel.value + (comm.value ? '&community=' + comm.value : ''); };
+  const comm = isDistrict ? unitPicker('num-community', 'community', community, '全区') : null;
+  const go = () => { location.hash = '#numbers?days=' + daysSel.value + (comm && comm.select.value ? '&community=' + comm.select.value : ''); };
   daysSel.addEventListener('change', go);
+  if (comm) comm.select.addEventListener('change', go);
   main().replaceChildren(el('h2', { text: '数据' }),
     el('section', { class: 'card' }, el('div', { class: 'row' },
-      el('div', {}, el('label', { for: 'num-days', text: '时间' }), daysSel),
-      el('div', {}, el('label', { for: 'num-community', text: '社区编号' }), comm)),
-      el('button', { class: 'secondary', text: '查看', onclick: go }),
-      el('a', { href: API + '/stats.csv?' + q, download: 'gebi-numbers.csv', id: 'csv-link' }, el('button', { type: 'button', class: 'secondary', text: '导出 CSV' }))),
+      field('num-days', '时间', daysSel),
+      comm ? field('num-community', '社区', comm.box) : null),
+      el('button', { class: 'secondary', id: 'num-go', type: 'button', text: '查看', onclick: go }),
+      el('a', { href: API + '/stats.csv?' + q, download: '隔壁邻舍数据.csv', id: 'csv-link', class: 'button secondary', text: '导出 CSV 表格' })),
     el('section', { class: 'card', id: 'numbers' },
       el('p', { id: 'messages-total', text: `共收到 ${n.messages_total} 条消息` }),
-      el('img', { class: 'chart', id: 'chart-messages', alt: '每天收到的消息', src: API + '/stats/messages.svg?' + q }),
-      el('a', { href: API + '/stats/messages.csv?' + q, download: 'gebi-messages.csv', class: 'muted', text: '每天消息数 CSV' }),
-      el('img', { class: 'chart', id: 'chart-tickets', alt: '新增工单', src: API + '/stats/tickets.svg?' + q })),
-    el('section', { class: 'card' }, el('h3', { text: '各社区、网格' }),
-      el('table', { id: 'unit-numbers' }, el('tr', {}, ['社区 / 网格', '新增工单', '完成', '接单用时中位数', '完成用时中位数', '在岗志愿者', '待审核入格'].map((h) => el('th', { text: h }))),
-        n.units.map((u) => el('tr', {},
-          el('td', { text: (u.kind === 'grid' ? '　' : '') + u.name }), el('td', { text: u.tickets_opened }), el('td', { text: u.tickets_closed }),
-          el('td', { text: minutes(u.median_claim_minutes) }), el('td', { text: minutes(u.median_done_minutes) }),
-          el('td', { text: u.active_volunteers ?? '' }), el('td', { text: u.pending_joins }))))));
+      chart('chart-messages', '每天收到的消息', API + '/stats/messages.svg?' + q),
+      el('a', { href: API + '/stats/messages.csv?' + q, download: '每天消息数.csv', class: 'muted', text: '下载每天消息数（CSV 表格）' }),
+      chart('chart-tickets', '新增工单', API + '/stats/tickets.svg?' + q)),
+    el('section', { class: 'card', id: 'unit-numbers' }, el('h3', { text: '各社区' }),
+      cardTable('community-numbers', UNIT_HEADERS, n.units.filter((u) => u.kind === 'community').map(unitRow)),
+      // Each community's grids fold away: thirteen grids of cards would bury the communities.
+      n.units.filter((u) => u.kind === 'community').map((c) => {
+        const grids = n.units.filter((u) => u.kind === 'grid' && u.community_id === c.unit_id);
+        return grids.length ? el('details', { class: 'grid-numbers' }, el('summary', { text: `${c.name}的 ${grids.length} 个网格` }),
+          cardTable('', UNIT_HEADERS, grids.map(unitRow))) : null;
+      })));
+}
+
+const UNIT_HEADERS = ['名称', '新增工单', '修好', '多久有人接（中位数）', '多久修好（中位数）', '在岗志愿者', '待审核入格'];
+function unitRow(u) {
+  return [el('strong', { text: u.name }), u.tickets_opened, u.tickets_closed, minutes(u.median_claim_minutes),
+    minutes(u.median_done_minutes), u.active_volunteers ?? '', u.pending_joins];
+}
+
+// A server-drawn chart: the narrow drawing on a phone keeps its text readable.
+function chart(id, alt, src) {
+  return el('picture', {}, el('source', { media: '(max-width: 640px)', srcset: src + '&narrow=1' }),
+    el('img', { class: 'chart', id, alt, src }));
 }
 
 function minutes(m) {
@@ -435,42 +671,74 @@ function minutes(m) {
 }
 
 // ---------- audit & account ----------
+const AUDIT_VERBS = {
+  'rule.create': '添加了规则', 'rule.update': '修改了规则', 'rule.delete': '删除了规则', 'rule.rollback': '恢复了规则', 'rule.import': '导入了规则',
+  'template.set': '修改了回复文字', 'template.reset': '把回复文字恢复成默认', 'join.approve': '通过了入格申请', 'join.reject': '拒绝了入格申请',
+  'outbox.retry': '重发了通知', 'ticket.assign': '指派了工单', 'ticket.close': '关闭了工单', 'ticket.cancel': '取消了工单',
+  'volunteer.vet': '认证了志愿者', 'volunteer.unvet': '取消了志愿者认证', 'account.create': '开了管理员账号', 'account.reset_password': '重置了管理员密码',
+  'account.change_password': '修改了自己的密码', login: '登录了后台', 'person.forget': '按居民要求删除了个人信息',
+};
+
+// One audit row as a sentence: who did what to which thing (its name, never its code).
+function auditSentence(e) {
+  const who = e.account === 'cli' ? '技术人员（命令行）' : e.account;
+  const verb = AUDIT_VERBS[e.action] || '做了一项操作';
+  const [kind, ...rest] = (e.object || '').split(':');
+  let what = '';
+  const snap = (() => { try { return JSON.parse(e.after || e.before); } catch (x) { return null; } })();
+  if (kind === 'rule' && snap && snap.pattern) what = `「${snap.pattern}」`;
+  else if (kind === 'template') {
+    const t = (state.lists.templates || []).find((x) => x.key === rest[rest.length - 1]);
+    what = t ? `「${t.title}」` : '';
+  } else if (kind === 'join' || kind === 'ticket' || kind === 'outbox') what = ` ${rest[0]}号`;
+  else if (kind === 'volunteer' && e.after) what = `「${e.after}」`;
+  else if (kind === 'account' && (e.action === 'account.create' || e.action === 'account.reset_password')) what = `「${rest.join(':')}」`;
+  let detail = '';
+  if (kind === 'join' && e.after.startsWith('rejected: ')) detail = '，原因：' + e.after.slice(10);
+  if (kind === 'ticket' && e.after) detail = '：' + e.after;
+  return `${who} ${verb}${what}${detail}`;
+}
+
 async function pageAudit() {
+  if (!state.lists.templates) state.lists.templates = (await api('GET', '/templates')).templates;
   const a = await api('GET', '/audit?limit=200');
-  main().replaceChildren(el('h2', { text: '操作记录' }), el('section', { class: 'card' },
-    el('table', { id: 'audit' }, el('tr', {}, ['时间', '谁', '做了什么', '对象', '改动'].map((h) => el('th', { text: h }))),
-      a.audit.map((e) => el('tr', {}, el('td', { text: fmtTime(e.created_at) }), el('td', { text: e.account }), el('td', { text: e.action }), el('td', { text: e.object }),
-        el('td', { class: 'pre', text: (e.before ? '原：' + e.before + '\n' : '') + (e.after ? '新：' + e.after : '') }))))));
+  main().replaceChildren(el('h2', { text: '操作记录' }), el('section', { class: 'card', id: 'audit' },
+    a.audit.length ? null : el('p', { class: 'muted', text: '还没有操作记录。' }),
+    a.audit.map((e) => el('div', { class: 'item' }, el('div', { class: 'audit-line', text: auditSentence(e) }),
+      el('div', { class: 'meta', text: `${fmtTime(e.created_at)}${e.community_id ? ' · ' + (unitName(e.community_id) || '') : ''}` })))));
 }
 
 function pageAccount() {
   const old = el('input', { id: 'pw-old', type: 'password', autocomplete: 'current-password' });
   const nw = el('input', { id: 'pw-new', type: 'password', autocomplete: 'new-password' });
+  const err = el('p', { class: 'error', id: 'pw-error' });
   main().replaceChildren(el('h2', { text: '我的账号' }),
-    el('section', { class: 'card' },
+    el('section', { class: 'card narrow' },
       el('p', { text: `用户名：${state.account.name}` }),
-      el('form', { onsubmit: (ev) => { ev.preventDefault(); guarded(async () => {
-        await api('POST', '/me/password', { old_password: old.value, new_password: nw.value });
+      el('form', { id: 'password-form', onsubmit: (ev) => { ev.preventDefault(); err.textContent = ''; guarded(async () => {
+        try { await api('POST', '/me/password', { old_password: old.value, new_password: nw.value }); } catch (e) { err.textContent = errorText(e); throw e; }
         toast('密码已修改，请重新登录');
         showLogin('密码已修改，请用新密码登录');
       }); } },
-        el('label', { for: 'pw-old', text: '旧密码' }), old,
-        el('label', { for: 'pw-new', text: '新密码（至少 10 个字符）' }), nw,
-        el('button', { type: 'submit', text: '修改密码' }))),
+        field('pw-old', '旧密码', old),
+        field('pw-new', '新密码（至少 10 个字符）', nw),
+        err,
+        el('button', { type: 'submit', id: 'pw-submit', text: '修改密码' }))),
     el('button', { class: 'danger', id: 'logout', text: '退出登录', onclick: () => guarded(async () => { await api('POST', '/logout', {}); showLogin('已退出'); }) }));
 }
 
-const PAGES = { rules: pageRules, templates: pageTemplates, ops: pageOps, numbers: pageNumbers, audit: pageAudit, account: pageAccount };
+const PAGES = { rules: pageRules, tickets: pageTickets, people: pagePeople, volunteers: pageVolunteers, notices: pageNotices, templates: pageTemplates, numbers: pageNumbers, audit: pageAudit, account: pageAccount };
 
 function route() {
   if (!state.account) return;
   const page = (location.hash.slice(1).split('?')[0]) || 'rules';
   for (const a of document.querySelectorAll('#nav a')) a.classList.toggle('active', a.dataset.page === page);
   const fn = PAGES[page] || pageRules;
-  guarded(async () => { await fn(); });
+  main().setAttribute('data-page', page);
+  guarded(async () => { await fn(); main().setAttribute('data-loaded', page); });
 }
 
-window.addEventListener('hashchange', route);
+window.addEventListener('hashchange', () => { main().removeAttribute('data-loaded'); route(); });
 window.addEventListener('DOMContentLoaded', async () => {
   try {
     const me = await api('GET', '/me');

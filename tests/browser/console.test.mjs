@@ -1,10 +1,14 @@
 // Browser test of the admin console: the real `gebi serve` on a free loopback port with a
 // fresh database (seeded by `gebi demo`), driven by headless Debian Chromium through
-// playwright-core. Covers: log in, replace the one-time password, add a keyword rule and see
-// the bot answer with it through the signed webhook (`gebi chat`), the dry-run tester, a rule
-// and a template containing <script> shown as text (never run), approve a join request made
-// by chat and see the resident's membership take effect, the tickets board, and the numbers
-// page with its SVG charts. Screenshots go to the output folder.
+// playwright-core, as an office worker would use it on a phone (390x844) and at a desk
+// (1280x800). Covers: the login page without the menu, replacing the one-time password, a
+// keyword rule answered by the bot at once (`gebi chat`), the dry-run tester, a rule and a
+// template containing <script> shown as text (never run), the refusal of a rule that would
+// take over a system command (naming it), deleting and restoring a rule, a join request
+// approved, tickets assigned (only to a vetted volunteer for an elderly resident) and closed,
+// the undeliverable-notices banner, and every form error naming its field in Chinese. Every
+// page, at both sizes: no horizontal scrolling at 390 px, no visible English identifiers
+// (allowed: ALLOWED_LATIN below), and a full-page screenshot <page>-phone.png / -desk.png.
 // Usage: node console.test.mjs <gebi binary> <source dir> <screenshot dir>
 import { chromium } from 'playwright-core';
 import { spawn, execFile } from 'node:child_process';
@@ -20,7 +24,7 @@ if (!gebi || !sourceDir || !outDir) {
   console.error('usage: node console.test.mjs <gebi> <source dir> <screenshot dir>');
   process.exit(2);
 }
-const TOTAL_MS = 150000;  // the whole test; ctest's TIMEOUT is a little longer
+const TOTAL_MS = 330000;  // the whole test; ctest's TIMEOUT is a little longer
 const killer = setTimeout(() => { console.error('FAIL: timed out'); cleanup().finally(() => process.exit(1)); }, TOTAL_MS);
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gebi-browser-'));
@@ -65,6 +69,36 @@ async function waitHealthy(port) {
   throw new Error('gebi serve did not become healthy');
 }
 
+const PHONE = { width: 390, height: 844 };
+const DESK = { width: 1280, height: 800 };
+// Latin an office worker may see: WeChat's own terms and abbreviations everyone knows.
+const ALLOWED_LATIN = new Set(['QR', 'CSV', 'ID', 'AppSecret', 'IP', 'WiFi', 'wifi']);
+
+// Visible text nodes that are not the user's own words: keyword chips (what residents type,
+// English aliases included) and placeholder codes are meant to be typed as shown.
+async function visibleLatin(page, extraAllowed) {
+  return page.evaluate((allowed) => {
+    const skip = (el) => el.closest('textarea, script, style, .kw, .ph, .tpl-raw, option');
+    const words = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!el || skip(el) || !el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) continue;
+      for (const w of n.textContent.match(/[A-Za-z_][A-Za-z0-9_.]*[A-Za-z0-9_]/g) || []) {
+        if (!allowed.includes(w)) words.push(w);
+      }
+    }
+    // The chosen option of each visible select is on screen too.
+    for (const s of document.querySelectorAll('select')) {
+      if (!s.checkVisibility() || !s.selectedOptions[0]) continue;
+      for (const w of s.selectedOptions[0].text.match(/[A-Za-z_][A-Za-z0-9_.]*[A-Za-z0-9_]/g) || []) {
+        if (!allowed.includes(w)) words.push(w);
+      }
+    }
+    return words;
+  }, [...ALLOWED_LATIN, ...extraAllowed]);
+}
+
 async function main() {
   fs.mkdirSync(outDir, { recursive: true });
   const port = await freePort();
@@ -81,31 +115,66 @@ async function main() {
   check(login, 'gebi demo prints a demo admin login');
   const [, user, password] = login;
 
-  server = spawn(gebi, ['serve', '--demo', '--config', config], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const env = { ...process.env };
+  delete env.GEBI_WECHAT_APPSECRET;  // the banner about undeliverable pushes must show
+  server = spawn(gebi, ['serve', '--demo', '--config', config], { stdio: ['ignore', 'inherit', 'inherit'], env });
   await waitHealthy(port);
   const chat = (openid, text) => gebiCmd('chat', '--config', config, '--openid', openid, text);
 
   context = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
-    viewport: { width: 390, height: 844 },  // a phone screen
+    viewport: PHONE,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
            '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     timeout: 30000,
   });
   const page = context.pages()[0] || await context.newPage();
-  page.setDefaultTimeout(15000);
+  page.setDefaultTimeout(45000);  // generous: the machine may be busy with builds
   // The console makes no request outside our server.
   const foreign = [];
   page.on('request', (r) => { if (!r.url().startsWith(`http://127.0.0.1:${port}/`)) foreign.push(r.url()); });
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  const pageErrors = [];
+  page.on('pageerror', (e) => { pageErrors.push(e.message); console.error('page error:', e.message); });
   page.on('console', (m) => { if (m.type() === 'error') console.error('console:', m.text()); });
   const dialogs = [];
   page.on('dialog', (d) => { dialogs.push(d.message()); d.accept(); });
   const base = `http://127.0.0.1:${port}/admin/`;
 
-  // Log in (a wrong password first).
+  // One page at one size: fits the screen, shows no identifiers, screenshot written.
+  const shots = [];
+  async function inspect(name, size) {
+    await page.setViewportSize(size);
+    await page.waitForTimeout(150);  // layout after the resize
+    const phone = size.width === PHONE.width;
+    if (phone) {
+      const over = await page.evaluate(() => {
+        const wide = [...document.querySelectorAll('body *')].filter((e) => e.checkVisibility() && e.getBoundingClientRect().right > window.innerWidth + 1).map((e) => e.tagName + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : ''));
+        return { scroll: document.documentElement.scrollWidth, width: window.innerWidth, wide: wide.slice(0, 5) };
+      });
+      check(over.scroll <= over.width && over.wide.length === 0, `${name}: no horizontal scrolling at 390 px ${JSON.stringify(over)}`);
+    }
+    const latin = await visibleLatin(page, [user]);
+    check(latin.length === 0, `${name} (${phone ? 'phone' : 'desk'}): no English identifiers on screen ${JSON.stringify(latin.slice(0, 10))}`);
+    const file = path.join(outDir, `${name}-${phone ? 'phone' : 'desk'}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    shots.push(file);
+  }
+  async function both(name) {
+    await inspect(name, PHONE);
+    await inspect(name, DESK);
+    await page.setViewportSize(PHONE);
+  }
+  async function open(pageName) {
+    await page.click(`#nav a[data-page="${pageName}"]`);
+    await page.waitForSelector(`main[data-loaded="${pageName}"]`);
+  }
+
+  // The login page has no menu; a wrong password is refused in Chinese.
   await page.goto(base);
+  await page.waitForSelector('#login-form');
+  check(await page.locator('#nav').isHidden(), 'the login page shows no menu');
+  await both('login');
   await page.fill('#login-name', user);
   await page.fill('#login-password', 'wrong-password');
   await page.click('#login-submit');
@@ -119,8 +188,14 @@ async function main() {
   check(await page.locator('#nav').isHidden(), 'nothing else is offered before the change');
   const refused = await page.evaluate(async () => (await fetch('/api/v1/rules', { credentials: 'same-origin' })).status);
   check(refused === 403, 'the API refuses other calls before the change');
+  await both('first-password');
   const newPassword = 'browser-test-' + Date.now();
   await page.fill('#pw-old', password);
+  await page.fill('#pw-new', 'short');
+  await page.fill('#pw-again', 'short');
+  await page.click('#pw-submit');
+  await page.waitForFunction(() => document.querySelector('#pw-error')?.textContent.length > 0);
+  check((await page.textContent('#pw-error')).includes('「新密码」'), 'a short new password is refused naming the field: ' + await page.textContent('#pw-error'));
   await page.fill('#pw-new', newPassword);
   await page.fill('#pw-again', newPassword);
   await page.click('#pw-submit');
@@ -129,8 +204,22 @@ async function main() {
   await page.fill('#login-name', user);
   await page.fill('#login-password', newPassword);
   await page.click('#login-submit');
-  await page.waitForSelector('#rule-list');
+  await page.waitForSelector('main[data-loaded="rules"]');
   check((await page.textContent('#who')).includes(user), 'logged in as the demo admin');
+  // No AppSecret: every page says pushes cannot leave, and what to do.
+  await page.waitForFunction(() => !document.querySelector('#banner').hidden);
+  check((await page.textContent('#banner')).includes('AppSecret'), 'a banner says pushes cannot be delivered and why');
+
+  // Rules: the office's rules first, the system commands apart and without a delete button.
+  check(await page.locator('#system-commands [data-command="repair"]').count() === 1, 'system commands are listed apart, with 报修');
+  check(await page.locator('#system-commands .rule-delete').count() === 0, 'system commands cannot be deleted');
+  const order = await page.evaluate(() => [...document.querySelectorAll('main > section, main > details')].map((s) => s.id));
+  check(order.indexOf('rule-list') < order.indexOf('system-commands'), 'the office\'s rules come before the system commands');
+
+  // A form error names the field in Chinese.
+  await page.click('#rule-save');
+  await page.waitForFunction(() => document.querySelector('#rule-error')?.textContent.length > 0);
+  check((await page.textContent('#rule-error')).includes('「关键词」'), 'an empty keyword is refused naming 「关键词」: ' + await page.textContent('#rule-error'));
 
   // Add a rule; the bot answers with it at once through the webhook.
   const before = await chat('o_demo_resident', '停车费多少');
@@ -139,40 +228,87 @@ async function main() {
   await page.fill('#rule-pattern', '停车费');
   await page.fill('#rule-target', '小区停车费每月 150 元，到社区一楼缴费。');
   await page.click('#rule-save');
-  await page.waitForSelector('.rule-pattern:text("停车费")');
+  await page.waitForSelector('#rule-list .rule-pattern:text("停车费")');
   check(await chat('o_demo_resident', '停车费多少') === '小区停车费每月 150 元，到社区一楼缴费。',
         'gebi chat gets the new rule\'s answer at once');
 
-  // The dry-run tester says which rule fires and why.
+  // The dry-run tester says which rule fires and why, in Chinese.
   await page.fill('#dry-text', '请问停车费');
   await page.click('#dry-run');
   await page.waitForSelector('#dry-reply');
-  check((await page.textContent('#dry-result')).includes('contains'), 'dry run names the matching rule kind');
+  check((await page.textContent('#dry-result')).includes('包含「停车费」'), 'dry run says how the rule matched, in Chinese');
+  await page.fill('#dry-text', '报修 楼道灯坏了');
+  await page.click('#dry-run');
+  await page.waitForFunction(() => document.querySelector('#dry-reply')?.textContent.includes('系统命令「报修」'));
+  check(true, 'dry run names the system command by its Chinese name');
+
+  // A rule that would take over 报修 is refused, naming the command; nothing is saved.
+  await page.selectOption('#rule-kind', 'contains');
+  await page.fill('#rule-pattern', '灯');
+  await page.fill('#rule-priority', '5');
+  await page.fill('#rule-target', '路灯坏了请打 12345。');
+  await page.click('#rule-save');
+  await page.waitForFunction(() => document.querySelector('#rule-error')?.textContent.includes('「报修」'));
+  check(await page.locator('#rule-confirm').isVisible() && (await page.textContent('#rule-confirm-text')).includes('「报修」'), 'the refusal offers to confirm, naming the command');
+  check(await page.locator('#rule-list .rule-pattern:text-is("灯")').count() === 0, 'the shadowing rule was not saved');
+  check((await chat('o_demo_resident', '报修')).length > 0 && !(await chat('o_demo_resident', '灯')).includes('12345'), 'the bot does not answer with the refused rule');
+  await both('rules-shadow-refused');
+  await page.fill('#rule-priority', '200');
+  await page.click('#rule-save');
+  await page.waitForSelector('#rule-list .rule-pattern:text-is("灯")');
+  check(true, 'the same keyword after the commands is accepted');
 
   // A rule whose answer contains <script> is shown as text and never runs.
   await page.selectOption('#rule-kind', 'exact');
   await page.fill('#rule-pattern', '脚本测试');
+  await page.fill('#rule-priority', '100');
   await page.fill('#rule-target', '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned=2">');
   await page.click('#rule-save');
   await page.waitForSelector('.rule-pattern:text("脚本测试")');
   const shown = await page.locator('.rule-target', { hasText: '<script>' }).first().textContent();
   check(shown.includes('<script>window.__pwned = 1</script>'), 'the <script> rule is shown as text');
   check(await page.evaluate(() => window.__pwned === undefined), 'the <script> rule did not run');
-  await page.screenshot({ path: path.join(outDir, 'admin-rules.png'), fullPage: true });
+  // Delete it, then restore it from the deleted rules; the bot answers again.
+  const scriptRule = page.locator('#rule-list .item', { hasText: '脚本测试' });
+  await scriptRule.locator('.rule-delete').click();
+  await page.waitForSelector('#deleted-rules [data-deleted-rule] .rule-pattern:text("脚本测试")');
+  check((await chat('o_demo_resident', '脚本测试')).indexOf('<script>') < 0, 'the deleted rule no longer answers');
+  await page.locator('#deleted-rules .item', { hasText: '脚本测试' }).locator('.rule-restore').click();
+  await page.waitForSelector('#rule-list .rule-pattern:text("脚本测试")');
+  check((await chat('o_demo_resident', '脚本测试')).startsWith('<script>'), 'the restored rule answers again');
+  check(await page.locator('#deleted-rules [data-deleted-rule]').count() === 0, 'the restored rule left the deleted list');
+  // Its text is the test's markup, not an office's words: replace it before the page checks.
+  const sid = await scriptRule.getAttribute('data-rule-id');
+  await scriptRule.locator('button', { hasText: /^修改$/ }).click();
+  await page.waitForSelector('#rule-form-card h3:text("修改规则「脚本测试」")');  // the form is redrawn
+  await page.fill('#rule-target', '这是一条测试规则。');
+  await page.click('#rule-save');
+  await page.waitForSelector(`[data-rule-id="${sid}"] .rule-target:text("这是一条测试规则")`);
+  await both('rules');
 
-  // A template with markup: saved, previewed and shown as text.
-  await page.click('a[data-page="templates"]');
-  const area = page.locator('[data-template="default"] textarea');
-  await area.fill('<script>window.__pwned = 3</script>没看懂，回复「帮助」。');
-  await page.locator('[data-template="default"] button', { hasText: '预览' }).click();
+  // Templates: grouped, searchable, with Chinese titles; markup is saved and shown as text.
+  await open('templates');
+  check(await page.locator('.tpl-group').count() >= 5, 'templates are grouped by where they are used');
+  const tall = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.fill('#tpl-search', '报修成功');
+  check(await page.locator('.tpl:visible').count() >= 1 && await page.locator('.tpl:visible').count() <= 3, 'the search finds the text by its title');
+  await page.fill('#tpl-search', '没看懂');
+  const item = page.locator('[data-template="default"]');
+  await item.locator('summary').click();
+  await item.locator('textarea').fill('<script>window.__pwned = 3</script>没看懂，回复「帮助」。');
+  await item.locator('button', { hasText: '预览' }).click();
   await page.waitForFunction(() => !document.querySelector('[data-template="default"] .tpl-preview').hidden);
-  await page.locator('[data-template="default"] button', { hasText: '保存' }).click();
+  await item.locator('button', { hasText: '保存' }).click();
   await page.waitForSelector('[data-template="default"] .tag');
   check((await page.locator('[data-template="default"] textarea').inputValue()).startsWith('<script>'),
         'the <script> template is shown as text');
   check(await page.evaluate(() => window.__pwned === undefined), 'the <script> template did not run');
   check((await chat('o_demo_resident', '随便说一句')).startsWith('<script>window.__pwned = 3</script>'),
         'the bot answers with the edited template');
+  await page.locator('[data-template="default"] button', { hasText: '恢复默认' }).click();
+  await page.waitForSelector('[data-template="default"]:not(:has(.tag))', { state: 'attached' });
+  check(tall < 3000, `the templates page is short on a phone (${tall} px)`);
+  await both('templates');
 
   // A join request made through chat, approved in the console.
   const newcomer = 'o_browser_newcomer';
@@ -181,35 +317,98 @@ async function main() {
   const submitted = await chat(newcomer, '是');
   const id = (submitted.match(/（(\d+)号）/) || [])[1];
   check(id, 'the newcomer\'s join request was submitted by chat: ' + submitted);
-  await page.click('a[data-page="ops"]');
+  await open('people');
   const row = page.locator(`[data-join-id="${id}"]`);
   await row.waitFor();
   check((await row.locator('.join-name').textContent()) === '张三', 'the join request is listed');
+  await row.locator('.join-reject').click();
+  await page.waitForFunction((i) => document.querySelector(`[data-join-id="${i}"] .error`)?.textContent.length > 0, id);
+  check((await row.locator('.error').textContent()).includes('「原因」'), 'rejecting without a reason names 「原因」');
+  await both('people');
   await row.locator('.join-approve').click();
   await page.waitForSelector(`[data-join-id="${id}"]`, { state: 'detached' });
   const after = await chat(newcomer, '加入网格 桂柑小区5幢');
   check(after.includes('已经是'), 'the approved newcomer is now a member: ' + after);
   const worker = await chat('o_demo_worker1', `通过 ${id}`);
   check(worker.includes('已经'), 'the grid worker\'s 通过 sees it decided');
+  await page.fill('#resident-search', '张三');
+  await page.click('#residents-card button[type="submit"]');
+  await page.waitForFunction(() => document.querySelector('#residents')?.textContent.includes('张三'));
+  check(true, 'the new member is found by name among the residents');
 
-  // A repair shows on the tickets board; the numbers page draws its charts.
+  // Tickets: the elderly resident's first, with reporter, room and phone; assign and close.
   await chat(newcomer, '报修 楼道灯坏了');
-  await page.click('a[data-page="audit"]');
-  await page.click('a[data-page="ops"]');
-  await page.locator('#tickets .item', { hasText: '楼道灯坏了' }).waitFor();
-  check(true, 'the repair is on the tickets board');
-  await page.click('a[data-page="numbers"]');
-  await page.waitForSelector('#unit-numbers');
+  await chat('o_demo_jin', '报修 厨房的灯不亮了');
+  await open('tickets');
+  const first = page.locator('#tickets .ticket').first();
+  check((await first.textContent()).includes('独居老人优先'), 'the elderly resident\'s ticket is first');
+  check((await first.locator('.reporter').textContent()).includes('金阿婆'), 'the ticket names its reporter');
+  check((await first.locator('.reporter').textContent()).includes('5幢102'), 'the ticket gives the room');
+  await first.locator('.ticket-assign').click();
+  await first.locator('select.assignee').selectOption(await first.locator('select.assignee option', { hasText: '施青松' }).getAttribute('value'));
+  await first.locator('.ticket-assign-ok').click();
+  await page.waitForFunction(() => document.querySelector('#tickets .ticket .ticket-panel .error')?.textContent.length > 0);
+  check((await first.locator('.ticket-panel .error').textContent()).includes('「接手的人」'), 'an unvetted volunteer is refused for the elderly, naming the field');
+  await both('tickets');
+  await open('volunteers');
+  const vol = page.locator('#volunteers .volunteer', { hasText: '施青松' });
+  await vol.locator('.volunteer-vet').click();
+  await page.waitForSelector('#volunteers .volunteer:has-text("施青松") .volunteer-unvet');
+  check((await vol.textContent()).includes('已认证'), 'the volunteer is vetted in the console');
+  await both('volunteers');
+  await open('tickets');
+  const jin = page.locator('#tickets .ticket').first();
+  await jin.locator('.ticket-assign').click();
+  await jin.locator('select.assignee').selectOption(await jin.locator('select.assignee option', { hasText: '施青松' }).getAttribute('value'));
+  await jin.locator('.ticket-assign-ok').click();
+  await page.waitForFunction(() => document.querySelector('#tickets .ticket')?.textContent.includes('处理人：施青松'));
+  check(true, 'the vetted volunteer got the elderly resident\'s ticket');
+  await page.locator('#tickets .ticket').first().locator('button', { hasText: '详情' }).click();
+  await page.waitForSelector('.timeline li:has-text("被指派处理")');
+  check((await page.textContent('.timeline')).includes('金阿婆 报修'), 'the timeline says who reported');
+  const lamp = page.locator('#tickets .ticket', { hasText: '楼道灯坏了' });
+  await lamp.locator('.ticket-close').click();
+  await lamp.locator('.ticket-ok').click();
+  await page.waitForFunction(() => [...document.querySelectorAll('#tickets .ticket-error')].some((e) => e.textContent.length > 0));
+  check((await lamp.locator('.ticket-error').textContent()).includes('「说明」'), 'closing without a note names 「说明」');
+  await lamp.locator('.ticket-note').fill('已换灯泡');
+  await lamp.locator('.ticket-ok').click();
+  await page.waitForSelector('#tickets .ticket:has-text("楼道灯坏了")', { state: 'detached' });
+  check(true, 'the closed ticket left the unfinished list');
+  // The screenshot shows the timeline with who did what.
+  await page.locator('#tickets .ticket').first().locator('button', { hasText: '详情' }).click();
+  await page.waitForSelector('.timeline li:has-text("被指派处理")');
+  await both('tickets-after');
+
+  // Notices: counts and the reason pushes do not leave.
+  await open('notices');
+  check((await page.textContent('#notice-problems')).includes('AppSecret'), 'the notices page says what to do');
+  check((await page.textContent('#notice-counts')).includes('等待发送'), 'the notices page counts pending pushes');
+  await both('notices');
+
+  // Numbers: charts scale, communities by name, the table becomes cards on a phone.
+  await open('numbers');
   await page.waitForFunction(() => ['#chart-messages', '#chart-tickets'].every((s) => {
     const i = document.querySelector(s);
     return i && i.complete && i.naturalWidth > 0;
   }));
   check((await page.textContent('#messages-total')).match(/共收到 \d+ 条消息/), 'numbers show the messages received');
   check((await page.textContent('#unit-numbers')).includes('桂柑社区'), 'numbers list the communities');
-  await page.screenshot({ path: path.join(outDir, 'admin-numbers.png'), fullPage: true });
+  await page.fill('#num-community-search', '菱藕');
+  check((await page.locator('#num-community option:checked').textContent()).includes('菱藕社区'), 'a community is picked by typing its name');
+  await both('numbers');
+
+  // Audit: sentences, no codes.
+  await open('audit');
+  check((await page.textContent('#audit')).includes('添加了规则「停车费」'), 'the audit says who did what in a sentence');
+  await both('audit');
+  await open('account');
+  await both('account');
+
   check(foreign.length === 0, 'no request left the server: ' + foreign.join(' '));
   check(dialogs.length === 0, 'no dialog opened');
-  console.log('screenshots:', path.join(outDir, 'admin-rules.png'), path.join(outDir, 'admin-numbers.png'));
+  check(pageErrors.length === 0, 'no script error on any page');
+  console.log('screenshots:', shots.join(' '));
 }
 
 main()

@@ -4,8 +4,11 @@
 // the audit row of every write, and the hostile cases of every input path.
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -516,6 +519,13 @@ TEST_CASE("A rule changed in the admin API answers through the webhook at once",
       auto r = c.Post("/api/v1/rules", k.body);
       REQUIRE(r->status == 400);
       CHECK(Body(r)["field"] == k.field);
+      // The console shows the field by its Chinese name, and the message is Chinese too.
+      const std::string label = Body(r)["field_label"].get<std::string>();
+      CHECK(!label.empty());
+      CHECK(static_cast<unsigned char>(label[0]) >= 0x80);
+      const std::string error = Body(r)["error"].get<std::string>();
+      CHECK(std::any_of(error.begin(), error.end(),
+                        [](char ch) { return static_cast<unsigned char>(ch) >= 0x80; }));
     }
     // Values of the wrong type anywhere in an import are the caller's mistake: 400 or skipped,
     // never a 500.
@@ -629,7 +639,7 @@ TEST_CASE("Dry run says which rule fires for a text and role, and why", "[integr
   CHECK(r["reply"] == "明天停水");
   CHECK(r["candidates"].size() == 2);
   CHECK(r["candidates"][0]["winner"] == true);
-  CHECK(r["why"].get<std::string>().find("exact") != std::string::npos);
+  CHECK(r["why"].get<std::string>().find("完全是「停水」") != std::string::npos);
   r = Body(c.Post("/api/v1/rules/dry-run", {{"text", "自来水发黄"}}));
   CHECK(r["reply"] == "水务电话 96390");
   r = Body(c.Post("/api/v1/rules/dry-run", {{"text", "随便说点"}}));
@@ -662,7 +672,11 @@ TEST_CASE("Rule warnings flag shadowed and duplicate rules", "[integration][admi
           200);
   auto a = Body(
       c.Post("/api/v1/rules",
-             {{"match_kind", "contains"}, {"pattern", "电"}, {"target", "电工"}, {"priority", 5}}));
+             {{"match_kind", "contains"},
+              {"pattern", "电"},
+              {"target", "电工"},
+              {"priority", 5},
+              {"confirm_shadow", true}}));  // it takes 志愿者 水电 from the volunteer signup
   auto b = Body(c.Post("/api/v1/rules", {{"pattern", "停电"}, {"target", "停电通知"}}));
   auto d = Body(c.Post("/api/v1/rules", {{"pattern", "停电"}, {"target", "重复"}}));
   auto ok = Body(c.Post("/api/v1/rules", {{"pattern", "开会"}, {"target", "周三开会"}}));
@@ -958,6 +972,318 @@ TEST_CASE("Join requests approved in the console have the chat command's effect"
   REQUIRE(csv->status == 200);
   CHECK(csv->body.find("七社区") != std::string::npos);
   CHECK(c7.Get("/api/v1/stats/tickets.svg")->status == 200);
+}
+
+// The seeded rule of a system command's keyword, e.g. 报修 -> repair.
+int64_t SeededRuleId(bot::App& app, const std::string& pattern) {
+  return Count(app, "SELECT id FROM rules WHERE target_kind = 'handler' AND pattern = '" +
+                        pattern + "' AND community_id IS NULL");
+}
+
+TEST_CASE("A rule that would take over a system command is refused unless confirmed",
+          "[integration][admin]") {
+  TempDir dir;
+  TestServer server(TestConfig(dir, false));
+  const Org org = SeedOrg(server.app());
+  AdminClient c(server.port());
+  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", org.district))->status ==
+          200);
+  const int64_t rules = Count(server.app(), "SELECT COUNT(*) FROM rules");
+  const int64_t audit = Count(server.app(), "SELECT COUNT(*) FROM admin_audit");
+  const json lamp = {{"match_kind", "contains"},
+                     {"pattern", "灯"},
+                     {"priority", 5},
+                     {"target", "路灯请打 12345。"}};
+  auto refused = c.Post("/api/v1/rules", lamp);
+  REQUIRE(refused->status == 409);
+  const std::string why = Body(refused)["error"].get<std::string>();
+  CHECK(why.find("「报修」") != std::string::npos);
+  CHECK(why.find("报修 楼道灯坏了") != std::string::npos);
+  CHECK(Count(server.app(), "SELECT COUNT(*) FROM rules") == rules);
+  CHECK(Count(server.app(), "SELECT COUNT(*) FROM admin_audit") == audit);
+  CHECK(c.Post("/api/v1/rules", {{"pattern", "灯"}, {"target", "y"}, {"confirm_shadow", "yes"}})
+            ->status == 400);
+
+  SECTION("after the priority makes way, the same keyword is accepted") {
+    json later = lamp;
+    later["priority"] = 200;
+    REQUIRE(c.Post("/api/v1/rules", later)->status == 201);
+    CHECK(Say(server, "路灯坏了") == "路灯请打 12345。");
+  }
+  SECTION("confirmed, it is saved and answers in the command's place") {
+    json confirmed = lamp;
+    confirmed["confirm_shadow"] = true;
+    REQUIRE(c.Post("/api/v1/rules", confirmed)->status == 201);
+    CHECK(Say(server, "报修 楼道灯坏了") == "路灯请打 12345。");
+  }
+  SECTION("an edit that would take over a command is refused the same way") {
+    auto made = c.Post("/api/v1/rules", {{"match_kind", "exact"},
+                                         {"pattern", "路灯"},
+                                         {"priority", 5},
+                                         {"target", "路灯请打 12345。"}});
+    REQUIRE(made->status == 201);
+    const std::string path = "/api/v1/rules/" + std::to_string(Body(made)["id"].get<int64_t>());
+    auto edit = c.Put(path, {{"match_kind", "prefix"}, {"pattern", "通过"}});
+    REQUIRE(edit->status == 409);
+    CHECK(Body(edit)["error"].get<std::string>().find("「通过申请」") != std::string::npos);
+    CHECK(Body(c.Get(path))["pattern"] == "路灯");
+  }
+  SECTION("an extra keyword for the command itself is not a takeover") {
+    REQUIRE(c.Post("/api/v1/rules", {{"match_kind", "prefix"},
+                                     {"pattern", "坏了"},
+                                     {"priority", 20},
+                                     {"target_kind", "handler"},
+                                     {"target", "repair"}})
+                ->status == 201);
+  }
+}
+
+TEST_CASE("System command keywords are listed apart: disabled, never deleted or rewritten",
+          "[integration][admin]") {
+  TempDir dir;
+  TestServer server(TestConfig(dir, false));
+  const Org org = SeedOrg(server.app());
+  AdminClient c(server.port()), c7(server.port());
+  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", org.district))->status ==
+          200);
+  REQUIRE(c7.Login("c7", MakeAccount(server.app(), "c7", "community", org.c7))->status == 200);
+  auto list = Body(c.Get("/api/v1/rules"));
+  int64_t system = 0;
+  for (const auto& r : list["rules"]) system += r["system"].get<bool>() ? 1 : 0;
+  CHECK(system > 10);
+  bool repair = false;
+  for (const auto& cmd : list["commands"]) {
+    if (cmd["handler"] != "repair") continue;
+    repair = true;
+    CHECK(cmd["title"] == "报修");
+    CHECK(!cmd["description"].get<std::string>().empty());
+    CHECK(!cmd["examples"].empty());
+  }
+  CHECK(repair);
+  const int64_t id = SeededRuleId(server.app(), "报修");
+  REQUIRE(id > 0);
+  const std::string path = "/api/v1/rules/" + std::to_string(id);
+  CHECK(Body(c.Get(path))["target_title"] == "报修");
+  auto del = c.Delete(path);
+  CHECK(del->status == 409);
+  CHECK(Body(del)["error"].get<std::string>().find("不能删除") != std::string::npos);
+  CHECK(c.Put(path, {{"pattern", "修东西"}})->status == 409);
+  CHECK(c.Put(path, {{"target_kind", "text"}, {"target", "hijacked"}})->status == 409);
+  CHECK(c7.Put(path, {{"enabled", false}})->status == 403);  // shared: district only
+  CHECK(Body(c.Get(path))["pattern"] == "报修");
+  REQUIRE(c.Put(path, {{"enabled", false}})->status == 200);
+  CHECK(Body(c.Get(path))["enabled"] == false);
+  REQUIRE(c.Put(path, {{"enabled", true}})->status == 200);
+  CHECK(Count(server.app(), "SELECT COUNT(*) FROM rules WHERE id = " + std::to_string(id)) == 1);
+}
+
+TEST_CASE("Deleted rules are listed and restored from their history", "[integration][admin]") {
+  TempDir dir;
+  TestServer server(TestConfig(dir, false));
+  const Org org = SeedOrg(server.app());
+  AdminClient c(server.port()), c8(server.port());
+  REQUIRE(c.Login("c7", MakeAccount(server.app(), "c7", "community", org.c7))->status == 200);
+  REQUIRE(c8.Login("c8", MakeAccount(server.app(), "c8", "community", org.c8))->status == 200);
+  auto made = c.Post("/api/v1/rules", {{"pattern", "停水通知"}, {"target", "明天停水。"}});
+  REQUIRE(made->status == 201);
+  const int64_t id = Body(made)["id"].get<int64_t>();
+  CHECK(Body(c.Get("/api/v1/rules/deleted"))["deleted"].empty());
+  REQUIRE(c.Delete("/api/v1/rules/" + std::to_string(id))->status == 200);
+  auto deleted = Body(c.Get("/api/v1/rules/deleted"))["deleted"];
+  REQUIRE(deleted.size() == 1);
+  CHECK(deleted[0]["rule"]["id"] == id);
+  CHECK(deleted[0]["rule"]["pattern"] == "停水通知");
+  CHECK(deleted[0]["deleted_by"] == "c7");
+  CHECK(Body(c8.Get("/api/v1/rules/deleted"))["deleted"].empty());  // another community's
+  const std::string rollback = "/api/v1/rules/" + std::to_string(id) + "/rollback";
+  CHECK(c8.Post(rollback, {{"history_id", deleted[0]["history_id"]}})->status == 403);
+  REQUIRE(c.Post(rollback, {{"history_id", deleted[0]["history_id"]}})->status == 200);
+  CHECK(Body(c.Get("/api/v1/rules/deleted"))["deleted"].empty());
+  CHECK(Body(c.Get("/api/v1/rules/" + std::to_string(id)))["target"] == "明天停水。");
+}
+
+TEST_CASE("Ticket actions: assign, close and cancel, with pushes, audit and refusals",
+          "[integration][admin]") {
+  TempDir dir;
+  TestServer server(TestConfig(dir, false));
+  const Org org = SeedOrg(server.app());
+  AdminClient c7(server.port()), c8(server.port());
+  REQUIRE(c7.Login("c7", MakeAccount(server.app(), "c7", "community", org.c7))->status == 200);
+  REQUIRE(c8.Login("c8", MakeAccount(server.app(), "c8", "community", org.c8))->status == 200);
+  REQUIRE_OK(server.app().db().WithTransaction([&](storage::Tx& tx) -> Status {
+    GEBI_RETURN_IF_ERROR(tx.Run(
+        "INSERT INTO residents(openid, grid_id, name, building, room, phone, joined_at, "
+        "updated_at) VALUES ('o_res', ?1, '王<i>阿婆</i>', '5幢', '301', '13900000000', 1, 1), "
+        "('o_vol', ?1, '李师傅', '6幢', '101', '', 1, 1)",
+        org.g71));
+    storage::Volunteer v;
+    v.openid = "o_vol";
+    v.community_id = org.c7;
+    v.skills = {};
+    return storage::PutVolunteer(tx, v, 1000);
+  }));
+  CHECK(Say(server, "报修 楼道灯坏了", "o_res").size() > 0);
+  auto tickets = Body(c7.Get("/api/v1/tickets?status=active"))["tickets"];
+  REQUIRE(tickets.size() == 1);
+  CHECK(tickets[0]["reporter_name"] == "王<i>阿婆</i>");
+  CHECK(tickets[0]["room"] == "301");
+  CHECK(tickets[0]["phone"] == "13900000000");
+  CHECK(static_cast<unsigned char>(tickets[0]["category_label"].get<std::string>()[0]) >= 0x80);
+  const int64_t id = tickets[0]["id"].get<int64_t>();
+  const std::string action = "/api/v1/tickets/" + std::to_string(id) + "/action";
+  auto assignees = Body(c7.Get("/api/v1/tickets/" + std::to_string(id) + "/assignees"));
+  bool listed = false;
+  for (const auto& a : assignees["assignees"]) listed = listed || a["name"] == "李师傅";
+  CHECK(listed);
+  CHECK(c8.Get("/api/v1/tickets/" + std::to_string(id) + "/assignees")->status == 403);
+  const int64_t audit = Count(server.app(), "SELECT COUNT(*) FROM admin_audit");
+
+  struct Bad {
+    json body;
+    const char* field;
+  };
+  for (const Bad& b : std::vector<Bad>{{{{"action", "explode"}}, "action"},
+                                       {{{"action", "assign"}}, "assignee"},
+                                       {{{"action", "assign"}, {"assignee", "o_stranger"}}, "assignee"},
+                                       {{{"action", "close"}}, "message"},
+                                       {{{"action", "cancel"}, {"message", std::string(700, 'x')}}, "message"},
+                                       {{{"action", 7}}, "action"}}) {
+    CAPTURE(b.body.dump());
+    auto r = c7.Post(action, b.body);
+    REQUIRE(r->status == 400);
+    CHECK(Body(r)["field"] == b.field);
+  }
+  CHECK(c8.Post(action, {{"action", "close"}, {"message", "x"}})->status == 403);
+  CHECK(c7.Post("/api/v1/tickets/999999/action", {{"action", "close"}, {"message", "x"}})->status ==
+        404);
+  CHECK(Count(server.app(), "SELECT COUNT(*) FROM admin_audit") == audit);
+  CHECK(Count(server.app(), "SELECT COUNT(*) FROM tickets WHERE status = 'open'") == 1);
+
+  SECTION("assign, then close") {
+    REQUIRE(c7.Post(action, {{"action", "assign"}, {"assignee", "o_vol"}})->status == 200);
+    CHECK(Count(server.app(), "SELECT COUNT(*) FROM tickets WHERE claimed_by = 'o_vol'") == 1);
+    CHECK(Count(server.app(), "SELECT COUNT(*) FROM outbox WHERE recipient = 'o_vol' AND "
+                              "kind = 'ticket_assigned'") == 1);
+    auto detail = Body(c7.Get("/api/v1/tickets/" + std::to_string(id)));
+    CHECK(detail["claimed_by_name"] == "李师傅");
+    CHECK(detail["timeline"].back()["action"] == "assigned");
+    CHECK(detail["timeline"].back()["actor_name"] == "李师傅");
+    CHECK(detail["timeline"].back()["note"].get<std::string>().find("c7") != std::string::npos);
+    CHECK(detail["timeline"][0]["actor_name"] == "王<i>阿婆</i>");
+    CHECK(c7.Post(action, {{"action", "assign"}, {"assignee", "o_vol"}})->status == 409);
+    REQUIRE(c7.Post(action, {{"action", "close"}, {"message", "已经修好"}})->status == 200);
+    CHECK(Count(server.app(), "SELECT COUNT(*) FROM tickets WHERE status = 'closed'") == 1);
+    CHECK(Count(server.app(), "SELECT COUNT(*) FROM outbox WHERE recipient = 'o_res' AND "
+                              "payload LIKE '%已经修好%'") == 1);
+    CHECK(c7.Post(action, {{"action", "cancel"}, {"message", "x"}})->status == 409);
+    CHECK(Count(server.app(), "SELECT COUNT(*) FROM admin_audit WHERE action LIKE 'ticket.%'") ==
+          2);
+  }
+  SECTION("cancel tells the resident why") {
+    REQUIRE(c7.Post(action, {{"action", "cancel"}, {"message", "重复报修"}})->status == 200);
+    CHECK(Count(server.app(), "SELECT COUNT(*) FROM tickets WHERE status = 'cancelled'") == 1);
+    CHECK(Count(server.app(), "SELECT COUNT(*) FROM outbox WHERE recipient = 'o_res' AND "
+                              "payload LIKE '%重复报修%'") == 1);
+  }
+  SECTION("an elderly resident's ticket goes only to a vetted volunteer") {
+    REQUIRE_OK(server.app().db().WithTransaction(
+        [&](storage::Tx& tx) { return tx.Run("UPDATE tickets SET priority = 1"); }));
+    auto r = c7.Post(action, {{"action", "assign"}, {"assignee", "o_vol"}});
+    REQUIRE(r->status == 400);
+    CHECK(Body(r)["error"].get<std::string>().find("认证") != std::string::npos);
+    REQUIRE(c7.Post("/api/v1/volunteers/vetting", {{"openid", "o_vol"}, {"vetted", true}})
+                ->status == 200);
+    auto v = Body(c7.Get("/api/v1/volunteers"))["volunteers"];
+    REQUIRE(v.size() == 1);
+    CHECK(v[0]["vetted"] == true);
+    CHECK(v[0]["name"] == "李师傅");
+    CHECK(c8.Post("/api/v1/volunteers/vetting", {{"openid", "o_vol"}, {"vetted", false}})
+              ->status == 403);
+    CHECK(c7.Post("/api/v1/volunteers/vetting", {{"openid", "o_nobody"}, {"vetted", true}})
+              ->status == 404);
+    REQUIRE(c7.Post(action, {{"action", "assign"}, {"assignee", "o_vol"}})->status == 200);
+  }
+}
+
+TEST_CASE("Ticket photos: fetched files are served to staff in scope, nothing else is",
+          "[integration][admin]") {
+  TempDir dir;
+  bot::Config config = TestConfig(dir, false);
+  TestServer server(config);
+  const Org org = SeedOrg(server.app());
+  AdminClient c7(server.port()), c8(server.port());
+  REQUIRE(c7.Login("c7", MakeAccount(server.app(), "c7", "community", org.c7))->status == 200);
+  REQUIRE(c8.Login("c8", MakeAccount(server.app(), "c8", "community", org.c8))->status == 200);
+  const std::string jpeg = std::string("\xff\xd8\xff\xe0", 4) + "photo bytes";
+  std::filesystem::create_directories(config.storage.data_dir + "/media/ab");
+  {
+    std::ofstream out(config.storage.data_dir + "/media/ab/abcd.jpg", std::ios::binary);
+    out << jpeg;
+  }
+  int64_t ticket = 0, good = 0, outside = 0, pending = 0;
+  REQUIRE_OK(server.app().db().WithTransaction([&](storage::Tx& tx) -> Status {
+    GEBI_RETURN_IF_ERROR(tx.Run(
+        "INSERT INTO tickets(grid_id, community_id, reporter, description, category, created_at, "
+        "updated_at) VALUES (?1, ?2, 'o_res', '灯坏了', 'electrical', 1, 1)",
+        org.g71, org.c7));
+    ticket = tx.LastInsertId();
+    const char* kMedia =
+        "INSERT INTO ticket_media(ticket_id, kind, media_id, local_path, created_at) "
+        "VALUES (?1, 'image', ?2, ?3, 1)";
+    GEBI_RETURN_IF_ERROR(tx.Run(kMedia, ticket, "m1", "media/ab/abcd.jpg"));
+    good = tx.LastInsertId();
+    GEBI_RETURN_IF_ERROR(tx.Run(kMedia, ticket, "m2", "media/../../secret.jpg"));
+    outside = tx.LastInsertId();
+    GEBI_RETURN_IF_ERROR(tx.Run(kMedia, ticket, "m3", std::optional<std::string>()));
+    pending = tx.LastInsertId();
+    return Status::Ok();
+  }));
+  const std::string base = "/api/v1/tickets/" + std::to_string(ticket) + "/photos/";
+  auto r = c7.Get(base + std::to_string(good));
+  REQUIRE(r->status == 200);
+  CHECK(r->body == jpeg);
+  CHECK(r->get_header_value("Content-Type") == "image/jpeg");
+  auto detail = Body(c7.Get("/api/v1/tickets/" + std::to_string(ticket)));
+  REQUIRE(detail["media"].size() == 3);
+  CHECK(detail["media"][0]["fetched"] == true);
+  CHECK(detail["media"][2]["fetched"] == false);
+  CHECK(c8.Get(base + std::to_string(good))->status == 403);  // another community's ticket
+  CHECK(c7.Get(base + std::to_string(outside))->status == 404);  // not under media/
+  CHECK(c7.Get(base + std::to_string(pending))->status == 404);  // not fetched yet
+  CHECK(c7.Get(base + "999999")->status == 404);
+  CHECK(c7.Get("/api/v1/tickets/999999/photos/" + std::to_string(good))->status == 404);
+}
+
+TEST_CASE("Pickers and lists by name: units, residents, notices with what to do",
+          "[integration][admin]") {
+  TempDir dir;
+  TestServer server(TestConfig(dir, false));
+  const Org org = SeedOrg(server.app());
+  AdminClient d(server.port()), c7(server.port());
+  REQUIRE(d.Login("d", MakeAccount(server.app(), "d", "district", org.district))->status == 200);
+  REQUIRE(c7.Login("c7", MakeAccount(server.app(), "c7", "community", org.c7))->status == 200);
+  auto units = Body(d.Get("/api/v1/units"))["units"];
+  CHECK(units.size() == 4);  // two communities, a grid each
+  auto own = Body(c7.Get("/api/v1/units"))["units"];
+  REQUIRE(own.size() == 2);
+  CHECK(own[0]["name"] == "七社区");
+  REQUIRE_OK(server.app().db().WithTransaction([&](storage::Tx& tx) -> Status {
+    return tx.Run(
+        "INSERT INTO residents(openid, grid_id, name, building, room, joined_at, updated_at) "
+        "VALUES ('o_a', ?1, '张三', '5幢', '301', 1, 1), ('o_b', ?2, '张四', '1幢', '1', 1, 1)",
+        org.g71, org.g81);
+  }));
+  CHECK(Body(d.Get("/api/v1/residents?q=%E5%BC%A0"))["residents"].size() == 2);  // 张
+  auto found = Body(c7.Get("/api/v1/residents?q=301"))["residents"];
+  REQUIRE(found.size() == 1);
+  CHECK(found[0]["name"] == "张三");
+  CHECK(Body(c7.Get("/api/v1/residents?q=%25"))["residents"].empty());  // % is literal
+  CHECK(c7.Get("/api/v1/residents?q=" + std::string(100, 'x'))->status == 400);
+  // No AppSecret in the test config: the page says pushes cannot leave and what to do.
+  auto n = Body(d.Get("/api/v1/notices"));
+  REQUIRE(n["problems"].size() == 1);
+  CHECK(n["problems"][0].get<std::string>().find("AppSecret") != std::string::npos);
+  CHECK(n["counts"].is_object());
 }
 
 }  // namespace

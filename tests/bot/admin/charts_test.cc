@@ -1,6 +1,8 @@
 // SVG charts escape every label and title.
 #include "bot/admin/charts.h"
 
+#include <fmt/format.h>
+
 #include "tests/support/test_env.h"
 
 namespace gebi::bot {
@@ -25,4 +27,26 @@ TEST_CASE("BarChartSvg escapes labels and draws one bar per value", "[admin]") {
 }
 
 }  // namespace
+TEST_CASE("BarChartSvg: the narrow layout is drawn at a phone's width with larger text",
+          "[admin]") {
+  std::vector<std::pair<std::string, double>> days;
+  for (int d = 1; d <= 30; ++d) days.emplace_back(fmt::format("2026-11-{:02}", d), d);
+  const std::string wide = BarChartSvg("每天收到的消息", days);
+  const std::string narrow = BarChartSvg("每天收到的消息", days, ChartSize::kNarrow);
+  CHECK(wide.find(R"(viewBox="0 0 640 240")") != std::string::npos);
+  CHECK(narrow.find(R"(viewBox="0 0 360 240")") != std::string::npos);
+  CHECK(narrow.find(R"(font-size="13")") != std::string::npos);
+  auto labels = [](const std::string& svg) {
+    size_t n = 0;
+    for (size_t at = svg.find("text-anchor=\"middle\""); at != std::string::npos;
+         at = svg.find("text-anchor=\"middle\"", at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  CHECK(labels(narrow) <= 4);  // 30 dates would overlap at 360 px
+  CHECK(labels(wide) == 10);
+  CHECK(narrow.find("<rect x=") != std::string::npos);
+}
+
 }  // namespace gebi::bot

@@ -1,0 +1,119 @@
+#include "handlers/admin/commands.h"
+
+#include <algorithm>
+
+#include "handlers/dispatch.h"
+#include "handlers/normalize.h"
+#include "handlers/router.h"
+
+namespace gebi::handlers::admin {
+
+namespace {
+
+const std::vector<CommandInfo> kCommands = {
+    {"help", "帮助", "列出发消息的人能用的所有命令", {"帮助", "菜单"}},
+    {"cancel", "取消", "结束正在进行的对话（比如填到一半的入格申请）", {"取消"}},
+    {"join", "加入网格", "居民按地址找到自己的网格，填姓名和房号后申请加入，网格员审核",
+     {"加入网格 桂柑小区5幢", "加入网格"}},
+    {"repair", "报修", "居民报告要修的东西，生成工单，通知网格员和会修的志愿者",
+     {"报修 楼道灯坏了", "报修 水管漏水"}},
+    {"my_repairs", "我的报修", "居民查看自己报修的进度", {"我的报修"}},
+    {"rate", "评价", "居民给修好的工单打 1 到 5 分", {"评价 12 5"}},
+    {"like", "点赞", "居民给修好的工单点赞，志愿者会收到感谢", {"点赞 12"}},
+    {"reopen", "没修好", "居民说工单没修好，工单重新打开", {"没修好 12"}},
+    {"cancel_repair", "取消报修", "居民撤回自己的报修", {"取消报修 12"}},
+    {"volunteer", "报名志愿者", "居民报名当志愿者，写上会的技能", {"志愿者 水电 保洁", "我要当志愿者"}},
+    {"my_service", "我的服务", "志愿者查看自己接单、完成和收到的点赞", {"我的服务"}},
+    {"quit_volunteer", "退出志愿者", "志愿者不再接单", {"退出志愿者"}},
+    {"tickets", "查看工单", "网格员、楼道长和志愿者查看待处理的工单", {"工单"}},
+    {"claim", "接单", "志愿者或网格员接下一个工单", {"接单 12"}},
+    {"done", "完成", "接单的人说明修好了，居民会收到通知", {"完成 12 换了灯泡"}},
+    {"requests", "待审核", "网格员查看待审核的入格申请", {"待审核"}},
+    {"approve", "通过申请", "网格员通过入格申请，居民成为网格成员", {"通过 3"}},
+    {"reject", "拒绝申请", "网格员拒绝入格申请并写明原因", {"拒绝 3 不是本小区住户"}},
+    {"welcome", "关注欢迎语", "有人关注公众号时发出欢迎语", {}},
+};
+
+std::vector<std::string_view> Keywords(const HandlerRow& row) {
+  std::vector<std::string_view> out;
+  std::string_view rest = row.keywords;
+  while (!rest.empty()) {
+    size_t bar = rest.find('|');
+    out.push_back(rest.substr(0, bar));
+    rest = bar == std::string_view::npos ? std::string_view() : rest.substr(bar + 1);
+  }
+  return out;
+}
+
+}  // namespace
+
+const std::vector<CommandInfo>& Commands() { return kCommands; }
+
+const CommandInfo* FindCommand(std::string_view handler) {
+  for (const CommandInfo& c : kCommands) {
+    if (c.handler == handler) return &c;
+  }
+  return nullptr;
+}
+
+std::string CommandTitle(std::string_view handler) {
+  if (const CommandInfo* c = FindCommand(handler)) return std::string(c->title);
+  if (const HandlerRow* row = FindHandler(handler)) {
+    auto words = Keywords(*row);
+    if (!words.empty() && !words.front().empty()) return std::string(words.front());
+  }
+  return "系统命令";
+}
+
+bool IsSystemRule(const storage::Rule& rule) {
+  if (rule.target_kind != "handler" || rule.community_id) return false;
+  const HandlerRow* row = FindHandler(rule.target);
+  if (row == nullptr) return false;
+  for (std::string_view k : Keywords(*row)) {
+    if (k == rule.pattern) return true;
+  }
+  return false;
+}
+
+std::optional<ShadowedCommand> FindShadowedCommand(const std::vector<storage::Rule>& others,
+                                                   const storage::Rule& rule) {
+  if (!rule.enabled || rule.match_kind == "event") return std::nullopt;
+  std::vector<storage::Rule> without;
+  for (const storage::Rule& r : others) {
+    if (r.enabled && r.id != rule.id) without.push_back(r);
+  }
+  // The router orders by priority, then id: the candidate takes the place the saved rule
+  // gets (an edited rule keeps its id; a new one gets one above every other).
+  storage::Rule candidate = rule;
+  if (candidate.id <= 0) {
+    candidate.id = 1;
+    for (const storage::Rule& r : others) candidate.id = std::max(candidate.id, r.id + 1);
+  }
+  std::vector<storage::Rule> with = without;
+  with.push_back(candidate);
+  auto before = Router::Compile(without, 0);
+  auto after = Router::Compile(with, 0);
+  // Probe texts: every enabled command keyword rule's own pattern, then the examples.
+  std::vector<std::pair<std::string, std::string>> probes;  // (text, handler)
+  for (const storage::Rule& r : without) {
+    if (r.target_kind == "handler" && r.match_kind != "regex" && r.match_kind != "event") {
+      probes.emplace_back(r.pattern, r.target);
+    }
+  }
+  for (const CommandInfo& c : kCommands) {
+    for (std::string_view e : c.examples) probes.emplace_back(std::string(e), c.handler);
+  }
+  for (const auto& [text, handler] : probes) {
+    if (rule.target_kind == "handler" && rule.target == handler) continue;
+    const std::string normalized = Normalize(text);
+    auto was = Router::MatchTextIn(*before, normalized, rule.community_id);
+    if (!was || was->rule.target_kind != "handler" || was->rule.target != handler) continue;
+    auto now = Router::MatchTextIn(*after, normalized, rule.community_id);
+    if (now && now->rule.id == candidate.id) {
+      return ShadowedCommand{handler, CommandTitle(handler), text};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace gebi::handlers::admin
