@@ -98,6 +98,19 @@ std::optional<MoreCursor> PeekMore(const Context& ctx) {
   return c;
 }
 
+Status DropMore(Context& ctx) {
+  if (!PeekMore(ctx)) return Status::Ok();
+  if (ctx.conversation->flow == "more") {
+    GEBI_RETURN_IF_ERROR(storage::ClearConversation(ctx.tx, ctx.msg.from_user));
+    ctx.conversation.reset();
+    return Status::Ok();
+  }
+  nlohmann::json slots = FlowSlots(ctx);
+  slots.erase("_more");
+  ctx.conversation->slots = slots.dump();
+  return storage::PutConversation(ctx.tx, *ctx.conversation);
+}
+
 std::string MoreLine(const Context& ctx, size_t rest) {
   return ctx.templates.Render("list.more", {{"rest", std::to_string(rest)}});
 }

@@ -57,6 +57,9 @@ struct MoreCursor {
 };
 Status SaveMore(Context& ctx, std::string_view list, int offset);
 std::optional<MoreCursor> PeekMore(const Context& ctx);
+// Forgets the cursor once a list's last page was shown (更多 then shows every command again);
+// an open flow stays as it was.
+Status DropMore(Context& ctx);
 // The line under a list that stopped early: "还有 N 条，回复「更多」看。" (rest > 0).
 std::string MoreLine(const Context& ctx, size_t rest);
 

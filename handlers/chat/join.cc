@@ -334,6 +334,8 @@ Result<Reply> JoinRequestsPage(Context& ctx, int offset) {
   if (to < all.size()) {
     GEBI_RETURN_IF_ERROR(SaveMore(ctx, "requests", static_cast<int>(to)));
     lines += "\n" + MoreLine(ctx, all.size() - to);
+  } else {
+    GEBI_RETURN_IF_ERROR(DropMore(ctx));
   }
   return Text(ctx, "join.requests", {{"lines", lines}, {"total", std::to_string(all.size())}});
 }

@@ -168,6 +168,8 @@ Result<std::string> Page(Context& ctx, std::string_view list, const std::vector<
   if (to < all.size()) {
     GEBI_RETURN_IF_ERROR(SaveMore(ctx, list, static_cast<int>(to)));
     lines += "\n" + MoreLine(ctx, all.size() - to);
+  } else {
+    GEBI_RETURN_IF_ERROR(DropMore(ctx));
   }
   return lines;
 }

@@ -248,7 +248,7 @@ TEST_CASE("Menu CLICK keys act like their keywords", "[integration][push]") {
   CHECK(help->Text().find("你可以发送") != std::string::npos);
   auto cancel = chat.SendEvent("o_click", "CLICK", "cancel_btn");
   REQUIRE_RESULT_OK(cancel);
-  CHECK(cancel->Text() == "现在没有进行中的操作。");
+  CHECK(cancel->Text().rfind("现在没有进行中的操作。", 0) == 0);
   auto odd = chat.SendEvent("o_click", "CLICK", "odd_btn");
   REQUIRE_RESULT_OK(odd);
   CHECK(odd->Text().find("没看懂") != std::string::npos);

@@ -144,6 +144,8 @@ TEST_CASE("Lists say how many more there are and 更多 shows them",
   std::string third = w.Say("o_demo_volunteer", "更多");
   CHECK(!Has(third, "还有"));
   CHECK(Has(third, "楼道灯坏了 26"));
+  // The last page was shown: 更多 now lists every command instead of repeating it.
+  CHECK(Has(w.Say("o_demo_volunteer", "更多"), "你可以发送的全部指令"));
   // The cursor does not swallow the next message: an intent phrase still routes.
   CHECK(Has(w.Say("o_demo_volunteer", "我家水管漏水"), "已登记报修"));
 }
