@@ -25,6 +25,7 @@ cat <<MSG
       $dir/gebi chat --config $config --openid o_demo_resident 帮助
       $dir/gebi chat --config $config --openid o_demo_resident --safe 帮助
       $dir/gebi chat --config $config --openid o_demo_resident        (interactive)
+      $dir/gebi chat --config $config --openid o_demo_worker1 --inbox (notices received)
   Stop with Ctrl-C.
 
 MSG

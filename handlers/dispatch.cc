@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "handlers/chat/assist.h"
 #include "handlers/chat/basics.h"
 #include "handlers/chat/join.h"
 #include "handlers/chat/repair.h"
@@ -18,8 +19,14 @@ constexpr std::string_view kWorkersWho = "志愿者和网格员";
 
 HandlerRow kHelp{.name = "help",
                  .fn = HandleHelp,
-                 .keywords = "帮助|help|?|？|菜单",
+                 .keywords = "帮助|help|?|？|菜单|你好|您好|在吗|hi|hello",
                  .help_key = "help.line.help"};
+HandlerRow kMore{.name = "more", .fn = HandleMore, .keywords = "更多|more"};
+HandlerRow kHuman{.name = "human",
+                  .fn = HandleHuman,
+                  .keywords = "人工|转人工|人工客服|找网格员|找人工|不会用|看不懂",
+                  .help_key = "help.line.human",
+                  .menu = kResident | kVolunteer};
 HandlerRow kCancel{.name = "cancel",
                    .fn = HandleCancel,
                    .keywords = "取消|cancel",
@@ -27,17 +34,25 @@ HandlerRow kCancel{.name = "cancel",
 HandlerRow kJoin{.name = "join",
                  .fn = HandleJoin,
                  .keywords = "加入网格|入网格|join",
-                 .help_key = "help.line.join"};
+                 .help_key = "help.line.join",
+                 .menu = kResident};
 HandlerRow kRepair{.name = "repair",
                    .fn = HandleRepair,
-                   .keywords = "报修|repair",
-                   .help_key = "help.line.repair"};
+                   .keywords = "报修|repair|我要报修|我想报修|要报修|帮我报修|申请报修|坏了|坏掉|"
+                               "漏水|堵了|不亮|不出水|跳闸|帮我修|帮忙修|来修|冒火花|冒烟|煤气|燃气|"
+                               "漏电",
+                   .help_key = "help.line.repair",
+                   .menu = kResident};
 HandlerRow kMyRepairs{.name = "my_repairs",
                       .fn = HandleMyRepairs,
-                      .keywords = "我的报修|my repairs",
-                      .help_key = "help.line.my_repairs"};
+                      .keywords = "我的报修|my repairs|修好了吗|修好没|什么时候来修|报修进度",
+                      .help_key = "help.line.my_repairs",
+                      .menu = kResident};
 HandlerRow kRate{
-    .name = "rate", .fn = HandleRate, .keywords = "评价|rate", .help_key = "help.line.rate"};
+    .name = "rate", .fn = HandleRate, .keywords = "评价|rate", .help_key = "help.line.rate",
+    .menu = kResident};
+// 修好了: the reporter says their claimed ticket is fixed (and is asked for a score).
+HandlerRow kFixed{.name = "fixed", .fn = HandleFixed, .keywords = "修好了|修好啦|已经修好"};
 HandlerRow kLike{
     .name = "like", .fn = HandleLike, .keywords = "点赞|like", .help_key = "help.line.like"};
 HandlerRow kReopen{.name = "reopen",
@@ -69,37 +84,51 @@ HandlerRow kTickets{.name = "tickets",
                     .keywords = "工单|tickets",
                     .roles = kWorkers | kFloorLeader,
                     .who = "网格员、楼道长和志愿者",
-                    .help_key = "help.line.tickets"};
+                    .help_key = "help.line.tickets",
+                    .menu = kVolunteer | kGridWorker};
 HandlerRow kClaim{.name = "claim",
                   .fn = HandleClaim,
                   .keywords = "接单|claim",
                   .roles = kWorkers,
                   .who = kWorkersWho,
-                  .help_key = "help.line.claim"};
+                  .help_key = "help.line.claim",
+                  .menu = kVolunteer};
 HandlerRow kDone{.name = "done",
                  .fn = HandleDone,
                  .keywords = "完成|done",
                  .roles = kWorkers,
                  .who = kWorkersWho,
-                 .help_key = "help.line.done"};
+                 .help_key = "help.line.done",
+                 .menu = kVolunteer};
 HandlerRow kRequests{.name = "requests",
                      .fn = HandleJoinRequests,
                      .keywords = "待审核|requests",
                      .roles = kStaffRoles,
                      .who = kStaffWho,
-                     .help_key = "help.line.requests"};
+                     .help_key = "help.line.requests",
+                     .menu = kGridWorker};
 HandlerRow kApprove{.name = "approve",
                     .fn = HandleApprove,
                     .keywords = "通过|approve",
                     .roles = kStaffRoles,
                     .who = kStaffWho,
-                    .help_key = "help.line.approve"};
+                    .help_key = "help.line.approve",
+                    .menu = kGridWorker};
 HandlerRow kReject{.name = "reject",
                    .fn = HandleReject,
                    .keywords = "拒绝|reject",
                    .roles = kStaffRoles,
                    .who = kStaffWho,
-                   .help_key = "help.line.reject"};
+                   .help_key = "help.line.reject",
+                   .menu = kGridWorker};
+HandlerRow kVet{.name = "vet",
+                .fn = HandleVet,
+                .keywords = "认证|vet",
+                .roles = kStaffRoles,
+                .who = kStaffWho,
+                .help_key = "help.line.vet"};
+// A command word sent alone asked for its argument; the next message is that argument.
+HandlerRow kAskFlow{.name = "ask.flow", .fn = HandleAskFlow, .flow = "ask"};
 // The 加入网格 conversation's later steps (name and room, address, confirmation).
 HandlerRow kJoinFlow{.name = "join.flow", .fn = HandleJoinFlow, .flow = "join"};
 // Follow: the seeded event rule for subscribe names this row.
@@ -115,11 +144,13 @@ HandlerRow kTemplateJob{.name = "event.templatesendjobfinish", .fn = HandleIgnor
 HandlerRow kMassJob{.name = "event.masssendjobfinish", .fn = HandleIgnore};
 
 const std::vector<const HandlerRow*> kTable = {
-    &kHelp,        &kCancel,        &kJoin,         &kRepair,       &kMyRepairs, &kRate,
-    &kLike,        &kReopen,        &kCancelRepair, &kVolunteerRow, &kMyService, &kQuitVolunteer,
-    &kTickets,     &kClaim,         &kDone,         &kRequests,     &kApprove,   &kReject,
-    &kJoinFlow,    &kWelcome,       &kScan,         &kImage,        &kLocation,  &kDefault,
-    &kUnsubscribe, &kLocationEvent, &kTemplateJob,  &kMassJob,
+    &kHelp,          &kCancel,       &kJoin,          &kRepair,       &kMyRepairs,
+    &kHuman,         &kRate,         &kFixed,         &kLike,         &kReopen,
+    &kCancelRepair,  &kVolunteerRow, &kMyService,     &kQuitVolunteer, &kTickets,
+    &kClaim,         &kDone,         &kRequests,      &kApprove,      &kReject,
+    &kVet,           &kMore,         &kJoinFlow,      &kAskFlow,      &kWelcome,
+    &kScan,          &kImage,        &kLocation,      &kDefault,      &kUnsubscribe,
+    &kLocationEvent, &kTemplateJob,  &kMassJob,
 };
 
 }  // namespace

@@ -33,12 +33,18 @@ struct HandlerRow {
   // "not allowed" text. Empty: derived from roles.
   std::string_view who;
   std::string_view help_key;  // template with the one-line usage for 帮助; empty = not listed
+  // The roles whose short 帮助 lists this row (at most kMenuLines rows each, in table order:
+  // the sender's main role decides which); every listed row shows in 更多.
+  uint32_t menu = 0;
   std::string_view flow;      // non-empty: this row continues conversations of that flow
   // Counters (relaxed atomics).
   mutable std::atomic<uint64_t> calls{0};
   mutable std::atomic<uint64_t> failures{0};
   mutable std::atomic<uint64_t> total_us{0};
 };
+
+// The short 帮助 shows at most this many lines: more is a list an elderly reader skips.
+inline constexpr size_t kMenuLines = 4;
 
 // The whole table, in the order of the lines of 帮助.
 const std::vector<const HandlerRow*>& HandlerTable();

@@ -163,8 +163,12 @@ Result<Outcome> Pipeline::Route(Context& ctx, const Router::Snapshot& rules) {
 
   if (!ctx.text.empty() || m.msg_type == "text") {
     match = Router::MatchTextIn(rules, ctx.text, ctx.community_id);
-    // Inside a conversation only commands (exact / prefix rules) interrupt the flow.
-    if (match && ctx.conversation && !IsCommandMatch(*match)) match.reset();
+    // Inside a conversation that takes the next message (its flow has a row) only commands
+    // (exact / prefix rules) interrupt it; a passive one (a list's 更多 cursor) takes nothing.
+    if (match && ctx.conversation && !IsCommandMatch(*match) &&
+        FindFlowHandler(ctx.conversation->flow) != nullptr) {
+      match.reset();
+    }
   } else if (m.IsEvent()) {
     std::string ev = Lower(m.event);
     match = Router::MatchEventIn(rules, ev, m.event_key, ctx.community_id);

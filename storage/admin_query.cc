@@ -55,7 +55,8 @@ constexpr std::string_view kCommunityUnits =
     "AND (?1 IS NULL OR u.id = ?1 OR (u.kind = 'grid' AND u.parent_id = ?1)) "
     "ORDER BY c, u.kind = 'grid', u.id";
 constexpr std::string_view kTicketTimes =
-    "SELECT grid_id, community_id, created_at, claimed_at, done_at, closed_at FROM tickets "
+    "SELECT grid_id, community_id, created_at, claimed_at, done_at, closed_at, "
+    "status = 'cancelled' FROM tickets "
     "WHERE created_at >= ?1 OR done_at >= ?1 OR closed_at >= ?1";
 constexpr std::string_view kActiveVolunteers =
     "SELECT community_id, COUNT(*) FROM volunteers WHERE active = 1 GROUP BY community_id";
@@ -178,7 +179,7 @@ Result<std::vector<UnitRow>> ListCommunityUnits(Tx& tx, std::optional<int64_t> c
 Result<std::vector<TicketTimes>> TicketTimesSince(Tx& tx, int64_t since) {
   auto read = [](const Stmt& st) {
     return TicketTimes{st.Int(0),     st.Int(1),     st.Int(2),
-                       OptInt(st, 3), OptInt(st, 4), OptInt(st, 5)};
+                       OptInt(st, 3), OptInt(st, 4), OptInt(st, 5), st.Int(6) != 0};
   };
   return tx.QueryRows<TicketTimes>(kTicketTimes, read, since);
 }

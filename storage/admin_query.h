@@ -95,6 +95,7 @@ struct TicketTimes {
   std::optional<int64_t> claimed_at;
   std::optional<int64_t> done_at;
   std::optional<int64_t> closed_at;
+  bool cancelled = false;  // closed by the reporter's 取消报修, not by being fixed
 };
 // Tickets created, done or closed at or after since.
 Result<std::vector<TicketTimes>> TicketTimesSince(Tx& tx, int64_t since);

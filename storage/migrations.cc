@@ -447,6 +447,66 @@ ALTER TABLE volunteers ADD COLUMN vetted_at INTEGER;
 ALTER TABLE volunteers ADD COLUMN vetted_by TEXT NOT NULL DEFAULT '';
 )sql";
 
+// v7: conversations an elderly first-timer finishes. Intent phrases route to the same handlers
+// as the command words (editable rules like every other: 我要报修, …坏了, 修好了, 人工 …); a
+// volunteer may agree to show their phone to the resident they help; sparks, smoke and gas are
+// categories of their own (their safety line is the reply text safety.<category>).
+constexpr std::string_view kV7Phrases = R"sql(
+ALTER TABLE volunteers ADD COLUMN share_phone INTEGER NOT NULL DEFAULT 0;
+INSERT INTO rules(match_kind, pattern, priority, target_kind, target, note, created_at, updated_at) VALUES
+  ('exact', '你好', 20, 'handler', 'help', '问候', 0, 0),
+  ('exact', '您好', 20, 'handler', 'help', '问候', 0, 0),
+  ('exact', '在吗', 20, 'handler', 'help', '问候', 0, 0),
+  ('exact', 'hi', 20, 'handler', 'help', 'greeting', 0, 0),
+  ('exact', 'hello', 20, 'handler', 'help', 'greeting', 0, 0),
+  ('exact', '更多', 10, 'handler', 'more', '更多', 0, 0),
+  ('exact', 'more', 10, 'handler', 'more', 'more', 0, 0),
+  ('exact', '人工', 10, 'handler', 'human', '人工', 0, 0),
+  ('exact', '转人工', 10, 'handler', 'human', '转人工', 0, 0),
+  ('exact', '人工客服', 10, 'handler', 'human', '人工客服', 0, 0),
+  ('prefix', '找网格员', 10, 'handler', 'human', '找网格员', 0, 0),
+  ('prefix', '找人工', 10, 'handler', 'human', '找人工', 0, 0),
+  ('contains', '不会用', 30, 'handler', 'human', '我不会用', 0, 0),
+  ('contains', '看不懂', 30, 'handler', 'human', '看不懂', 0, 0),
+  ('prefix', '我要报修', 20, 'handler', 'repair', '我要报修', 0, 0),
+  ('prefix', '我想报修', 20, 'handler', 'repair', '我想报修', 0, 0),
+  ('prefix', '要报修', 20, 'handler', 'repair', '要报修', 0, 0),
+  ('prefix', '帮我报修', 20, 'handler', 'repair', '帮我报修', 0, 0),
+  ('prefix', '申请报修', 20, 'handler', 'repair', '申请报修', 0, 0),
+  ('contains', '坏了', 40, 'handler', 'repair', '…坏了', 0, 0),
+  ('contains', '坏掉', 40, 'handler', 'repair', '…坏掉了', 0, 0),
+  ('contains', '漏水', 40, 'handler', 'repair', '…漏水', 0, 0),
+  ('contains', '堵了', 40, 'handler', 'repair', '…堵了', 0, 0),
+  ('contains', '不亮', 40, 'handler', 'repair', '灯不亮', 0, 0),
+  ('contains', '不出水', 40, 'handler', 'repair', '不出水', 0, 0),
+  ('contains', '跳闸', 40, 'handler', 'repair', '跳闸', 0, 0),
+  ('contains', '帮我修', 40, 'handler', 'repair', '帮我修…', 0, 0),
+  ('contains', '帮忙修', 40, 'handler', 'repair', '帮忙修…', 0, 0),
+  ('contains', '来修', 40, 'handler', 'repair', '找人来修', 0, 0),
+  ('contains', '冒火花', 40, 'handler', 'repair', '危险：火花', 0, 0),
+  ('contains', '冒烟', 40, 'handler', 'repair', '危险：冒烟', 0, 0),
+  ('contains', '煤气', 40, 'handler', 'repair', '危险：煤气', 0, 0),
+  ('contains', '燃气', 40, 'handler', 'repair', '危险：燃气', 0, 0),
+  ('contains', '漏电', 40, 'handler', 'repair', '危险：漏电', 0, 0),
+  ('contains', '没修好', 30, 'handler', 'reopen', '还没修好', 0, 0),
+  ('contains', '修好了吗', 25, 'handler', 'my_repairs', '…修好了吗', 0, 0),
+  ('contains', '修好没', 25, 'handler', 'my_repairs', '…修好没', 0, 0),
+  ('contains', '什么时候来修', 25, 'handler', 'my_repairs', '什么时候来修', 0, 0),
+  ('contains', '报修进度', 25, 'handler', 'my_repairs', '报修进度', 0, 0),
+  ('contains', '修好了', 35, 'handler', 'fixed', '修好了，谢谢', 0, 0),
+  ('contains', '修好啦', 35, 'handler', 'fixed', '修好啦', 0, 0),
+  ('contains', '已经修好', 35, 'handler', 'fixed', '已经修好', 0, 0),
+  ('prefix', '认证', 20, 'handler', 'vet', '认证 志愿者', 0, 0),
+  ('prefix', 'vet', 20, 'handler', 'vet', 'vet', 0, 0);
+INSERT INTO repair_categories(name, label, skill) VALUES
+  ('sparks', '电火花', '水电维修'), ('smoke', '冒烟', ''), ('gas', '燃气', '');
+INSERT INTO repair_keywords(keyword, category) VALUES
+  ('火花', 'sparks'), ('冒火花', 'sparks'), ('漏电', 'sparks'), ('打火', 'sparks'),
+  ('冒烟', 'smoke'), ('烧焦', 'smoke'), ('着火', 'smoke'), ('焦味', 'smoke'),
+  ('煤气', 'gas'), ('燃气', 'gas'), ('天然气', 'gas'), ('液化气', 'gas');
+UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'rules_version';
+)sql";
+
 const std::vector<Migration> kMigrations = {
     {1, "core", kV1Core},
     {2, "grid", kV2Grid},
@@ -454,6 +514,7 @@ const std::vector<Migration> kMigrations = {
     {4, "admin", kAdmin},
     {5, "must_change", kV5MustChange},
     {6, "vetting", kV6Vetting},
+    {7, "phrases", kV7Phrases},
 };
 
 }  // namespace

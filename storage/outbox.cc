@@ -10,6 +10,10 @@ namespace {
 constexpr std::string_view kInsert =
     "INSERT OR IGNORE INTO outbox(recipient, kind, payload, dedup_key, status, attempts, "
     "next_attempt_at, created_at) VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?5, ?5)";
+// dedup_key >= prefix AND < prefix + U+10FFFF's lead byte: the keys that start with prefix.
+constexpr std::string_view kRecipientsByPrefix =
+    "SELECT DISTINCT recipient FROM outbox WHERE dedup_key >= ?1 AND dedup_key < ?2 "
+    "ORDER BY recipient";
 constexpr std::string_view kByRecipient =
     "SELECT " GEBI_OUTBOX_COLUMNS " FROM outbox WHERE recipient = ?1 ORDER BY id DESC";
 constexpr std::string_view kByStatus =
@@ -169,6 +173,12 @@ Result<int64_t> CountInbox(Tx& tx, const std::string& openid) {
 
 Status MarkInboxDelivered(Tx& tx, int64_t id, int64_t now) {
   return tx.Run(kInboxDelivered, id, now);
+}
+
+Result<std::vector<std::string>> RecipientsByDedupPrefix(Tx& tx, std::string_view prefix) {
+  std::string upper = std::string(prefix) + "\xf4\x90";  // past every UTF-8 continuation
+  return tx.QueryRows<std::string>(
+      kRecipientsByPrefix, [](const Stmt& st) { return st.Text(0); }, prefix, upper);
 }
 
 }  // namespace gebi::storage

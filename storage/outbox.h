@@ -36,6 +36,9 @@ struct OutboxItem {
 // Queues item (status pending, due now). Returns true when inserted, false when the dedup key
 // was already there.
 Result<bool> Enqueue(Tx& tx, const OutboxItem& item, int64_t now);
+// The distinct recipients of rows whose dedup key starts with prefix (e.g. "ticket_new:12:":
+// everyone asked to help with ticket 12), sorted. A range scan of the dedup key's index.
+Result<std::vector<std::string>> RecipientsByDedupPrefix(Tx& tx, std::string_view prefix);
 // Rows for one recipient (newest first), for tests and the admin console.
 Result<std::vector<OutboxItem>> ListOutboxFor(Tx& tx, const std::string& recipient);
 // All rows with the given status (oldest first), at most limit.

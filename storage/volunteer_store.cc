@@ -13,16 +13,16 @@ constexpr std::string_view kUpsertSynonym =
     "INSERT INTO skill_synonyms(word, skill) VALUES (?1, ?2) "
     "ON CONFLICT(word) DO UPDATE SET skill = excluded.skill";
 constexpr std::string_view kUpsertVolunteer =
-    "INSERT INTO volunteers(openid, community_id, availability, active, joined_at, updated_at) "
-    "VALUES (?1, ?2, ?3, 1, ?4, ?4) ON CONFLICT(openid) DO UPDATE SET "
+    "INSERT INTO volunteers(openid, community_id, availability, active, joined_at, updated_at, "
+    "share_phone) VALUES (?1, ?2, ?3, 1, ?4, ?4, ?5) ON CONFLICT(openid) DO UPDATE SET "
     "community_id = excluded.community_id, availability = excluded.availability, active = 1, "
-    "updated_at = excluded.updated_at";
+    "updated_at = excluded.updated_at, share_phone = excluded.share_phone";
 constexpr std::string_view kDeleteSkills = "DELETE FROM volunteer_skills WHERE openid = ?1";
 constexpr std::string_view kInsertSkill =
     "INSERT OR IGNORE INTO volunteer_skills(openid, skill) VALUES (?1, ?2)";
 constexpr std::string_view kSelectVolunteer =
-    "SELECT community_id, availability, active, joined_at, vetted_at, vetted_by FROM volunteers "
-    "WHERE openid = ?1";
+    "SELECT community_id, availability, active, joined_at, vetted_at, vetted_by, share_phone "
+    "FROM volunteers WHERE openid = ?1";
 constexpr std::string_view kVet =
     "UPDATE volunteers SET vetted_at = ?2, vetted_by = ?3, updated_at = ?2 WHERE openid = ?1";
 constexpr std::string_view kUnvet =
@@ -30,6 +30,9 @@ constexpr std::string_view kUnvet =
 constexpr std::string_view kSelectVolunteerSkills =
     "SELECT vs.skill FROM volunteer_skills vs JOIN skills s ON s.name = vs.skill "
     "WHERE vs.openid = ?1 ORDER BY s.sort";
+constexpr std::string_view kVolunteersNamed =
+    "SELECT v.openid FROM volunteers v JOIN residents r ON r.openid = v.openid "
+    "WHERE r.name = ?1 AND v.active = 1 ORDER BY v.openid LIMIT 10";
 constexpr std::string_view kDeactivate =
     "UPDATE volunteers SET active = 0, updated_at = ?2 WHERE openid = ?1 AND active = 1";
 constexpr std::string_view kMatch =
@@ -58,7 +61,8 @@ Status PutSkillSynonym(Tx& tx, std::string_view word, std::string_view skill) {
 }
 
 Status PutVolunteer(Tx& tx, const Volunteer& v, int64_t now) {
-  GEBI_RETURN_IF_ERROR(tx.Run(kUpsertVolunteer, v.openid, v.community_id, v.availability, now));
+  GEBI_RETURN_IF_ERROR(tx.Run(kUpsertVolunteer, v.openid, v.community_id, v.availability, now,
+                              int64_t{v.share_phone ? 1 : 0}));
   GEBI_RETURN_IF_ERROR(tx.Run(kDeleteSkills, v.openid));
   for (const std::string& s : v.skills) GEBI_RETURN_IF_ERROR(tx.Run(kInsertSkill, v.openid, s));
   return Status::Ok();
@@ -74,6 +78,7 @@ Result<std::optional<Volunteer>> GetVolunteer(Tx& tx, const std::string& openid)
     v.joined_at = st.Int(3);
     if (!st.IsNull(4)) v.vetted_at = st.Int(4);
     v.vetted_by = st.Text(5);
+    v.share_phone = st.Int(6) != 0;
     return v;
   };
   GEBI_ASSIGN_OR_RETURN(auto v, tx.QueryFirstRow<Volunteer>(kSelectVolunteer, read, openid));
@@ -104,6 +109,10 @@ Result<std::vector<std::string>> MatchVolunteers(Tx& tx, int64_t community_id,
                                                  std::string_view skill, const std::string& exclude,
                                                  int limit) {
   return tx.QueryRows<std::string>(kMatch, ReadString, community_id, skill, exclude, limit);
+}
+
+Result<std::vector<std::string>> VolunteersNamed(Tx& tx, std::string_view name) {
+  return tx.QueryRows<std::string>(kVolunteersNamed, ReadString, name);
 }
 
 }  // namespace gebi::storage

@@ -20,6 +20,7 @@ struct Volunteer {
   int64_t joined_at = 0;
   std::optional<int64_t> vetted_at;  // set when staff vetted the volunteer
   std::string vetted_by;             // who vetted (an openid or a console account name)
+  bool share_phone = false;  // agreed that residents they help see their phone (v7)
 };
 
 // Catalogue skill names in display order.
@@ -40,6 +41,9 @@ Result<bool> DeactivateVolunteer(Tx& tx, const std::string& openid, int64_t now)
 Status VetVolunteer(Tx& tx, const std::string& openid, std::string_view by, int64_t now);
 // Withdraws the vetting. NotFound when openid is not a volunteer.
 Status UnvetVolunteer(Tx& tx, const std::string& openid, int64_t now);
+
+// Active volunteers whose resident name is name (staff write 认证 王师傅), sorted; at most 10.
+Result<std::vector<std::string>> VolunteersNamed(Tx& tx, std::string_view name);
 
 // Active volunteers of community_id with skill, excluding `exclude`, ordered by fewest open
 // (claimed) tickets, then longest-serving; at most limit.

@@ -951,6 +951,7 @@ void AdminApi::Stats(Call& c) {
                      {"community_id", u.community_id},
                      {"tickets_opened", u.tickets_opened},
                      {"tickets_closed", u.tickets_closed},
+                     {"tickets_cancelled", u.tickets_cancelled},
                      {"median_claim_minutes", opt(u.median_claim_minutes)},
                      {"median_done_minutes", opt(u.median_done_minutes)},
                      {"active_volunteers", opt(u.active_volunteers)},

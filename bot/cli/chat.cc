@@ -3,18 +3,25 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <iterator>
 
+#include "bot/push/local_wechat.h"
 #include "bot/wechat/simulator.h"
+#include "storage/database.h"
 
 namespace gebi::bot {
 
 namespace {
 
+// Notices printed after one message: a screenful.
+constexpr int kMaxNoticesShown = 20;
+
 struct ChatArgs {
   std::string openid = "o_demo_resident";
   bool safe = false;
+  bool inbox = false;
   std::string event, key, image, location;
   std::vector<std::string> words;
 };
@@ -24,18 +31,43 @@ struct SignArgs {
   std::string body_out;
 };
 
-int Chat(const Cli& cli, const std::string& openid, bool safe, const std::string& event,
-         const std::string& key, const std::string& image, const std::string& location,
-         const std::vector<std::string>& words) {
+// Prints the notices openid received from the local simulated WeChat since the last look
+// (`gebi serve --demo` without an AppSecret), and moves the look past them.
+// After a message (say_none false) a missing or foreign database only means there is nothing
+// local to show: the server may be elsewhere.
+int PrintNotices(const Config& config, const std::string& openid, bool say_none) {
+  std::error_code ec;
+  if (!std::filesystem::exists(config.storage.sqlite, ec)) {
+    if (!say_none) return 0;
+    return Report(Status::NotFound("no database at " + config.storage.sqlite +
+                                   ": is `gebi serve --demo` running with this config?"));
+  }
+  auto db = storage::Database::Open(config.storage.sqlite);
+  if (!db.ok()) return say_none ? Report(db.status()) : 0;
+  auto notices = TakeLocalNotices(**db, openid, /*advance=*/true, kMaxNoticesShown);
+  if (!notices.ok()) return say_none ? Report(notices.status()) : 0;
+  if (notices->empty()) {
+    if (say_none) std::cout << fmt::format("({} received no new notices)\n", openid);
+    return 0;
+  }
+  std::cout << fmt::format("—— {} received {} notice(s) ——\n", openid, notices->size());
+  for (const LocalNotice& n : *notices) std::cout << "  [" << n.kind << "] " << n.text << "\n";
+  return 0;
+}
+
+int Chat(const Cli& cli, const std::string& openid, bool safe, bool inbox,
+         const std::string& event, const std::string& key, const std::string& image,
+         const std::string& location, const std::vector<std::string>& words) {
   auto config = cli.LoadConfig();
   if (!config.ok()) return kExitUsage;
+  if (inbox) return PrintNotices(*config, openid, /*say_none=*/true);
   if (safe && config->wechat.encoding_aes_key.empty()) {
     std::cerr << "gebi: --safe needs wechat.encoding_aes_key in the config\n";
     return kExitUsage;
   }
   std::string host = config->server.host == "0.0.0.0" ? "127.0.0.1" : config->server.host;
   ChatClient client(*config, host, config->server.port);
-  auto print = [](const Result<ChatReply>& r) {
+  auto print = [&](const Result<ChatReply>& r) {
     if (!r.ok()) {
       std::cerr << "gebi: " << r.status().message() << "\n";
       return kExitFailure;
@@ -46,7 +78,7 @@ int Chat(const Cli& cli, const std::string& openid, bool safe, const std::string
     }
     std::string text = r->Text();
     std::cout << (text.empty() ? "(no reply: success)" : text) << "\n";
-    return 0;
+    return PrintNotices(*config, openid, /*say_none=*/false);
   };
   if (!event.empty()) return print(client.SendEvent(openid, event, key, safe));
   if (!image.empty() || !location.empty()) {
@@ -117,6 +149,8 @@ void AddChatCommands(CLI::App& app, Cli& cli) {
   auto& a = cli.Keep<ChatArgs>();
   chat->add_option("--openid", a.openid, "sender openid")->capture_default_str();
   chat->add_flag("--safe", a.safe, "send in safe (AES) mode");
+  chat->add_flag("--inbox", a.inbox,
+                 "only print the notices the openid received from the local simulated WeChat");
   chat->add_option("--event", a.event,
                    "send an event (subscribe, SCAN, CLICK, ...) instead of text");
   chat->add_option("--key", a.key, "EventKey of the event");
@@ -124,7 +158,7 @@ void AddChatCommands(CLI::App& app, Cli& cli) {
   chat->add_option("--location", a.location, "send a location message: LAT,LON[,LABEL]");
   chat->add_option("text", a.words, "the text to send; none = interactive");
   cli.Run(chat, [&cli, &a] {
-    return Chat(cli, a.openid, a.safe, a.event, a.key, a.image, a.location, a.words);
+    return Chat(cli, a.openid, a.safe, a.inbox, a.event, a.key, a.image, a.location, a.words);
   });
 
   auto* sign = app.add_subcommand("sign", "print a signed query string for a body on stdin");

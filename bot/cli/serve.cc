@@ -13,6 +13,7 @@
 #include "bot/http_server.h"
 #include "bot/log.h"
 #include "bot/maintenance.h"
+#include "bot/push/local_wechat.h"
 #include "handlers/dispatch.h"
 #include "storage/database.h"
 #include "storage/migrations.h"
@@ -76,7 +77,17 @@ int Serve(const Cli& cli, bool demo) {
                  console_port, kAdminConsolePath);
   }
   spdlog::info("talk to it: gebi chat --config {} --openid <openid> 帮助", cli.config_path());
-  if (config->push.enabled && config->wechat.appsecret.empty()) {
+  std::unique_ptr<LocalWeChat> local;
+  if (config->push.enabled && config->wechat.appsecret.empty() && demo) {
+    // The demo has no WeChat account: notices go to a simulated WeChat on this machine.
+    spdlog::warn(
+        "no AppSecret: pushes go to the local simulated WeChat (stored, never sent); see what "
+        "someone received: gebi chat --config {} --openid <openid> --inbox",
+        cli.config_path());
+    local = std::make_unique<LocalWeChat>((*app)->db(), (*app)->clock(),
+                                          config->push.poll_interval_ms);
+    local->Start();
+  } else if (config->push.enabled && config->wechat.appsecret.empty()) {
     spdlog::warn("pushes wait in the outbox: set GEBI_WECHAT_APPSECRET to deliver them");
   } else if (config->push.enabled) {
     (*app)->outbox_worker().Start();
@@ -85,6 +96,7 @@ int Serve(const Cli& cli, bool demo) {
   maintenance.Start();
   bool ok = server.Listen();
   maintenance.Stop();
+  if (local) local->Stop();
   (*app)->outbox_worker().Stop();  // finishes the rows in hand
   // Wake the stopper if we ended for another reason.
   pthread_kill(stopper.native_handle(), SIGTERM);

@@ -69,8 +69,13 @@ Status FillUnits(storage::Tx& tx, std::optional<int64_t> community, int64_t sinc
     for (const storage::TicketTimes& t : tickets) {
       if ((u.kind == "community" ? t.community_id : t.grid_id) != u.id) continue;
       if (t.created_at >= since) ++un.tickets_opened;
+      // A cancelled ticket is not a completed one (even when it was done and reopened first).
       std::optional<int64_t> finished = t.done_at ? t.done_at : t.closed_at;
-      if (finished && *finished >= since) ++un.tickets_closed;
+      if (t.cancelled) {
+        if (t.closed_at && *t.closed_at >= since) ++un.tickets_cancelled;
+      } else if (finished && *finished >= since) {
+        ++un.tickets_closed;
+      }
       if (t.claimed_at && *t.claimed_at >= since) claim.push_back(*t.claimed_at - t.created_at);
       if (t.done_at && *t.done_at >= since) done.push_back(*t.done_at - t.created_at);
     }
@@ -141,11 +146,12 @@ Result<Numbers> ComputeNumbers(storage::Database& db, const Principal& principal
 
 std::string NumbersCsv(const Numbers& n) {
   std::string out =
-      "unit_id,kind,name,community_id,days,tickets_opened,tickets_closed,median_claim_minutes,"
-      "median_done_minutes,active_volunteers,pending_joins\n";
+      "unit_id,kind,name,community_id,days,tickets_opened,tickets_closed,tickets_cancelled,"
+      "median_claim_minutes,median_done_minutes,active_volunteers,pending_joins\n";
   for (const UnitNumbers& u : n.units) {
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", u.unit_id, u.kind, Csv(u.name),
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", u.unit_id, u.kind, Csv(u.name),
                        u.community_id, n.days, u.tickets_opened, u.tickets_closed,
+                       u.tickets_cancelled,
                        Minutes(u.median_claim_minutes), Minutes(u.median_done_minutes),
                        u.active_volunteers ? std::to_string(*u.active_volunteers) : "",
                        u.pending_joins);

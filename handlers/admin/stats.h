@@ -26,7 +26,8 @@ struct UnitNumbers {
   std::string name;
   int64_t community_id = 0;
   int64_t tickets_opened = 0;                  // created in the window
-  int64_t tickets_closed = 0;                  // done or closed in the window
+  int64_t tickets_closed = 0;                  // done or closed in the window (fixed)
+  int64_t tickets_cancelled = 0;               // cancelled by the reporter in the window
   std::optional<double> median_claim_minutes;  // created -> claimed, tickets claimed in window
   std::optional<double> median_done_minutes;   // created -> done, tickets done in window
   std::optional<int64_t> active_volunteers;    // communities only (volunteers serve one)

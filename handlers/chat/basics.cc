@@ -1,8 +1,13 @@
 // Help, default reply, follow / unfollow and cancel: the replies every account needs.
 #include "handlers/chat/basics.h"
 
+#include <algorithm>
+#include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "handlers/chat/common.h"
 #include "handlers/dispatch.h"
 #include "storage/conversation_store.h"
 #include "storage/join_store.h"
@@ -11,17 +16,108 @@
 
 namespace gebi::handlers {
 
+namespace {
+
+// Suggestions under "没看懂": a few commands, so the reply stays one short screen.
+constexpr size_t kSuggestions = 3;
+
+// The role whose short menu a sender sees: staff first, then volunteers, then residents.
+uint32_t MainRole(uint32_t roles) {
+  if (roles & kStaffRoles) return kGridWorker;
+  if (roles & kVolunteer) return kVolunteer;
+  return kResident;
+}
+
+bool Listed(const Context& ctx, const HandlerRow& row) {
+  return !row.help_key.empty() && (row.roles & ctx.roles) != 0;
+}
+
+// A member has no use for 加入网格 in a four-line menu.
+bool Skip(const Context& ctx, const HandlerRow& row) {
+  return row.name == "join" && ctx.grid_id.has_value() && (ctx.roles & kStaffRoles) == 0;
+}
+
+// The rows of the sender's short menu, in table order.
+std::vector<const HandlerRow*> Menu(const Context& ctx) {
+  const uint32_t main = MainRole(ctx.roles);
+  std::vector<const HandlerRow*> out;
+  for (const HandlerRow* row : HandlerTable()) {
+    if (out.size() >= kMenuLines) break;
+    if ((row->menu & main) == 0 || !Listed(ctx, *row) || Skip(ctx, *row)) continue;
+    out.push_back(row);
+  }
+  return out;
+}
+
+// "报修 问题" from "报修 问题 — 例如：…": the part of a help line a resident types.
+std::string CommandOf(const Context& ctx, const HandlerRow& row) {
+  std::string line = ctx.templates.Render(row.help_key);
+  size_t dash = line.find(" — ");
+  return dash == std::string::npos ? line : line.substr(0, dash);
+}
+
+// The CJK characters (3-byte UTF-8 sequences) of s, for a rough "closest command" overlap.
+std::set<std::string_view> Hanzi(std::string_view s) {
+  std::set<std::string_view> out;
+  for (size_t i = 0; i + 2 < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0xE4 && c <= 0xE9) {  // U+4E00..U+9FFF start with E4..E9
+      out.insert(s.substr(i, 3));
+      i += 2;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<Reply> HandleHelp(Context& ctx) {
   std::string lines;
-  for (const HandlerRow* row : HandlerTable()) {
-    if (row->help_key.empty() || (row->roles & ctx.roles) == 0) continue;
+  for (const HandlerRow* row : Menu(ctx)) {
     if (!lines.empty()) lines += '\n';
     lines += ctx.templates.Render(row->help_key);
   }
   return Reply::Text(ctx.templates.Render("help", {{"commands", lines}}));
 }
 
-Result<Reply> HandleDefault(Context& ctx) { return Reply::Text(ctx.templates.Render("default")); }
+Result<Reply> FullHelp(Context& ctx) {
+  std::string lines;
+  for (const HandlerRow* row : HandlerTable()) {
+    if (!Listed(ctx, *row)) continue;
+    if (!lines.empty()) lines += '\n';
+    lines += ctx.templates.Render(row->help_key);
+  }
+  return Reply::Text(ctx.templates.Render("help.all", {{"commands", lines}}));
+}
+
+// Unknown text: the commands whose keywords share the most characters with it (a resident who
+// wrote 我想修东西 sees 报修 first), topped up from the sender's menu, and a phone to call.
+// Linear in the text: one pass builds its character set; the rows and keywords are fixed.
+Result<Reply> HandleDefault(Context& ctx) {
+  const std::set<std::string_view> chars = Hanzi(ctx.text);
+  std::vector<std::pair<size_t, const HandlerRow*>> scored;
+  for (const HandlerRow* row : HandlerTable()) {
+    if (!Listed(ctx, *row) || Skip(ctx, *row) || row->name == "help") continue;
+    size_t score = 0;
+    for (std::string_view c : Hanzi(row->keywords)) score += chars.count(c);
+    if (score > 0) scored.emplace_back(score, row);
+  }
+  std::stable_sort(scored.begin(), scored.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<const HandlerRow*> picks;
+  auto add = [&](const HandlerRow* row) {
+    if (picks.size() < kSuggestions && std::find(picks.begin(), picks.end(), row) == picks.end()) {
+      picks.push_back(row);
+    }
+  };
+  for (const auto& [score, row] : scored) add(row);
+  for (const HandlerRow* row : Menu(ctx)) add(row);
+  std::string suggestions;
+  for (const HandlerRow* row : picks) suggestions += "「" + CommandOf(ctx, *row) + "」";
+  GEBI_ASSIGN_OR_RETURN(Contact contact, ContactFor(ctx));
+  return Reply::Text(ctx.templates.Render(
+      "default", {{"suggestions", suggestions}, {"contact", contact.text}}));
+}
 
 // Unfollowing ends what the person was doing with us: no conversation waits, a pending join
 // request is withdrawn (the grid worker is not left deciding on someone gone), and a volunteer

@@ -9,7 +9,11 @@
 
 namespace gebi::handlers {
 
+// The short menu of the sender's main role (at most kMenuLines lines) and how to see all.
 Result<Reply> HandleHelp(Context& ctx);
+// Every command the sender may use (what 更多 shows when no list is waiting).
+Result<Reply> FullHelp(Context& ctx);
+// Unknown text: the two or three closest commands for the sender's role and a phone to call.
 Result<Reply> HandleDefault(Context& ctx);
 Result<Reply> HandleUnsubscribe(Context& ctx);
 Result<Reply> HandleCancel(Context& ctx);

@@ -1,7 +1,8 @@
 #include "handlers/chat/common.h"
 
-#include "handlers/normalize.h"
+#include "handlers/chat/phrases.h"
 #include "storage/conversation_store.h"
+#include "storage/join_store.h"
 #include "storage/org_store.h"
 #include "storage/outbox.h"
 
@@ -36,11 +37,10 @@ Result<std::string> GridLabel(storage::Tx& tx, int64_t grid_id) {
 }
 
 NumberArgs ParseNumberAndRest(std::string_view args) {
-  auto [first, rest] = SplitFirstWord(args);
+  LeadingNumber lead = SplitLeadingNumber(args);
   NumberArgs out;
-  out.number = ParseNumberArg(first);
-  out.rest = rest;
-  if (out.number <= 0) out.number = -1;
+  out.number = lead.number > 0 ? lead.number : -1;
+  out.rest = out.number > 0 ? lead.rest : std::string();
   return out;
 }
 
@@ -64,6 +64,87 @@ nlohmann::json FlowSlots(const Context& ctx) {
   if (!ctx.conversation) return nlohmann::json::object();
   auto j = nlohmann::json::parse(ctx.conversation->slots, nullptr, /*allow_exceptions=*/false);
   return j.is_object() ? j : nlohmann::json::object();
+}
+
+Status AskNext(Context& ctx, std::string_view row, std::string_view prefix,
+               std::string_view prompt_key) {
+  return SaveFlow(ctx, "ask", "arg",
+                  nlohmann::json{{"row", std::string(row)},
+                                 {"prefix", std::string(prefix)},
+                                 {"prompt", std::string(prompt_key)}});
+}
+
+Status SaveMore(Context& ctx, std::string_view list, int offset) {
+  nlohmann::json slots = FlowSlots(ctx);
+  slots["_more"] = {{"list", std::string(list)}, {"offset", offset}};
+  storage::Conversation c;
+  c.openid = ctx.msg.from_user;
+  c.flow = ctx.conversation ? ctx.conversation->flow : "more";
+  c.step = ctx.conversation ? ctx.conversation->step : "list";
+  c.slots = slots.dump();
+  c.expires_at = ctx.now + ctx.settings.flow_ttl_seconds;
+  c.updated_at = ctx.now;
+  return storage::PutConversation(ctx.tx, c);
+}
+
+std::optional<MoreCursor> PeekMore(const Context& ctx) {
+  nlohmann::json slots = FlowSlots(ctx);
+  auto it = slots.find("_more");
+  if (it == slots.end() || !it->is_object()) return std::nullopt;
+  MoreCursor c;
+  c.list = it->value("list", "");
+  c.offset = it->value("offset", 0);
+  if (c.list.empty() || c.offset <= 0) return std::nullopt;
+  return c;
+}
+
+Status DropMore(Context& ctx) {
+  if (!PeekMore(ctx)) return Status::Ok();
+  if (ctx.conversation->flow == "more") {
+    GEBI_RETURN_IF_ERROR(storage::ClearConversation(ctx.tx, ctx.msg.from_user));
+    ctx.conversation.reset();
+    return Status::Ok();
+  }
+  nlohmann::json slots = FlowSlots(ctx);
+  slots.erase("_more");
+  ctx.conversation->slots = slots.dump();
+  return storage::PutConversation(ctx.tx, *ctx.conversation);
+}
+
+std::string MoreLine(const Context& ctx, size_t rest) {
+  return ctx.templates.Render("list.more", {{"rest", std::to_string(rest)}});
+}
+
+Result<Contact> ContactFor(Context& ctx) {
+  // A grid worker asking for help is not sent to themself: staff get the community office.
+  int64_t grid_id = (ctx.roles & kStaffRoles) == 0 ? ctx.grid_id.value_or(0) : 0;
+  GEBI_ASSIGN_OR_RETURN(auto pending, storage::PendingJoinRequestOf(ctx.tx, ctx.msg.from_user));
+  if (pending) grid_id = pending->grid_id;
+  if (grid_id > 0) {
+    GEBI_ASSIGN_OR_RETURN(auto grid, storage::GetUnit(ctx.tx, grid_id));
+    if (grid && grid->kind == "grid" && !grid->contact.empty()) {
+      return Contact{grid->contact, grid->id};
+    }
+    GEBI_ASSIGN_OR_RETURN(auto community, storage::AncestorOfKind(ctx.tx, grid_id, "community"));
+    if (community && !community->contact.empty()) {
+      return Contact{community->name + " " + community->contact,
+                     grid && grid->kind == "grid" ? grid->id : 0};
+    }
+  }
+  if (ctx.community_id) {
+    GEBI_ASSIGN_OR_RETURN(auto community, storage::GetUnit(ctx.tx, *ctx.community_id));
+    if (community && !community->contact.empty()) {
+      return Contact{community->name + " " + community->contact, 0};
+    }
+  }
+  // Not in any community yet: the street office answers for all of them.
+  for (std::string_view kind : {"street", "district", "community"}) {
+    GEBI_ASSIGN_OR_RETURN(auto units, storage::ListUnits(ctx.tx, kind));
+    for (const auto& u : units) {
+      if (!u.contact.empty()) return Contact{u.name + " " + u.contact, 0};
+    }
+  }
+  return Contact{ctx.templates.Render("join.no_contact"), 0};
 }
 
 }  // namespace gebi::handlers

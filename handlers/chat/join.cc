@@ -6,10 +6,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <regex>
 #include <string>
+#include <vector>
 
 #include "handlers/chat/common.h"
+#include "handlers/chat/phrases.h"
 #include "handlers/normalize.h"
 #include "handlers/org/directory.h"
 #include "storage/conversation_store.h"
@@ -24,10 +27,8 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kFlow = "join";
-// Pending requests a worker sees in one 待审核 reply.
+// Pending requests a worker sees in one 待审核 reply (更多 pages on).
 constexpr int kMaxListed = 10;
-// A name is a person's name, not a paragraph: 2-10 CJK characters or up to 30 ASCII bytes.
-constexpr size_t kMaxNameBytes = 30;
 
 Reply Text(const Context& ctx, std::string_view key, const TemplateArgs& args = {}) {
   return Reply::Text(ctx.templates.Render(key, args));
@@ -63,8 +64,12 @@ Result<std::optional<Reply>> Blocked(Context& ctx, std::optional<int64_t> grid_i
   GEBI_ASSIGN_OR_RETURN(auto pending, storage::PendingJoinRequestOf(ctx.tx, ctx.msg.from_user));
   if (pending) {
     GEBI_ASSIGN_OR_RETURN(std::string label, GridLabel(ctx.tx, pending->grid_id));
-    return std::optional<Reply>(
-        Text(ctx, "join.pending", {{"id", std::to_string(pending->id)}, {"grid", label}}));
+    GEBI_ASSIGN_OR_RETURN(auto grid, storage::GetUnit(ctx.tx, pending->grid_id));
+    std::string contact =
+        grid && !grid->contact.empty() ? grid->contact : ctx.templates.Render("join.no_contact");
+    return std::optional<Reply>(Text(
+        ctx, "join.pending",
+        {{"id", std::to_string(pending->id)}, {"grid", label}, {"contact", contact}}));
   }
   GEBI_ASSIGN_OR_RETURN(auto resident, storage::GetResident(ctx.tx, ctx.msg.from_user));
   if (resident && (!grid_id || *grid_id == resident->grid_id)) {
@@ -120,46 +125,9 @@ int64_t SceneGrid(std::string_view key, std::string_view prefix) {
   return id > 0 ? id : -1;
 }
 
-struct NameRoom {
-  std::string name, building, room, phone;
-};
-
-// "张三 5幢301", "张三 5栋 301 13800000000", "zhang san 5-301": name, building, room, phone.
-std::optional<NameRoom> ParseNameRoom(const std::string& text) {
-  static const std::regex kRoom(R"((\d{1,4}) ?(?:幢|栋|号楼|座|-) ?(\d{1,5})(?:室|号)?)");
-  static const std::regex kPhone(R"((?:^|[^\d])(1\d{10})(?:$|[^\d]))");
-  std::smatch room;
-  if (!std::regex_search(text, room, kRoom)) return std::nullopt;
-  NameRoom out;
-  out.building = room[1].str() + "幢";
-  out.room = room[2].str();
-  std::string rest = text.substr(0, room.position(0)) + " " + room.suffix().str();
-  std::smatch phone;
-  if (std::regex_search(rest, phone, kPhone)) {
-    out.phone = phone[1].str();
-    rest = rest.substr(0, phone.position(1)) + rest.substr(phone.position(1) + 11);
-  }
-  std::string name = Normalize(rest);
-  if (name.empty() || name.size() > kMaxNameBytes) return std::nullopt;
-  for (char c : name) {
-    if (c >= '0' && c <= '9') return std::nullopt;  // stray numbers: not a clean name
-  }
-  out.name = name;
-  return out;
-}
-
 bool LooksLikeIdNumber(const std::string& text) {
   static const std::regex kId(R"((?:^|[^\d])\d{17}[\dx](?:$|[^\d]))");
   return std::regex_search(text, kId);
-}
-
-bool IsYes(std::string_view t) {
-  return t == "是" || t == "确认" || t == "对" || t == "好" || t == "是的" || t == "yes" ||
-         t == "y" || t == "ok" || t == "1";
-}
-bool IsNo(std::string_view t) {
-  return t == "否" || t == "不对" || t == "不是" || t == "重填" || t == "no" || t == "n" ||
-         t == "2";
 }
 
 Result<Reply> Submit(Context& ctx, const json& slots) {
@@ -345,10 +313,9 @@ Status ApplyJoinDecision(storage::Tx& tx, const Templates& texts, const storage:
 Result<Reply> HandleApprove(Context& ctx) { return Decide(ctx, true); }
 Result<Reply> HandleReject(Context& ctx) { return Decide(ctx, false); }
 
-Result<Reply> HandleJoinRequests(Context& ctx) {
+Result<Reply> JoinRequestsPage(Context& ctx, int offset) {
   GEBI_ASSIGN_OR_RETURN(auto grids, storage::ListUnits(ctx.tx, "grid"));
-  std::string lines;
-  int listed = 0, total = 0;
+  std::vector<std::string> all;
   for (const auto& g : grids) {
     GEBI_ASSIGN_OR_RETURN(auto pending, storage::PendingJoinRequests(ctx.tx, g.id));
     if (pending.empty()) continue;
@@ -356,15 +323,34 @@ Result<Reply> HandleJoinRequests(Context& ctx) {
     if (!may) continue;
     GEBI_ASSIGN_OR_RETURN(std::string label, GridLabel(ctx.tx, g.id));
     for (const auto& r : pending) {
-      ++total;
-      if (listed >= kMaxListed) continue;
-      ++listed;
-      lines += fmt::format("{}{}号 {} {}{} {}", lines.empty() ? "" : "\n", r.id, r.name, r.building,
-                           r.room, label);
+      all.push_back(fmt::format("{}号 {} {}{} {}", r.id, r.name, r.building, r.room, label));
     }
   }
-  if (total == 0) return Text(ctx, "join.requests_none");
-  return Text(ctx, "join.requests", {{"lines", lines}, {"total", std::to_string(total)}});
+  if (all.empty()) return Text(ctx, "join.requests_none");
+  const size_t from = std::min(all.size(), static_cast<size_t>(std::max(offset, 0)));
+  const size_t to = std::min(all.size(), from + kMaxListed);
+  std::string lines;
+  for (size_t i = from; i < to; ++i) lines += (lines.empty() ? "" : "\n") + all[i];
+  if (to < all.size()) {
+    GEBI_RETURN_IF_ERROR(SaveMore(ctx, "requests", static_cast<int>(to)));
+    lines += "\n" + MoreLine(ctx, all.size() - to);
+  } else {
+    GEBI_RETURN_IF_ERROR(DropMore(ctx));
+  }
+  return Text(ctx, "join.requests", {{"lines", lines}, {"total", std::to_string(all.size())}});
+}
+
+Result<Reply> HandleJoinRequests(Context& ctx) { return JoinRequestsPage(ctx, 0); }
+
+Result<Reply> NotMemberYet(Context& ctx, std::string_view join_key) {
+  GEBI_ASSIGN_OR_RETURN(auto pending, storage::PendingJoinRequestOf(ctx.tx, ctx.msg.from_user));
+  if (!pending) return Text(ctx, join_key);
+  GEBI_ASSIGN_OR_RETURN(std::string label, GridLabel(ctx.tx, pending->grid_id));
+  GEBI_ASSIGN_OR_RETURN(auto grid, storage::GetUnit(ctx.tx, pending->grid_id));
+  std::string contact =
+      grid && !grid->contact.empty() ? grid->contact : ctx.templates.Render("join.no_contact");
+  return Text(ctx, "join.pending_wait",
+              {{"id", std::to_string(pending->id)}, {"grid", label}, {"contact", contact}});
 }
 
 }  // namespace gebi::handlers

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "handlers/context.h"
 #include "handlers/message.h"
@@ -22,6 +23,12 @@ Result<Reply> HandleJoinFlow(Context& ctx);
 Result<Reply> HandleApprove(Context& ctx);
 Result<Reply> HandleReject(Context& ctx);
 Result<Reply> HandleJoinRequests(Context& ctx);
+// The 待审核 list from offset on (更多 turns its pages).
+Result<Reply> JoinRequestsPage(Context& ctx, int offset);
+
+// The reply to someone not in a grid yet who tried what members do: a pending request's number,
+// its grid and whom to call (who decides it), else the text join_key (how to join).
+Result<Reply> NotMemberYet(Context& ctx, std::string_view join_key);
 
 // The effects of deciding the pending join request req, shared by 通过 N / 拒绝 N and the admin
 // console: the request's new status (decided by `by`: an openid, or "admin:<name>"), on

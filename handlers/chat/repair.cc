@@ -11,9 +11,12 @@
 #include <string>
 
 #include "handlers/chat/common.h"
+#include "handlers/chat/join.h"
+#include "handlers/chat/phrases.h"
 #include "handlers/normalize.h"
 #include "storage/media_store.h"
 #include "storage/org_store.h"
+#include "storage/outbox.h"
 #include "storage/ticket_store.h"
 #include "storage/volunteer_store.h"
 
@@ -29,8 +32,15 @@ constexpr int64_t kMediaWindowSeconds = 10 * 60;
 constexpr int64_t kAutoCloseSeconds = 72 * 3600;
 // Volunteers pushed per new ticket: enough that someone answers, few enough not to spam.
 constexpr int kVolunteersPerTicket = 3;
-// Replies list at most this many tickets (a WeChat text shows ~2000 characters).
+// Replies list at most this many tickets (a WeChat text shows ~2000 characters); 更多 pages on.
 constexpr int kMaxListed = 10;
+// A list pages through at most this many rows: past that, the console is the place to look.
+constexpr int kMaxPaged = 200;
+// Matched volunteers looked at for a priority ticket (only vetted ones are asked).
+constexpr int kVettedCandidates = 20;
+// What people add to 报修 that says nothing about what is broken.
+constexpr std::string_view kEmptyDescriptions[] = {"一下", "下", "吧", "了", "啊", "呀", "一下吧",
+                                                   "东西", "一下东西"};
 // A repair description is a sentence or two.
 constexpr size_t kMaxDescriptionBytes = 600;
 
@@ -63,11 +73,26 @@ struct Loaded {
   std::string rest;
   std::string id;
 };
-Result<std::optional<Loaded>> Load(Context& ctx, std::string_view usage_key, Reply* reply) {
+// mine: for reporter commands, the statuses of the sender's own ticket that the command means
+// when no number is given (the latest such ticket is taken). Without a number and without such
+// a ticket, the command asks for the number and takes the next message as it.
+Result<std::optional<Loaded>> Load(Context& ctx, std::string_view usage_key, Reply* reply,
+                                   std::initializer_list<std::string_view> mine = {}) {
   GEBI_RETURN_IF_ERROR(
       storage::CloseStaleTickets(ctx.tx, ctx.now - kAutoCloseSeconds, ctx.now).status());
   NumberArgs a = ParseNumberAndRest(ctx.args);
+  if (a.number < 0 && mine.size() > 0) {
+    GEBI_ASSIGN_OR_RETURN(auto own, storage::TicketsOfReporter(ctx.tx, ctx.msg.from_user, kMaxListed));
+    for (const auto& t : own) {
+      if (std::find(mine.begin(), mine.end(), t.status) == mine.end()) continue;
+      std::string id = std::to_string(t.id);
+      return std::optional<Loaded>(Loaded{t, RawTail(ctx, ctx.args), id});
+    }
+  }
   if (a.number < 0) {
+    if (ctx.rule != nullptr && ctx.rule->target_kind == "handler" && ctx.args.empty()) {
+      GEBI_RETURN_IF_ERROR(AskNext(ctx, ctx.rule->target, "", usage_key));
+    }
     *reply = Text(ctx, usage_key);
     return std::optional<Loaded>();
   }
@@ -113,17 +138,61 @@ Status PushOne(Context& ctx, const storage::Ticket& t, const std::string& to, st
                    fmt::format("{}:{}:{}", kind, event_id, to));
 }
 
+// Whether openid is a volunteer staff have vetted (认证): only they see who and where.
+Result<bool> Vetted(Context& ctx, const std::string& openid) {
+  GEBI_ASSIGN_OR_RETURN(auto v, storage::GetVolunteer(ctx.tx, openid));
+  return v && v->active && v->vetted_at.has_value();
+}
+
+// How the reporter reaches whoever claimed t: the volunteer's phone when they agreed to share
+// it, else the grid's contact.
+Result<std::string> ReachClaimer(Context& ctx, const storage::Ticket& t, const std::string& who) {
+  GEBI_ASSIGN_OR_RETURN(auto v, storage::GetVolunteer(ctx.tx, who));
+  if (v && v->share_phone) {
+    GEBI_ASSIGN_OR_RETURN(auto r, storage::GetResident(ctx.tx, who));
+    if (r && !r->phone.empty()) return ctx.templates.Render("reach.phone", {{"phone", r->phone}});
+  }
+  GEBI_ASSIGN_OR_RETURN(auto grid, storage::GetUnit(ctx.tx, t.grid_id));
+  std::string contact = grid && !grid->contact.empty() ? grid->contact
+                                                        : ctx.templates.Render("join.no_contact");
+  return ctx.templates.Render("reach.grid", {{"contact", contact}});
+}
+
+// One page of lines with the "还有 N 条" line when more wait (and the cursor for 更多).
+Result<std::string> Page(Context& ctx, std::string_view list, const std::vector<std::string>& all,
+                         int offset) {
+  std::string lines;
+  const size_t from = std::min(all.size(), static_cast<size_t>(std::max(offset, 0)));
+  const size_t to = std::min(all.size(), from + kMaxListed);
+  for (size_t i = from; i < to; ++i) lines += (lines.empty() ? "" : "\n") + all[i];
+  if (to < all.size()) {
+    GEBI_RETURN_IF_ERROR(SaveMore(ctx, list, static_cast<int>(to)));
+    lines += "\n" + MoreLine(ctx, all.size() - to);
+  } else {
+    GEBI_RETURN_IF_ERROR(DropMore(ctx));
+  }
+  return lines;
+}
+
 }  // namespace
 
 Result<Reply> HandleRepair(Context& ctx) {
   GEBI_ASSIGN_OR_RETURN(auto resident, storage::GetResident(ctx.tx, ctx.msg.from_user));
-  if (!resident) return Text(ctx, "repair.join_first");
-  if (ctx.args.empty()) return Text(ctx, "repair.usage");
-  if (ctx.args.size() > kMaxDescriptionBytes) return Text(ctx, "repair.too_long");
+  if (!resident) return NotMemberYet(ctx, "repair.join_first");
+  // A phrase found inside the text (…坏了, 帮我修…) is part of the description: keep it all.
+  const bool phrase = ctx.rule != nullptr && ctx.rule->match_kind == "contains";
+  const std::string source = phrase ? ctx.text : ctx.args;
+  const std::string description = TrimPunct(RawTail(ctx, source));
+  bool empty = description.empty();
+  for (std::string_view filler : kEmptyDescriptions) empty = empty || description == filler;
+  if (empty) {
+    GEBI_RETURN_IF_ERROR(AskNext(ctx, "repair", "", "repair.ask"));
+    return Text(ctx, "repair.ask");
+  }
+  if (description.size() > kMaxDescriptionBytes) return Text(ctx, "repair.too_long");
   GEBI_ASSIGN_OR_RETURN(auto community,
                         storage::AncestorOfKind(ctx.tx, resident->grid_id, "community"));
-  if (!community) return Text(ctx, "repair.join_first");
-  const std::string description = RawTail(ctx, ctx.args);
+  if (!community) return NotMemberYet(ctx, "repair.join_first");
   // Per-sender limits: twenty 报修 in a row must not make twenty tickets and sixty pushes.
   const HandlerSettings::Limits& lim = ctx.settings.limits;
   GEBI_ASSIGN_OR_RETURN(
@@ -146,14 +215,19 @@ Result<Reply> HandleRepair(Context& ctx) {
   t.community_id = community->id;
   t.reporter = ctx.msg.from_user;
   t.description = description;
-  GEBI_ASSIGN_OR_RETURN(t.category, storage::GuessCategory(ctx.tx, ctx.args));
+  GEBI_ASSIGN_OR_RETURN(t.category, storage::GuessCategory(ctx.tx, source));
   t.priority = resident->elderly_alone ? 1 : 0;
   GEBI_ASSIGN_OR_RETURN(t.id, storage::CreateTicket(ctx.tx, t, ctx.now));
   GEBI_ASSIGN_OR_RETURN(auto category, storage::GetRepairCategory(ctx.tx, t.category));
   std::string label = category ? category->label : t.category;
   GEBI_ASSIGN_OR_RETURN(std::string grid, GridLabel(ctx.tx, t.grid_id));
   std::string id = std::to_string(t.id);
-  std::string priority = t.priority > 0 ? ctx.templates.Render("ticket.priority_mark") : "";
+  // Sparks, smoke, gas: a line of what to do right now, and the worker sees it marked urgent.
+  const std::string safety_key = "safety." + t.category;
+  const bool danger = ctx.templates.Has(safety_key);
+  const std::string urgent = danger ? ctx.templates.Render("ticket.urgent_mark") : "";
+  std::string priority =
+      urgent + (t.priority > 0 ? ctx.templates.Render("ticket.priority_mark") : "");
 
   GEBI_ASSIGN_OR_RETURN(auto workers, GridWorkers(ctx.tx, t.grid_id));
   std::string to_worker =
@@ -174,20 +248,35 @@ Result<Reply> HandleRepair(Context& ctx) {
   }
   int volunteers = 0;
   if (category && !category->skill.empty()) {
-    GEBI_ASSIGN_OR_RETURN(auto matched,
-                          storage::MatchVolunteers(ctx.tx, t.community_id, category->skill,
-                                                   ctx.msg.from_user, kVolunteersPerTicket));
+    // A priority ticket (an elderly resident living alone) goes only to vetted volunteers.
+    GEBI_ASSIGN_OR_RETURN(
+        auto matched,
+        storage::MatchVolunteers(ctx.tx, t.community_id, category->skill, ctx.msg.from_user,
+                                 t.priority > 0 ? kVettedCandidates : kVolunteersPerTicket));
+    // Unvetted volunteers learn what is broken and where roughly (the grid), not who or which
+    // door: the flag and the room wait until staff vetted them (认证).
     std::string to_volunteer =
         ctx.templates.Render("push.ticket_new_volunteer", {{"id", id},
-                                                           {"priority", priority},
+                                                           {"priority", urgent},
                                                            {"grid", grid},
                                                            {"description", t.description},
                                                            {"category", label}});
+    std::string to_vetted = ctx.templates.Render(
+        "push.ticket_new_volunteer",
+        {{"id", id},
+         {"priority", priority},
+         {"grid", grid + " " + resident->building + resident->room},
+         {"description", t.description},
+         {"category", label}});
     for (const auto& v : matched) {
+      if (volunteers >= kVolunteersPerTicket) break;
       bool is_worker = std::find(workers.begin(), workers.end(), v) != workers.end();
       if (is_worker) continue;
+      GEBI_ASSIGN_OR_RETURN(auto vol, storage::GetVolunteer(ctx.tx, v));
+      const bool vetted = vol && vol->vetted_at.has_value();
+      if (t.priority > 0 && !vetted) continue;
       ++volunteers;
-      GEBI_RETURN_IF_ERROR(QueuePush(ctx, v, "ticket_new", to_volunteer,
+      GEBI_RETURN_IF_ERROR(QueuePush(ctx, v, "ticket_new", vetted ? to_vetted : to_volunteer,
                                      json{{"ticket_id", t.id},
                                           {"grid_id", t.grid_id},
                                           {"category", t.category},
@@ -195,8 +284,11 @@ Result<Reply> HandleRepair(Context& ctx) {
                                      fmt::format("ticket_new:{}:{}", t.id, v)));
     }
   }
-  return Text(ctx, volunteers > 0 ? "repair.created" : "repair.created_workers_only",
-              {{"id", id}, {"category", label}});
+  std::string reply = ctx.templates.Render(
+      volunteers > 0 ? "repair.created" : "repair.created_workers_only",
+      {{"id", id}, {"category", label}});
+  if (danger) reply = ctx.templates.Render(safety_key) + "\n" + reply;
+  return Reply::Text(std::move(reply));
 }
 
 Result<Reply> HandleMedia(Context& ctx) {
@@ -252,6 +344,11 @@ Result<Reply> HandleClaim(Context& ctx) {
     return Text(ctx, "claim.taken", {{"id", l->id}});
   }
   if (t.status == "cancelled") return Text(ctx, "ticket.cancelled", {{"id", l->id}});
+  GEBI_ASSIGN_OR_RETURN(bool manager, storage::CanManage(ctx.tx, ctx.msg.from_user, t.grid_id));
+  GEBI_ASSIGN_OR_RETURN(bool vetted, Vetted(ctx, ctx.msg.from_user));
+  if (!manager && !vetted && t.priority > 0) {
+    return Text(ctx, "claim.needs_vetting", {{"id", l->id}});
+  }
   GEBI_ASSIGN_OR_RETURN(
       int64_t ev,
       storage::TransitionTicket(ctx.tx, t.id,
@@ -259,18 +356,38 @@ Result<Reply> HandleClaim(Context& ctx) {
                                 ctx.now));
   GEBI_ASSIGN_OR_RETURN(std::string who, ActorName(ctx, ctx.msg.from_user));
   GEBI_ASSIGN_OR_RETURN(std::string grid, GridLabel(ctx.tx, t.grid_id));
-  GEBI_RETURN_IF_ERROR(PushOne(
-      ctx, t, t.reporter, "ticket_claimed",
-      ctx.templates.Render("push.ticket_claimed_reporter", {{"id", l->id}, {"who", who}}), ev));
+  GEBI_ASSIGN_OR_RETURN(std::string to_claimer, ReachClaimer(ctx, t, ctx.msg.from_user));
+  GEBI_RETURN_IF_ERROR(
+      PushOne(ctx, t, t.reporter, "ticket_claimed",
+              ctx.templates.Render("push.ticket_claimed_reporter",
+                                   {{"id", l->id}, {"who", who}, {"reach", to_claimer}}),
+              ev));
   GEBI_RETURN_IF_ERROR(PushWorkers(
       ctx, t, "ticket_claimed",
       ctx.templates.Render("push.ticket_claimed_worker",
                            {{"id", l->id}, {"who", who}, {"description", t.description}}),
       ev, ctx.msg.from_user));
   GEBI_ASSIGN_OR_RETURN(auto reporter, storage::GetResident(ctx.tx, t.reporter));
-  std::string room = reporter ? reporter->building + reporter->room : "";
+  // The room (and the reporter's phone) go to workers and vetted volunteers; the others meet
+  // the resident through the grid worker.
+  const bool trusted = manager || vetted;
+  std::string room = trusted && reporter ? " " + reporter->building + reporter->room : "";
+  std::string reach;
+  if (trusted && reporter && !reporter->phone.empty()) {
+    reach = ctx.templates.Render("reach.phone", {{"phone", reporter->phone}});
+  } else {
+    GEBI_ASSIGN_OR_RETURN(auto unit, storage::GetUnit(ctx.tx, t.grid_id));
+    reach = ctx.templates.Render(
+        "reach.grid", {{"contact", unit && !unit->contact.empty()
+                                       ? unit->contact
+                                       : ctx.templates.Render("join.no_contact")}});
+  }
   return Text(ctx, "claim.ok",
-              {{"id", l->id}, {"grid", grid}, {"room", room}, {"description", t.description}});
+              {{"id", l->id},
+               {"grid", grid},
+               {"room", room},
+               {"description", t.description},
+               {"reach", reach}});
 }
 
 Result<Reply> HandleDone(Context& ctx) {
@@ -312,18 +429,41 @@ Result<Reply> HandleDone(Context& ctx) {
 }
 
 Result<Reply> HandleRate(Context& ctx) {
+  // "评价 5" when ticket 5 is not the sender's to rate means five points for their own.
+  if (NumberArgs a = ParseNumberAndRest(ctx.args); a.number >= 1 && a.number <= 5 && a.rest.empty()) {
+    GEBI_ASSIGN_OR_RETURN(auto named, storage::GetTicket(ctx.tx, a.number));
+    if (!named || named->reporter != ctx.msg.from_user || named->status != "done") {
+      GEBI_ASSIGN_OR_RETURN(auto own,
+                            storage::TicketsOfReporter(ctx.tx, ctx.msg.from_user, kMaxListed));
+      for (const auto& t : own) {
+        if (t.status != "done") continue;
+        ctx.args = std::to_string(t.id) + " " + ctx.args;
+        break;
+      }
+    }
+  }
   Reply reply;
-  GEBI_ASSIGN_OR_RETURN(auto l, Load(ctx, "rate.usage", &reply));
+  GEBI_ASSIGN_OR_RETURN(auto l, Load(ctx, "rate.usage", &reply, {"done"}));
   if (!l) return reply;
   const storage::Ticket& t = l->ticket;
   if (!IsReporter(ctx, t)) return Text(ctx, "ticket.reporter_only", {{"id", l->id}});
-  auto [score_text, note] = SplitFirstWord(l->rest);
-  int64_t score = ParseNumberArg(Normalize(score_text));  // rest is as written: ５ too
-  if (score < 1 || score > 5) return Text(ctx, "rate.usage");
+  Score parsed = ParseScore(Normalize(l->rest));  // rest is as written: ５分 too
+  const int64_t score = parsed.score;
+  const std::string note = parsed.rest;
+  if (score < 1 || score > 5) {
+    // A wrong score (评价 12 9) gets the usage line; no score at all asks for one.
+    if (t.rating || (t.status != "done" && t.status != "closed") || !Normalize(l->rest).empty()) {
+      // Fall through to the checks below with a score that cannot be stored.
+    } else {
+      GEBI_RETURN_IF_ERROR(AskNext(ctx, "rate", l->id, "rate.ask_score"));
+      return Text(ctx, "rate.ask_score", {{"id", l->id}});
+    }
+  }
   if (t.rating) return Text(ctx, "rate.already", {{"id", l->id}});
   if (t.status != "done" && t.status != "closed") {
     return Text(ctx, "rate.not_done", {{"id", l->id}, {"status", StatusLabel(ctx, t.status)}});
   }
+  if (score < 1 || score > 5) return Text(ctx, "rate.usage");
   if (note.size() > kMaxDescriptionBytes) return Text(ctx, "repair.too_long");
   storage::Transition tr{{"done", "closed"}, "closed", ctx.msg.from_user, "rated", note};
   tr.rating = score;
@@ -341,12 +481,16 @@ Result<Reply> HandleRate(Context& ctx) {
 
 Result<Reply> HandleLike(Context& ctx) {
   Reply reply;
-  GEBI_ASSIGN_OR_RETURN(auto l, Load(ctx, "like.usage", &reply));
+  GEBI_ASSIGN_OR_RETURN(auto l, Load(ctx, "like.usage", &reply, {"done", "closed"}));
   if (!l) return reply;
   const storage::Ticket& t = l->ticket;
-  // Neighbours of the same community may thank; nobody else sees the ticket.
-  if (!IsReporter(ctx, t) && ctx.community_id != t.community_id) {
-    return Text(ctx, "ticket.not_yours", {{"id", l->id}});
+  // Neighbours of the ticket's grid (and who runs it) may thank; nobody else sees the ticket.
+  if (!IsReporter(ctx, t)) {
+    GEBI_ASSIGN_OR_RETURN(auto member, storage::GetResident(ctx.tx, ctx.msg.from_user));
+    GEBI_ASSIGN_OR_RETURN(bool manage, storage::CanManage(ctx.tx, ctx.msg.from_user, t.grid_id));
+    if (!manage && !(member && member->grid_id == t.grid_id)) {
+      return Text(ctx, "ticket.not_yours", {{"id", l->id}});
+    }
   }
   if (t.status != "done" && t.status != "closed") {
     return Text(ctx, "like.not_done", {{"id", l->id}});
@@ -365,7 +509,7 @@ Result<Reply> HandleLike(Context& ctx) {
 
 Result<Reply> HandleReopen(Context& ctx) {
   Reply reply;
-  GEBI_ASSIGN_OR_RETURN(auto l, Load(ctx, "reopen.usage", &reply));
+  GEBI_ASSIGN_OR_RETURN(auto l, Load(ctx, "reopen.usage", &reply, {"done"}));
   if (!l) return reply;
   const storage::Ticket& t = l->ticket;
   if (!IsReporter(ctx, t)) return Text(ctx, "ticket.reporter_only", {{"id", l->id}});
@@ -406,28 +550,84 @@ Result<Reply> HandleCancelRepair(Context& ctx) {
     GEBI_RETURN_IF_ERROR(PushOne(ctx, t, t.claimed_by, "ticket_cancelled", text, ev));
   }
   GEBI_RETURN_IF_ERROR(PushWorkers(ctx, t, "ticket_cancelled", text, ev, t.claimed_by));
+  // Everyone who was asked to help hears it is off, not only whoever claimed it.
+  GEBI_ASSIGN_OR_RETURN(auto asked,
+                        storage::RecipientsByDedupPrefix(ctx.tx, fmt::format("ticket_new:{}:", t.id)));
+  for (const auto& who : asked) {
+    if (who == t.claimed_by || who == ctx.msg.from_user) continue;
+    GEBI_RETURN_IF_ERROR(PushOne(ctx, t, who, "ticket_cancelled", text, ev));
+  }
   return Text(ctx, "cancel_repair.ok", {{"id", l->id}});
 }
 
-Result<Reply> HandleMyRepairs(Context& ctx) {
+Result<Reply> HandleFixed(Context& ctx) {
+  GEBI_RETURN_IF_ERROR(
+      storage::CloseStaleTickets(ctx.tx, ctx.now - kAutoCloseSeconds, ctx.now).status());
+  GEBI_ASSIGN_OR_RETURN(auto own, storage::TicketsOfReporter(ctx.tx, ctx.msg.from_user, kMaxListed));
+  for (const auto& t : own) {
+    if (t.status != "claimed" && t.status != "done") continue;
+    const std::string id = std::to_string(t.id);
+    if (t.status == "claimed") {
+      // The reporter says it is fixed: done, credited to whoever claimed it.
+      GEBI_ASSIGN_OR_RETURN(
+          int64_t ev, storage::TransitionTicket(ctx.tx, t.id,
+                                                {{"claimed"},
+                                                 "done",
+                                                 t.claimed_by,
+                                                 "done",
+                                                 ctx.templates.Render("fixed.note")},
+                                                ctx.now));
+      GEBI_RETURN_IF_ERROR(PushOne(ctx, t, t.claimed_by, "ticket_confirmed",
+                                   ctx.templates.Render("push.ticket_confirmed", {{"id", id}}), ev));
+    }
+    GEBI_RETURN_IF_ERROR(AskNext(ctx, "rate", id, "rate.ask_score"));
+    return Text(ctx, "fixed.ask_score", {{"id", id}});
+  }
+  // A volunteer or worker saying it: they mean 完成 for the ticket they hold.
+  GEBI_ASSIGN_OR_RETURN(auto held, storage::TicketsClaimedBy(ctx.tx, ctx.msg.from_user, "claimed", 2));
+  if (held.size() == 1) {
+    const std::string id = std::to_string(held.front().id);
+    GEBI_RETURN_IF_ERROR(AskNext(ctx, "done", id, "done.ask_note"));
+    return Text(ctx, "done.ask_note", {{"id", id}});
+  }
+  return Text(ctx, "fixed.none");
+}
+
+Result<Reply> MyRepairsPage(Context& ctx, int offset) {
   GEBI_RETURN_IF_ERROR(
       storage::CloseStaleTickets(ctx.tx, ctx.now - kAutoCloseSeconds, ctx.now).status());
   GEBI_ASSIGN_OR_RETURN(auto tickets,
-                        storage::TicketsOfReporter(ctx.tx, ctx.msg.from_user, kMaxListed));
+                        storage::TicketsOfReporter(ctx.tx, ctx.msg.from_user, kMaxPaged));
   if (tickets.empty()) return Text(ctx, "my_repairs.none");
-  std::string lines;
+  std::vector<std::string> all;
   for (const auto& t : tickets) {
-    lines += fmt::format("{}{}号 {} — {}", lines.empty() ? "" : "\n", t.id, t.description,
-                         StatusLabel(ctx, t.status));
+    all.push_back(fmt::format("{}号 {} — {}", t.id, t.description, StatusLabel(ctx, t.status)));
   }
+  GEBI_ASSIGN_OR_RETURN(std::string lines, Page(ctx, "my_repairs", all, offset));
   return Text(ctx, "my_repairs.list", {{"lines", lines}});
 }
 
-Result<Reply> HandleTickets(Context& ctx) {
+Result<Reply> HandleMyRepairs(Context& ctx) {
+  // "3号修好了吗": the one ticket, when it is the sender's.
+  LeadingNumber lead = SplitLeadingNumber(ctx.rule != nullptr && ctx.rule->match_kind == "contains"
+                                              ? ctx.text
+                                              : ctx.args);
+  if (lead.number > 0) {
+    GEBI_ASSIGN_OR_RETURN(auto t, storage::GetTicket(ctx.tx, lead.number));
+    if (t && t->reporter == ctx.msg.from_user) {
+      return Text(ctx, "my_repairs.one", {{"id", std::to_string(t->id)},
+                                          {"description", t->description},
+                                          {"status", StatusLabel(ctx, t->status)}});
+    }
+  }
+  return MyRepairsPage(ctx, 0);
+}
+
+Result<Reply> TicketsPage(Context& ctx, int offset) {
   GEBI_RETURN_IF_ERROR(
       storage::CloseStaleTickets(ctx.tx, ctx.now - kAutoCloseSeconds, ctx.now).status());
   // Staff see their units' tickets with the room; volunteers see their community's claimable
-  // ones without personal details.
+  // ones without personal details (vetted ones also the priority mark and the room).
   GEBI_ASSIGN_OR_RETURN(auto grants, storage::GrantsOf(ctx.tx, ctx.msg.from_user));
   std::vector<storage::Ticket> tickets;
   bool staff = false;
@@ -441,41 +641,53 @@ Result<Reply> HandleTickets(Context& ctx) {
     }
     if (!grid && !community) continue;
     staff = true;
-    GEBI_ASSIGN_OR_RETURN(auto some, storage::ActiveTickets(ctx.tx, grid, community, kMaxListed));
+    GEBI_ASSIGN_OR_RETURN(auto some, storage::ActiveTickets(ctx.tx, grid, community, kMaxPaged));
     for (auto& t : some) {
       bool dup = false;
       for (const auto& x : tickets) dup = dup || x.id == t.id;
       if (!dup) tickets.push_back(std::move(t));
     }
   }
+  bool vetted = false;
   if (!staff && (ctx.roles & kVolunteer) && ctx.community_id) {
+    GEBI_ASSIGN_OR_RETURN(vetted, Vetted(ctx, ctx.msg.from_user));
     GEBI_ASSIGN_OR_RETURN(
-        auto some, storage::ActiveTickets(ctx.tx, std::nullopt, ctx.community_id, kMaxListed));
+        auto some, storage::ActiveTickets(ctx.tx, std::nullopt, ctx.community_id, kMaxPaged));
     for (auto& t : some) {
-      if (t.status != "claimed") tickets.push_back(std::move(t));
+      if (t.status != "claimed" && (vetted || t.priority == 0)) tickets.push_back(std::move(t));
     }
   }
   if (!staff && (ctx.roles & (kStreetStaff | kDistrictAdmin))) {
     return Text(ctx, "tickets.street_hint");
   }
   if (tickets.empty()) return Text(ctx, "tickets.none");
-  std::string lines;
-  int n = 0;
-  for (const auto& t : tickets) {
-    if (++n > kMaxListed) break;
+  const bool trusted = staff || vetted;
+  std::vector<std::string> all;
+  const size_t from = static_cast<size_t>(std::max(offset, 0));
+  for (size_t i = 0; i < tickets.size(); ++i) {
+    const auto& t = tickets[i];
+    if (i < from || i >= from + kMaxListed) {
+      all.emplace_back();  // only the page's lines are looked up and formatted
+      continue;
+    }
     GEBI_ASSIGN_OR_RETURN(std::string label, CategoryLabel(ctx.tx, t.category));
     std::string where;
-    if (staff) {
+    if (trusted) {
       GEBI_ASSIGN_OR_RETURN(auto r, storage::GetResident(ctx.tx, t.reporter));
       where = r ? r->building + r->room : "";
     } else {
       GEBI_ASSIGN_OR_RETURN(where, GridLabel(ctx.tx, t.grid_id));
     }
-    lines += fmt::format("{}{}号{} {} {}（{}）— {}", lines.empty() ? "" : "\n", t.id,
-                         t.priority > 0 ? ctx.templates.Render("ticket.priority_mark") : "", where,
-                         t.description, label, StatusLabel(ctx, t.status));
+    all.push_back(fmt::format("{}号{} {} {}（{}）— {}", t.id,
+                              trusted && t.priority > 0
+                                  ? ctx.templates.Render("ticket.priority_mark")
+                                  : "",
+                              where, t.description, label, StatusLabel(ctx, t.status)));
   }
+  GEBI_ASSIGN_OR_RETURN(std::string lines, Page(ctx, "tickets", all, offset));
   return Text(ctx, staff ? "tickets.list" : "tickets.list_volunteer", {{"lines", lines}});
 }
+
+Result<Reply> HandleTickets(Context& ctx) { return TicketsPage(ctx, 0); }
 
 }  // namespace gebi::handlers

@@ -4,11 +4,15 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <iterator>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "handlers/chat/common.h"
+#include "handlers/chat/join.h"
+#include "handlers/chat/phrases.h"
 #include "storage/org_store.h"
 #include "storage/ticket_store.h"
 #include "storage/volunteer_store.h"
@@ -22,6 +26,9 @@ constexpr std::string_view kAvailabilityWords[] = {
     "周末",     "工作日",   "平时",     "晚上",       "白天",   "上午",
     "下午",     "中午",     "随时",     "节假日",     "全天",   "weekends",
     "weekdays", "evenings", "mornings", "afternoons", "anytime"};
+// Words that say residents helped may see the volunteer's phone.
+constexpr std::string_view kSharePhoneWords[] = {"公开电话", "留电话", "可以打电话", "电话公开",
+                                                 "sharephone"};
 // A signup names a handful of skills; more is a paste, not a signup.
 constexpr size_t kMaxWords = 12;
 constexpr int kMaxListed = 5;
@@ -87,14 +94,23 @@ Result<std::string> Catalogue(storage::Tx& tx) {
 }  // namespace
 
 Result<Reply> HandleVolunteer(Context& ctx) {
-  if (!ctx.community_id) return Text(ctx, "volunteer.join_first");
+  if (!ctx.community_id) return NotMemberYet(ctx, "volunteer.join_first");
   GEBI_ASSIGN_OR_RETURN(std::string catalogue, Catalogue(ctx.tx));
-  if (ctx.args.empty()) return Text(ctx, "volunteer.usage", {{"skills", catalogue}});
+  if (ctx.args.empty()) {
+    GEBI_RETURN_IF_ERROR(AskNext(ctx, "volunteer", "", "volunteer.ask"));
+    return Text(ctx, "volunteer.ask", {{"skills", catalogue}});
+  }
   std::vector<std::string> words = Words(ctx.args);
   if (words.size() > kMaxWords) return Text(ctx, "volunteer.usage", {{"skills", catalogue}});
   std::vector<std::string> skills, availability;
   std::set<std::string> seen;
+  bool share_phone = false;
   for (const std::string& w : words) {
+    if (std::find(std::begin(kSharePhoneWords), std::end(kSharePhoneWords), w) !=
+        std::end(kSharePhoneWords)) {
+      share_phone = true;
+      continue;
+    }
     GEBI_ASSIGN_OR_RETURN(auto skill, storage::SkillForWord(ctx.tx, w));
     if (skill) {
       if (seen.insert(*skill).second) skills.push_back(*skill);
@@ -111,6 +127,7 @@ Result<Reply> HandleVolunteer(Context& ctx) {
   v.availability = Join(availability, " ");
   v.skills = skills;
   GEBI_ASSIGN_OR_RETURN(auto before, storage::GetVolunteer(ctx.tx, ctx.msg.from_user));
+  v.share_phone = share_phone || (before && before->share_phone);
   GEBI_RETURN_IF_ERROR(storage::PutVolunteer(ctx.tx, v, ctx.now));
   std::string when = v.availability.empty() ? "" : "（" + v.availability + "）";
   return Text(ctx, before && before->active ? "volunteer.updated" : "volunteer.ok",
@@ -152,6 +169,35 @@ Result<Reply> HandleQuitVolunteer(Context& ctx) {
                         storage::DeactivateVolunteer(ctx.tx, ctx.msg.from_user, ctx.now));
   if (!left) return Text(ctx, "volunteer.not_volunteer");
   return Text(ctx, "volunteer.quit_ok");
+}
+
+Result<Reply> HandleVet(Context& ctx) {
+  // 认证 王师傅: by the name the volunteer joined their grid with (or their openid).
+  const std::string name = TrimPunct(RawTail(ctx, ctx.args));
+  if (name.empty()) return Text(ctx, "vet.usage");
+  std::vector<std::string> found;
+  GEBI_ASSIGN_OR_RETURN(auto v, storage::GetVolunteer(ctx.tx, name));
+  if (v && v->active) {
+    found.push_back(name);
+  } else {
+    GEBI_ASSIGN_OR_RETURN(found, storage::VolunteersNamed(ctx.tx, name));
+  }
+  // Only the volunteers this sender runs: their grid's worker or staff above.
+  std::vector<std::string> mine;
+  for (const auto& openid : found) {
+    GEBI_ASSIGN_OR_RETURN(auto r, storage::GetResident(ctx.tx, openid));
+    GEBI_ASSIGN_OR_RETURN(auto vol, storage::GetVolunteer(ctx.tx, openid));
+    int64_t unit = r ? r->grid_id : (vol ? vol->community_id : 0);
+    GEBI_ASSIGN_OR_RETURN(bool may, storage::CanManage(ctx.tx, ctx.msg.from_user, unit));
+    if (may) mine.push_back(openid);
+  }
+  if (mine.empty()) return Text(ctx, "vet.unknown", {{"name", name}});
+  if (mine.size() > 1) return Text(ctx, "vet.ambiguous", {{"name", name}});
+  GEBI_RETURN_IF_ERROR(storage::VetVolunteer(ctx.tx, mine.front(), ctx.msg.from_user, ctx.now));
+  GEBI_RETURN_IF_ERROR(QueuePush(ctx, mine.front(), "vetted", ctx.templates.Render("push.vetted"),
+                                 nlohmann::json::object(),
+                                 fmt::format("vetted:{}:{}", mine.front(), ctx.now)));
+  return Text(ctx, "vet.ok", {{"name", name}});
 }
 
 }  // namespace gebi::handlers

@@ -122,16 +122,16 @@ TEST_CASE("Router reloads rules when the stored version moves", "[handlers]") {
     return target;
   };
   REQUIRE(fire("帮助") == "help");
-  REQUIRE(fire("你好") == "");
+  REQUIRE(fire("早上好") == "");
   int64_t id = 0;
   REQUIRE_OK(db.WithTransaction([&](storage::Tx& tx) -> Status {
-    storage::Rule r = MakeRule(0, "exact", "你好", 10, "help");
+    storage::Rule r = MakeRule(0, "exact", "早上好", 10, "help");
     GEBI_ASSIGN_OR_RETURN(id, storage::InsertRule(tx, r, 1));
     return Status::Ok();
   }));
-  REQUIRE(fire("你好") == "help");
+  REQUIRE(fire("早上好") == "help");
   REQUIRE_OK(db.WithTransaction([&](storage::Tx& tx) { return storage::DeleteRule(tx, id); }));
-  REQUIRE(fire("你好") == "");
+  REQUIRE(fire("早上好") == "");
   REQUIRE(db.WithTransaction([&](storage::Tx& tx) {
               return storage::DeleteRule(tx, id);
             }).IsNotFound());

@@ -27,7 +27,7 @@ done
 [[ -n "$port" ]] || { echo "server did not start"; cat "$tmp/serve.log"; exit 1; }
 curl -sf "http://127.0.0.1:$port/healthz" | grep -q '"ok"'
 sed -i "s|^port = .*|port = $port|" "$tmp/c.toml"
-"$gebi" chat --config "$tmp/c.toml" --openid o_demo_resident 帮助 | grep -q "帮助"
+"$gebi" chat --config "$tmp/c.toml" --openid o_demo_resident 帮助 | grep -q "你可以发送"
 "$gebi" chat --config "$tmp/c.toml" --openid o_demo_resident --safe 办事时间 | grep -q "办事时间"
 kill -TERM "$pid"
 rc=0

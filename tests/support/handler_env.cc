@@ -111,6 +111,22 @@ int64_t HandlerEnv::Count(const std::string& sql) {
   return n;
 }
 
+std::string HandlerEnv::Text(const std::string& sql) {
+  std::string out;
+  REQUIRE_OK(db_->WithRead([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(auto v, tx.QueryFirstRow<std::string>(
+                                      sql, [](const storage::Stmt& st) { return st.Text(0); }));
+    out = v.value_or("");
+    return Status::Ok();
+  }));
+  return out;
+}
+
+std::string HandlerEnv::LastRoute(const std::string& openid) {
+  return Text("SELECT route FROM inbound_ledger WHERE openid = '" + openid +
+              "' ORDER BY created_at DESC, rowid DESC LIMIT 1");
+}
+
 std::optional<storage::Ticket> HandlerEnv::Ticket(int64_t id) {
   std::optional<storage::Ticket> t;
   REQUIRE_OK(db_->WithRead([&](storage::Tx& tx) -> Status {

@@ -49,6 +49,11 @@ class HandlerEnv {
   }
   // COUNT(*)-style query: the first column of the first row (0 when none).
   int64_t Count(const std::string& sql);
+  // The first column of the first row as text ("" when none).
+  std::string Text(const std::string& sql);
+  // The route the pipeline recorded for openid's latest delivery ("rule:12:repair",
+  // "flow:ask", "row:default" ...).
+  std::string LastRoute(const std::string& openid);
   std::optional<storage::Ticket> Ticket(int64_t id);
   // Row counts of the tables chat handlers write: equal before and after a refusal.
   std::string Fingerprint();
