@@ -492,7 +492,7 @@ INSERT INTO rules(match_kind, pattern, priority, target_kind, target, note, crea
   ('contains', '修好了吗', 25, 'handler', 'my_repairs', '…修好了吗', 0, 0),
   ('contains', '修好没', 25, 'handler', 'my_repairs', '…修好没', 0, 0),
   ('contains', '什么时候来修', 25, 'handler', 'my_repairs', '什么时候来修', 0, 0),
-  ('contains', '报修进度', 25, 'handler', 'my_repairs', '报修进度', 0, 0),
+  ('prefix', '报修进度', 15, 'handler', 'my_repairs', '报修进度', 0, 0),
   ('contains', '修好了', 35, 'handler', 'fixed', '修好了，谢谢', 0, 0),
   ('contains', '修好啦', 35, 'handler', 'fixed', '修好啦', 0, 0),
   ('contains', '已经修好', 35, 'handler', 'fixed', '已经修好', 0, 0),

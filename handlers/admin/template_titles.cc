@@ -17,9 +17,44 @@ constexpr Pair kGroups[] = {
     {"like", "报修和工单"},      {"reopen", "报修和工单"},       {"cancel_repair", "报修和工单"},
     {"my_repairs", "报修和工单"}, {"tickets", "报修和工单"},     {"volunteer", "志愿者"},
     {"inbox", "消息盒"},         {"poster", "网格二维码海报"},
+    {"fixed", "报修和工单"},     {"safety", "报修和工单"},       {"vet", "志愿者"},
+    {"human", "找人工"},         {"reach", "找人工"},            {"list", "常用回复"},
 };
 
 constexpr Pair kTitles[] = {
+    {"claim.needs_vetting", "接单：优先报修要认证过的志愿者"},
+    {"claim.ok", "接单成功"},
+    {"done.ask_note", "完成时问修了什么"},
+    {"fixed.ask_score", "居民说修好了：请打分"},
+    {"fixed.none", "居民说修好了，但没有在修的报修"},
+    {"fixed.note", "时间线：报修人说已修好"},
+    {"help.all", "全部指令（回复「更多」时）"},
+    {"help.line.human", "帮助里的一行：找人工"},
+    {"help.line.vet", "帮助里的一行：认证志愿者"},
+    {"human.asked", "找人工：给电话并请网格员联系"},
+    {"human.asked_today", "找人工：今天已请过网格员"},
+    {"human.call", "找人工：只给电话"},
+    {"human.someone", "求助推送里没留名字的居民"},
+    {"join.pending_wait", "入格申请还在等审核"},
+    {"list.more", "列表后面还有几条"},
+    {"my_repairs.one", "我的报修：只有一条时"},
+    {"push.help_needed", "推送：居民找人工，发给网格员"},
+    {"push.ticket_claimed_reporter", "推送：报修已有人接单，发给报修人"},
+    {"push.ticket_confirmed", "推送：报修人确认修好，发给接单人"},
+    {"push.vetted", "推送：志愿者已通过认证"},
+    {"rate.ask_score", "评价时问几分"},
+    {"reach.grid", "联系方式：网格员"},
+    {"reach.phone", "联系方式：志愿者电话"},
+    {"repair.ask", "报修时问哪里坏了"},
+    {"safety.gas", "安全提示：燃气"},
+    {"safety.smoke", "安全提示：冒烟起火"},
+    {"safety.sparks", "安全提示：电火花"},
+    {"ticket.urgent_mark", "紧急报修的标记"},
+    {"vet.ambiguous", "认证：有几位同名志愿者"},
+    {"vet.ok", "认证成功"},
+    {"vet.unknown", "认证：没找到这位志愿者"},
+    {"vet.usage", "认证的写法"},
+    {"volunteer.ask", "报名志愿者时问会什么"},
     {"help", "帮助菜单（整段）"},
     {"help.line.help", "帮助里的一行：帮助"},
     {"help.line.cancel", "帮助里的一行：取消"},
@@ -181,6 +216,7 @@ constexpr Pair kPlaceholders[] = {
     {"address", "地址"},      {"claimed", "接单次数"},  {"completed", "修好次数"},
     {"thanks", "感谢次数"},   {"likes", "点赞个数"},    {"good", "好评个数"},
     {"open", "进行中的工单"},
+    {"suggestions", "建议试试的命令"}, {"reach", "怎么联系对方"},
 };
 
 constexpr Pair kSamples[] = {
@@ -224,6 +260,8 @@ constexpr Pair kSamples[] = {
     {"likes", "6"},
     {"good", "4"},
     {"open", "12号 楼道灯坏了"},
+    {"suggestions", "报修 楼道灯坏了；帮助"},
+    {"reach", "联系电话：13800000000。"},
 };
 
 std::string_view Find(const Pair* begin, const Pair* end, std::string_view key) {

@@ -1009,7 +1009,7 @@ TEST_CASE("A rule that would take over a system command is refused unless confir
     json later = lamp;
     later["priority"] = 200;
     REQUIRE(c.Post("/api/v1/rules", later)->status == 201);
-    CHECK(Say(server, "路灯坏了") == "路灯请打 12345。");
+    CHECK(Say(server, "小区路灯的事") == "路灯请打 12345。");  // no command word in it
   }
   SECTION("confirmed, it is saved and answers in the command's place") {
     json confirmed = lamp;
