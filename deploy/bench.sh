@@ -218,12 +218,13 @@ kill "$flood_pid" 2>/dev/null || true
 wait "$flood_pid" 2>/dev/null || true
 rss=$(peak_rss_mib)
 stop_server
-flooded=$(sql "$dir" "SELECT count(*) FROM inbound_ledger WHERE route = 'too_long'")
+# 2,000 characters is server.max_text_chars itself: the longest text that is still routed.
+flooded=$(sql "$dir" "SELECT count(*) FROM inbound_ledger WHERE openid LIKE 'o_flood_%'")
 ledger=$(sql "$dir" "SELECT count(*) FROM inbound_ledger WHERE outcome = 'ok' AND route LIKE '%:help'")
 check=$(wrk_check) || true
 if [[ -z "$check" ]]; then
-  if ((flooded >= seconds * 5 && ledger >= w_requests)); then
-    check="ok: $flooded long texts answered too-long, $ledger help rows"
+  if ((flooded >= seconds * 5 && ledger >= w_requests && ledger <= w_requests + connections)); then
+    check="ok: $flooded long texts answered, $ledger help rows"
   else
     check="FAIL: $flooded long texts recorded, $ledger help rows for $w_requests replies"
   fi

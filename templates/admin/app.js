@@ -653,9 +653,9 @@ async function pageNumbers() {
       })));
 }
 
-const UNIT_HEADERS = ['名称', '新增工单', '修好', '多久有人接（中位数）', '多久修好（中位数）', '在岗志愿者', '待审核入格'];
+const UNIT_HEADERS = ['名称', '新增工单', '修好', '取消', '多久有人接（中位数）', '多久修好（中位数）', '在岗志愿者', '待审核入格'];
 function unitRow(u) {
-  return [el('strong', { text: u.name }), u.tickets_opened, u.tickets_closed, minutes(u.median_claim_minutes),
+  return [el('strong', { text: u.name }), u.tickets_opened, u.tickets_closed, u.tickets_cancelled ?? 0, minutes(u.median_claim_minutes),
     minutes(u.median_done_minutes), u.active_volunteers ?? '', u.pending_joins];
 }
 
