@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -126,8 +125,23 @@ int64_t SceneGrid(std::string_view key, std::string_view prefix) {
 }
 
 bool LooksLikeIdNumber(const std::string& text) {
-  static const std::regex kId(R"((?:^|[^\d])\d{17}[\dx](?:$|[^\d]))");
-  return std::regex_search(text, kId);
+  // 17 digits and then a digit or x, not inside a longer run of digits: one linear pass.
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  for (size_t i = 0; i < text.size();) {
+    if (!digit(text[i])) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < text.size() && digit(text[j])) ++j;
+    if (j - i == 18) return true;
+    if (j - i == 17 && j < text.size() && text[j] == 'x' &&
+        (j + 1 == text.size() || !digit(text[j + 1]))) {
+      return true;
+    }
+    i = j;
+  }
+  return false;
 }
 
 Result<Reply> Submit(Context& ctx, const json& slots) {
