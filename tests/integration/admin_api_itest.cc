@@ -130,6 +130,14 @@ std::string MakeAccount(bot::App& app, const std::string& name, const std::strin
   return password;
 }
 
+// Makes an account (password already chosen) and logs client in with it.
+void LogIn(TestServer& server, AdminClient& client, const std::string& name,
+           const std::string& role, int64_t unit) {
+  auto r = client.Login(name, MakeAccount(server.app(), name, role, unit));
+  REQUIRE(r);
+  REQUIRE(r->status == 200);
+}
+
 int64_t Count(bot::App& app, const std::string& sql) {
   int64_t n = 0;
   REQUIRE_OK(app.db().WithRead([&](storage::Tx& tx) -> Status {
@@ -139,6 +147,14 @@ int64_t Count(bot::App& app, const std::string& sql) {
   }));
   return n;
 }
+
+// The real server on a fresh database with the seeded districts, communities and grids: the
+// start of most cases below.
+struct SeededConsole {
+  TempDir dir;
+  TestServer server{TestConfig(dir, false)};
+  const Org org = SeedOrg(server.app());
+};
 
 std::string Say(TestServer& server, const std::string& text,
                 const std::string& openid = "o_admin_test_resident") {
@@ -439,14 +455,11 @@ TEST_CASE("A one-time password must be changed before anything else", "[integrat
   }
 }
 
-TEST_CASE("A rule changed in the admin API answers through the webhook at once",
-          "[integration][admin]") {
-  TempDir dir;
-  TestServer server(TestConfig(dir, false));
-  const Org org = SeedOrg(server.app());
+TEST_CASE_METHOD(SeededConsole,
+                 "A rule changed in the admin API answers through the webhook at once",
+                 "[integration][admin]") {
   AdminClient c(server.port());
-  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", org.district))->status ==
-          200);
+  LogIn(server, c, "admin", "district", org.district);
   const std::string before = Say(server, "停水通知");
   CHECK(before.find("没看懂") != std::string::npos);
 
@@ -575,14 +588,11 @@ TEST_CASE("A rule changed in the admin API answers through the webhook at once",
   }
 }
 
-TEST_CASE("Community admins see and change only their community", "[integration][admin]") {
-  TempDir dir;
-  TestServer server(TestConfig(dir, false));
-  const Org org = SeedOrg(server.app());
+TEST_CASE_METHOD(SeededConsole, "Community admins see and change only their community",
+                 "[integration][admin]") {
   AdminClient district(server.port()), c7(server.port());
-  REQUIRE(district.Login("d", MakeAccount(server.app(), "d", "district", org.district))->status ==
-          200);
-  REQUIRE(c7.Login("c7", MakeAccount(server.app(), "c7", "community", org.c7))->status == 200);
+  LogIn(server, district, "d", "district", org.district);
+  LogIn(server, c7, "c7", "community", org.c7);
   auto other = Body(district.Post(
       "/api/v1/rules", {{"pattern", "八社区"}, {"target", "只在 8"}, {"community_id", org.c8}}));
   const std::string other_path = "/api/v1/rules/" + std::to_string(other["id"].get<int64_t>());
@@ -620,13 +630,10 @@ TEST_CASE("Community admins see and change only their community", "[integration]
   for (const auto& e : audit["audit"]) CHECK(e["community_id"] == org.c7);
 }
 
-TEST_CASE("Dry run says which rule fires for a text and role, and why", "[integration][admin]") {
-  TempDir dir;
-  TestServer server(TestConfig(dir, false));
-  const Org org = SeedOrg(server.app());
+TEST_CASE_METHOD(SeededConsole, "Dry run says which rule fires for a text and role, and why",
+                 "[integration][admin]") {
   AdminClient c(server.port());
-  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", org.district))->status ==
-          200);
+  LogIn(server, c, "admin", "district", org.district);
   REQUIRE(c.Post("/api/v1/rules", {{"match_kind", "contains"},
                                    {"pattern", "水"},
                                    {"target", "水务电话 96390"},
@@ -663,20 +670,17 @@ TEST_CASE("Dry run says which rule fires for a text and role, and why", "[integr
   CHECK(Count(server.app(), "SELECT COUNT(*) FROM admin_audit WHERE action LIKE 'rule.%'") == 2);
 }
 
-TEST_CASE("Rule warnings flag shadowed and duplicate rules", "[integration][admin]") {
-  TempDir dir;
-  TestServer server(TestConfig(dir, false));
-  const Org org = SeedOrg(server.app());
+TEST_CASE_METHOD(SeededConsole, "Rule warnings flag shadowed and duplicate rules",
+                 "[integration][admin]") {
   AdminClient c(server.port());
-  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", org.district))->status ==
-          200);
-  auto a = Body(
-      c.Post("/api/v1/rules",
-             {{"match_kind", "contains"},
-              {"pattern", "电"},
-              {"target", "电工"},
-              {"priority", 5},
-              {"confirm_shadow", true}}));  // it takes 志愿者 水电 from the volunteer signup
+  LogIn(server, c, "admin", "district", org.district);
+  auto a =
+      Body(c.Post("/api/v1/rules",
+                  {{"match_kind", "contains"},
+                   {"pattern", "电"},
+                   {"target", "电工"},
+                   {"priority", 5},
+                   {"confirm_shadow", true}}));  // it takes 志愿者 水电 from the volunteer signup
   auto b = Body(c.Post("/api/v1/rules", {{"pattern", "停电"}, {"target", "停电通知"}}));
   auto d = Body(c.Post("/api/v1/rules", {{"pattern", "停电"}, {"target", "重复"}}));
   auto ok = Body(c.Post("/api/v1/rules", {{"pattern", "开会"}, {"target", "周三开会"}}));
@@ -689,13 +693,10 @@ TEST_CASE("Rule warnings flag shadowed and duplicate rules", "[integration][admi
   CHECK(kinds.count(a["id"].get<int64_t>()) == 0);
 }
 
-TEST_CASE("The MP console's auto-replies import as rules and texts", "[integration][admin]") {
-  TempDir dir;
-  TestServer server(TestConfig(dir, false));
-  const Org org = SeedOrg(server.app());
+TEST_CASE_METHOD(SeededConsole, "The MP console's auto-replies import as rules and texts",
+                 "[integration][admin]") {
   AdminClient c(server.port());
-  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", org.district))->status ==
-          200);
+  LogIn(server, c, "admin", "district", org.district);
   // The documented shape of get_current_autoreply_info.
   json mp = json::parse(R"({
     "is_add_friend_reply_open": 1,
@@ -734,13 +735,10 @@ TEST_CASE("The MP console's auto-replies import as rules and texts", "[integrati
   CHECK(Body(bad)["field"] == "keyword_autoreply_info.list");
 }
 
-TEST_CASE("Reply texts: validation, preview, overrides reach the bot", "[integration][admin]") {
-  TempDir dir;
-  TestServer server(TestConfig(dir, false));
-  const Org org = SeedOrg(server.app());
+TEST_CASE_METHOD(SeededConsole, "Reply texts: validation, preview, overrides reach the bot",
+                 "[integration][admin]") {
   AdminClient c(server.port());
-  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", org.district))->status ==
-          200);
+  LogIn(server, c, "admin", "district", org.district);
 
   auto bad = c.Put("/api/v1/templates/not_allowed", {{"text", "「{cmd}」不行"}});
   REQUIRE(bad->status == 400);
@@ -794,13 +792,10 @@ TEST_CASE("Reply texts: validation, preview, overrides reach the bot", "[integra
         3);
 }
 
-TEST_CASE("Dead letters are listed and retried once", "[integration][admin]") {
-  TempDir dir;
-  TestServer server(TestConfig(dir, false));
-  const Org org = SeedOrg(server.app());
+TEST_CASE_METHOD(SeededConsole, "Dead letters are listed and retried once",
+                 "[integration][admin]") {
   AdminClient c(server.port());
-  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", org.district))->status ==
-          200);
+  LogIn(server, c, "admin", "district", org.district);
   int64_t id = 0;
   REQUIRE_OK(server.app().db().WithTransaction([&](storage::Tx& tx) -> Status {
     storage::OutboxItem item{0, "o_worker", "join_request", R"({"text":"有新的入格申请"})", "k1"};
@@ -824,14 +819,11 @@ TEST_CASE("Dead letters are listed and retried once", "[integration][admin]") {
   CHECK(Body(c.Get("/api/v1/outbox/dead"))["dead"].empty());
 }
 
-TEST_CASE("Numbers: messages per day as JSON, CSV and SVG, and the console page is served",
-          "[integration][admin]") {
-  TempDir dir;
-  TestServer server(TestConfig(dir, false));
-  const Org org = SeedOrg(server.app());
+TEST_CASE_METHOD(SeededConsole,
+                 "Numbers: messages per day as JSON, CSV and SVG, and the console page is served",
+                 "[integration][admin]") {
   AdminClient c(server.port());
-  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", org.district))->status ==
-          200);
+  LogIn(server, c, "admin", "district", org.district);
   for (int i = 0; i < 3; ++i) Say(server, "你好 " + std::to_string(i));
   auto n = Body(c.Get("/api/v1/stats?days=7"));
   CHECK(n["messages_total"] == 3);
@@ -864,14 +856,12 @@ TEST_CASE("Numbers: messages per day as JSON, CSV and SVG, and the console page 
   CHECK(anon.Get("/api/v1/stats")->status == 401);
 }
 
-TEST_CASE("Join requests approved in the console have the chat command's effect",
-          "[integration][admin]") {
-  TempDir dir;
-  TestServer server(TestConfig(dir, false));
-  const Org org = SeedOrg(server.app());
+TEST_CASE_METHOD(SeededConsole,
+                 "Join requests approved in the console have the chat command's effect",
+                 "[integration][admin]") {
   AdminClient c7(server.port()), c8(server.port());
-  REQUIRE(c7.Login("c7", MakeAccount(server.app(), "c7", "community", org.c7))->status == 200);
-  REQUIRE(c8.Login("c8", MakeAccount(server.app(), "c8", "community", org.c8))->status == 200);
+  LogIn(server, c7, "c7", "community", org.c7);
+  LogIn(server, c8, "c8", "community", org.c8);
   // Community 7 has its own texts: the approval push and later replies use them.
   REQUIRE(c7.Put("/api/v1/templates/default",
                  {{"text", "七社区：请回复「帮助」"}, {"community_id", org.c7}})
@@ -925,7 +915,7 @@ TEST_CASE("Join requests approved in the console have the chat command's effect"
 
   // Rejecting (district admin, any community) tells the resident the reason.
   AdminClient d(server.port());
-  REQUIRE(d.Login("d", MakeAccount(server.app(), "d", "district", org.district))->status == 200);
+  LogIn(server, d, "d", "district", org.district);
   REQUIRE(
       d.Post(base + std::to_string(other) + "/reject", {{"reason", "不是本小区住户"}})->status ==
       200);
@@ -977,18 +967,15 @@ TEST_CASE("Join requests approved in the console have the chat command's effect"
 
 // The seeded rule of a system command's keyword, e.g. 报修 -> repair.
 int64_t SeededRuleId(bot::App& app, const std::string& pattern) {
-  return Count(app, "SELECT id FROM rules WHERE target_kind = 'handler' AND pattern = '" +
-                        pattern + "' AND community_id IS NULL");
+  return Count(app, "SELECT id FROM rules WHERE target_kind = 'handler' AND pattern = '" + pattern +
+                        "' AND community_id IS NULL");
 }
 
-TEST_CASE("A rule that would take over a system command is refused unless confirmed",
-          "[integration][admin]") {
-  TempDir dir;
-  TestServer server(TestConfig(dir, false));
-  const Org org = SeedOrg(server.app());
+TEST_CASE_METHOD(SeededConsole,
+                 "A rule that would take over a system command is refused unless confirmed",
+                 "[integration][admin]") {
   AdminClient c(server.port());
-  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", org.district))->status ==
-          200);
+  LogIn(server, c, "admin", "district", org.district);
   const int64_t rules = Count(server.app(), "SELECT COUNT(*) FROM rules");
   const int64_t audit = Count(server.app(), "SELECT COUNT(*) FROM admin_audit");
   const json lamp = {{"match_kind", "contains"},
@@ -1039,15 +1026,12 @@ TEST_CASE("A rule that would take over a system command is refused unless confir
   }
 }
 
-TEST_CASE("System command keywords are listed apart: disabled, never deleted or rewritten",
-          "[integration][admin]") {
-  TempDir dir;
-  TestServer server(TestConfig(dir, false));
-  const Org org = SeedOrg(server.app());
+TEST_CASE_METHOD(SeededConsole,
+                 "System command keywords are listed apart: disabled, never deleted or rewritten",
+                 "[integration][admin]") {
   AdminClient c(server.port()), c7(server.port());
-  REQUIRE(c.Login("admin", MakeAccount(server.app(), "admin", "district", org.district))->status ==
-          200);
-  REQUIRE(c7.Login("c7", MakeAccount(server.app(), "c7", "community", org.c7))->status == 200);
+  LogIn(server, c, "admin", "district", org.district);
+  LogIn(server, c7, "c7", "community", org.c7);
   auto list = Body(c.Get("/api/v1/rules"));
   int64_t system = 0;
   for (const auto& r : list["rules"]) system += r["system"].get<bool>() ? 1 : 0;
@@ -1078,13 +1062,11 @@ TEST_CASE("System command keywords are listed apart: disabled, never deleted or 
   CHECK(Count(server.app(), "SELECT COUNT(*) FROM rules WHERE id = " + std::to_string(id)) == 1);
 }
 
-TEST_CASE("Deleted rules are listed and restored from their history", "[integration][admin]") {
-  TempDir dir;
-  TestServer server(TestConfig(dir, false));
-  const Org org = SeedOrg(server.app());
+TEST_CASE_METHOD(SeededConsole, "Deleted rules are listed and restored from their history",
+                 "[integration][admin]") {
   AdminClient c(server.port()), c8(server.port());
-  REQUIRE(c.Login("c7", MakeAccount(server.app(), "c7", "community", org.c7))->status == 200);
-  REQUIRE(c8.Login("c8", MakeAccount(server.app(), "c8", "community", org.c8))->status == 200);
+  LogIn(server, c, "c7", "community", org.c7);
+  LogIn(server, c8, "c8", "community", org.c8);
   auto made = c.Post("/api/v1/rules", {{"pattern", "停水通知"}, {"target", "明天停水。"}});
   REQUIRE(made->status == 201);
   const int64_t id = Body(made)["id"].get<int64_t>();
@@ -1103,14 +1085,12 @@ TEST_CASE("Deleted rules are listed and restored from their history", "[integrat
   CHECK(Body(c.Get("/api/v1/rules/" + std::to_string(id)))["target"] == "明天停水。");
 }
 
-TEST_CASE("Ticket actions: assign, close and cancel, with pushes, audit and refusals",
-          "[integration][admin]") {
-  TempDir dir;
-  TestServer server(TestConfig(dir, false));
-  const Org org = SeedOrg(server.app());
+TEST_CASE_METHOD(SeededConsole,
+                 "Ticket actions: assign, close and cancel, with pushes, audit and refusals",
+                 "[integration][admin]") {
   AdminClient c7(server.port()), c8(server.port());
-  REQUIRE(c7.Login("c7", MakeAccount(server.app(), "c7", "community", org.c7))->status == 200);
-  REQUIRE(c8.Login("c8", MakeAccount(server.app(), "c8", "community", org.c8))->status == 200);
+  LogIn(server, c7, "c7", "community", org.c7);
+  LogIn(server, c8, "c8", "community", org.c8);
   REQUIRE_OK(server.app().db().WithTransaction([&](storage::Tx& tx) -> Status {
     GEBI_RETURN_IF_ERROR(tx.Run(
         "INSERT INTO residents(openid, grid_id, name, building, room, phone, joined_at, "
@@ -1143,12 +1123,13 @@ TEST_CASE("Ticket actions: assign, close and cancel, with pushes, audit and refu
     json body;
     const char* field;
   };
-  for (const Bad& b : std::vector<Bad>{{{{"action", "explode"}}, "action"},
-                                       {{{"action", "assign"}}, "assignee"},
-                                       {{{"action", "assign"}, {"assignee", "o_stranger"}}, "assignee"},
-                                       {{{"action", "close"}}, "message"},
-                                       {{{"action", "cancel"}, {"message", std::string(700, 'x')}}, "message"},
-                                       {{{"action", 7}}, "action"}}) {
+  for (const Bad& b :
+       std::vector<Bad>{{{{"action", "explode"}}, "action"},
+                        {{{"action", "assign"}}, "assignee"},
+                        {{{"action", "assign"}, {"assignee", "o_stranger"}}, "assignee"},
+                        {{{"action", "close"}}, "message"},
+                        {{{"action", "cancel"}, {"message", std::string(700, 'x')}}, "message"},
+                        {{{"action", 7}}, "action"}}) {
     CAPTURE(b.body.dump());
     auto r = c7.Post(action, b.body);
     REQUIRE(r->status == 400);
@@ -1163,8 +1144,9 @@ TEST_CASE("Ticket actions: assign, close and cancel, with pushes, audit and refu
   SECTION("assign, then close") {
     REQUIRE(c7.Post(action, {{"action", "assign"}, {"assignee", "o_vol"}})->status == 200);
     CHECK(Count(server.app(), "SELECT COUNT(*) FROM tickets WHERE claimed_by = 'o_vol'") == 1);
-    CHECK(Count(server.app(), "SELECT COUNT(*) FROM outbox WHERE recipient = 'o_vol' AND "
-                              "kind = 'ticket_assigned'") == 1);
+    CHECK(Count(server.app(),
+                "SELECT COUNT(*) FROM outbox WHERE recipient = 'o_vol' AND "
+                "kind = 'ticket_assigned'") == 1);
     auto detail = Body(c7.Get("/api/v1/tickets/" + std::to_string(id)));
     CHECK(detail["claimed_by_name"] == "李师傅");
     CHECK(detail["timeline"].back()["action"] == "assigned");
@@ -1174,8 +1156,9 @@ TEST_CASE("Ticket actions: assign, close and cancel, with pushes, audit and refu
     CHECK(c7.Post(action, {{"action", "assign"}, {"assignee", "o_vol"}})->status == 409);
     REQUIRE(c7.Post(action, {{"action", "close"}, {"message", "已经修好"}})->status == 200);
     CHECK(Count(server.app(), "SELECT COUNT(*) FROM tickets WHERE status = 'closed'") == 1);
-    CHECK(Count(server.app(), "SELECT COUNT(*) FROM outbox WHERE recipient = 'o_res' AND "
-                              "payload LIKE '%已经修好%'") == 1);
+    CHECK(Count(server.app(),
+                "SELECT COUNT(*) FROM outbox WHERE recipient = 'o_res' AND "
+                "payload LIKE '%已经修好%'") == 1);
     CHECK(c7.Post(action, {{"action", "cancel"}, {"message", "x"}})->status == 409);
     CHECK(Count(server.app(), "SELECT COUNT(*) FROM admin_audit WHERE action LIKE 'ticket.%'") ==
           2);
@@ -1183,8 +1166,9 @@ TEST_CASE("Ticket actions: assign, close and cancel, with pushes, audit and refu
   SECTION("cancel tells the resident why") {
     REQUIRE(c7.Post(action, {{"action", "cancel"}, {"message", "重复报修"}})->status == 200);
     CHECK(Count(server.app(), "SELECT COUNT(*) FROM tickets WHERE status = 'cancelled'") == 1);
-    CHECK(Count(server.app(), "SELECT COUNT(*) FROM outbox WHERE recipient = 'o_res' AND "
-                              "payload LIKE '%重复报修%'") == 1);
+    CHECK(Count(server.app(),
+                "SELECT COUNT(*) FROM outbox WHERE recipient = 'o_res' AND "
+                "payload LIKE '%重复报修%'") == 1);
   }
   SECTION("an elderly resident's ticket goes only to a vetted volunteer") {
     REQUIRE_OK(server.app().db().WithTransaction(
@@ -1192,16 +1176,18 @@ TEST_CASE("Ticket actions: assign, close and cancel, with pushes, audit and refu
     auto r = c7.Post(action, {{"action", "assign"}, {"assignee", "o_vol"}});
     REQUIRE(r->status == 400);
     CHECK(Body(r)["error"].get<std::string>().find("认证") != std::string::npos);
-    REQUIRE(c7.Post("/api/v1/volunteers/vetting", {{"openid", "o_vol"}, {"vetted", true}})
-                ->status == 200);
+    REQUIRE(
+        c7.Post("/api/v1/volunteers/vetting", {{"openid", "o_vol"}, {"vetted", true}})->status ==
+        200);
     auto v = Body(c7.Get("/api/v1/volunteers"))["volunteers"];
     REQUIRE(v.size() == 1);
     CHECK(v[0]["vetted"] == true);
     CHECK(v[0]["name"] == "李师傅");
-    CHECK(c8.Post("/api/v1/volunteers/vetting", {{"openid", "o_vol"}, {"vetted", false}})
-              ->status == 403);
-    CHECK(c7.Post("/api/v1/volunteers/vetting", {{"openid", "o_nobody"}, {"vetted", true}})
-              ->status == 404);
+    CHECK(c8.Post("/api/v1/volunteers/vetting", {{"openid", "o_vol"}, {"vetted", false}})->status ==
+          403);
+    CHECK(
+        c7.Post("/api/v1/volunteers/vetting", {{"openid", "o_nobody"}, {"vetted", true}})->status ==
+        404);
     REQUIRE(c7.Post(action, {{"action", "assign"}, {"assignee", "o_vol"}})->status == 200);
   }
 }
@@ -1213,8 +1199,8 @@ TEST_CASE("Ticket photos: fetched files are served to staff in scope, nothing el
   TestServer server(config);
   const Org org = SeedOrg(server.app());
   AdminClient c7(server.port()), c8(server.port());
-  REQUIRE(c7.Login("c7", MakeAccount(server.app(), "c7", "community", org.c7))->status == 200);
-  REQUIRE(c8.Login("c8", MakeAccount(server.app(), "c8", "community", org.c8))->status == 200);
+  LogIn(server, c7, "c7", "community", org.c7);
+  LogIn(server, c8, "c8", "community", org.c8);
   const std::string jpeg = std::string("\xff\xd8\xff\xe0", 4) + "photo bytes";
   std::filesystem::create_directories(config.storage.data_dir + "/media/ab");
   {
@@ -1248,21 +1234,19 @@ TEST_CASE("Ticket photos: fetched files are served to staff in scope, nothing el
   REQUIRE(detail["media"].size() == 3);
   CHECK(detail["media"][0]["fetched"] == true);
   CHECK(detail["media"][2]["fetched"] == false);
-  CHECK(c8.Get(base + std::to_string(good))->status == 403);  // another community's ticket
+  CHECK(c8.Get(base + std::to_string(good))->status == 403);     // another community's ticket
   CHECK(c7.Get(base + std::to_string(outside))->status == 404);  // not under media/
   CHECK(c7.Get(base + std::to_string(pending))->status == 404);  // not fetched yet
   CHECK(c7.Get(base + "999999")->status == 404);
   CHECK(c7.Get("/api/v1/tickets/999999/photos/" + std::to_string(good))->status == 404);
 }
 
-TEST_CASE("Pickers and lists by name: units, residents, notices with what to do",
-          "[integration][admin]") {
-  TempDir dir;
-  TestServer server(TestConfig(dir, false));
-  const Org org = SeedOrg(server.app());
+TEST_CASE_METHOD(SeededConsole,
+                 "Pickers and lists by name: units, residents, notices with what to do",
+                 "[integration][admin]") {
   AdminClient d(server.port()), c7(server.port());
-  REQUIRE(d.Login("d", MakeAccount(server.app(), "d", "district", org.district))->status == 200);
-  REQUIRE(c7.Login("c7", MakeAccount(server.app(), "c7", "community", org.c7))->status == 200);
+  LogIn(server, d, "d", "district", org.district);
+  LogIn(server, c7, "c7", "community", org.c7);
   auto units = Body(d.Get("/api/v1/units"))["units"];
   CHECK(units.size() == 4);  // two communities, a grid each
   auto own = Body(c7.Get("/api/v1/units"))["units"];
