@@ -20,6 +20,10 @@ namespace gebi::handlers {
 // "13912345678" -> "139****5678". Other text is kept as written. Linear in text.size().
 std::string MaskPersonalNumbers(std::string_view text);
 
+// Whether text holds an 18-digit ID-card number (typed in one piece or in groups, as
+// MaskPersonalNumbers reads them). Linear in text.size().
+bool ContainsIdCardNumber(std::string_view text);
+
 // Removes or anonymises everything gebi keeps about openid (storage::ForgetPerson) under a
 // fresh alias, unlinks photo files nothing refers to any more, and leaves one audit row by
 // `who` that names the alias, never the openid. InvalidArgument for an empty openid.

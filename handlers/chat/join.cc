@@ -14,6 +14,7 @@
 #include "handlers/chat/phrases.h"
 #include "handlers/normalize.h"
 #include "handlers/org/directory.h"
+#include "handlers/privacy.h"
 #include "storage/conversation_store.h"
 #include "storage/join_store.h"
 #include "storage/org_store.h"
@@ -122,26 +123,6 @@ int64_t SceneGrid(std::string_view key, std::string_view prefix) {
   if (key.substr(0, 5) != "grid-") return -1;
   int64_t id = ParseNumberArg(key.substr(5));
   return id > 0 ? id : -1;
-}
-
-bool LooksLikeIdNumber(const std::string& text) {
-  // 17 digits and then a digit or x, not inside a longer run of digits: one linear pass.
-  auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  for (size_t i = 0; i < text.size();) {
-    if (!digit(text[i])) {
-      ++i;
-      continue;
-    }
-    size_t j = i;
-    while (j < text.size() && digit(text[j])) ++j;
-    if (j - i == 18) return true;
-    if (j - i == 17 && j < text.size() && text[j] == 'x' &&
-        (j + 1 == text.size() || !digit(text[j + 1]))) {
-      return true;
-    }
-    i = j;
-  }
-  return false;
 }
 
 Result<Reply> Submit(Context& ctx, const json& slots) {
@@ -254,7 +235,7 @@ Result<Reply> HandleJoinFlow(Context& ctx) {
     return FromAddress(ctx, text);  // another address
   }
   if (step == "ask_name") {
-    if (LooksLikeIdNumber(text)) return Text(ctx, "join.no_id_number");
+    if (ContainsIdCardNumber(text)) return Text(ctx, "join.no_id_number");
     auto nr = ParseNameRoom(text);
     if (!nr) {
       // Any address text here moves the flow to that address's grid (S2).

@@ -18,6 +18,12 @@ TEST_CASE("ID-card and mobile numbers are masked however they are typed", "[hand
   CHECK(MaskPersonalNumbers("330106800101123") == "***********1123");  // 15-digit card
   // A room and then a phone, typed as groups: the phone is found inside the run.
   CHECK(MaskPersonalNumbers("5幢 301 13912345678") == "5幢 301 139****5678");
+  // A room typed with a dash, then a phone: not one 15-digit card.
+  CHECK(MaskPersonalNumbers("5-302 13912345678") == "5-302 139****5678");
+  CHECK(MaskPersonalNumbers("5302 13912345678") == "5302 139****5678");
+  CHECK(MaskPersonalNumbers("330106 19800101 1234") == "****** ******** 1234");
+  CHECK(MaskPersonalNumbers("13912345678 330106198001011234") ==
+        "139****5678 **************1234");
   // Not personal numbers: kept as written.
   CHECK(MaskPersonalNumbers("报修 3 号楼 2 单元 301") == "报修 3 号楼 2 单元 301");
   CHECK(MaskPersonalNumbers("单号 12345678901234567890") == "单号 12345678901234567890");

@@ -395,6 +395,7 @@ TEST_CASE("The join flow survives a restart, can be cancelled, and expires polit
     w.Event("o_c", "SCAN", "grid-" + N(w.grid2));
     REQUIRE(w.Say("o_c", "钱七 330302195001011234") == w.Render("join.no_id_number"));
     REQUIRE(w.Say("o_c", "钱七，33030219500101123X。") == w.Render("join.no_id_number"));
+    REQUIRE(w.Say("o_c", "钱七 330302 19500101 1234") == w.Render("join.no_id_number"));
     REQUIRE(w.Say("o_c", "我不知道") == w.Render("join.ask_name_again"));
     REQUIRE(w.Image("o_c", "http://x/y.jpg", "m1") == w.Render("join.ask_name_again"));
     REQUIRE(Has(w.Say("o_c", "钱七 15幢602"), "请核对"));
