@@ -8,6 +8,7 @@
 #
 #   deploy/bench.sh                    # whole run, under 5 minutes once built
 #   GEBI_BENCH_SECONDS=5 deploy/bench.sh
+#   GEBI_BENCH_DIR=/dev/shm deploy/bench.sh   # databases in memory: what the disk's flushes cost
 #
 # Scenarios: baseline (cpp-httplib, same server settings, fixed reply); help in plaintext and
 # safe mode (route + template reply); retry (the same MsgIds again: the stored reply);
@@ -45,7 +46,7 @@ ninja -C "$build" gebi gebi_bench baseline_server gebi_corpus >&2
 
 # The bench config must come from its own file only.
 unset GEBI_WECHAT_TOKEN GEBI_WECHAT_APPSECRET GEBI_WECHAT_AES_KEY
-tmp=$(mktemp -d /tmp/gebi-bench.XXXXXX)
+tmp=$(mktemp -d "${GEBI_BENCH_DIR:-/tmp}/gebi-bench.XXXXXX")
 server_pid=""
 cleanup() {
   if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; fi
