@@ -87,6 +87,10 @@ constexpr std::string_view kSelectMedia =
     "created_at FROM ticket_media WHERE ticket_id = ?1 ORDER BY id";
 constexpr std::string_view kCountAction =
     "SELECT COUNT(*) FROM ticket_events WHERE actor = ?1 AND action = ?2";
+// A repair counts as completed while it stays fixed: one reopened (and maybe cancelled) later
+// does not, and one redone by someone else counts for them.
+constexpr std::string_view kCountCompleted =
+    "SELECT COUNT(*) FROM tickets WHERE done_by = ?1 AND status IN ('done','closed')";
 constexpr std::string_view kCountLikes =
     "SELECT COUNT(*) FROM ticket_likes l JOIN tickets t ON t.id = l.ticket_id "
     "WHERE t.done_by = ?1";
@@ -224,7 +228,7 @@ Result<std::vector<Ticket>> TicketsClaimedBy(Tx& tx, const std::string& openid,
 Result<ServiceCounts> ServiceCountsOf(Tx& tx, const std::string& openid) {
   ServiceCounts c;
   GEBI_ASSIGN_OR_RETURN(auto claimed, tx.QueryInt(kCountAction, openid, "claimed"));
-  GEBI_ASSIGN_OR_RETURN(auto done, tx.QueryInt(kCountAction, openid, "done"));
+  GEBI_ASSIGN_OR_RETURN(auto done, tx.QueryInt(kCountCompleted, openid));
   GEBI_ASSIGN_OR_RETURN(auto likes, tx.QueryInt(kCountLikes, openid));
   GEBI_ASSIGN_OR_RETURN(auto good, tx.QueryInt(kCountGoodRatings, openid));
   c.claimed = claimed.value_or(0);

@@ -117,7 +117,7 @@ Result<std::vector<Ticket>> TicketsClaimedBy(Tx& tx, const std::string& openid,
 // Counts for a volunteer's record.
 struct ServiceCounts {
   int64_t claimed = 0;       // tickets ever claimed (timeline "claimed" rows)
-  int64_t completed = 0;     // timeline "done" rows
+  int64_t completed = 0;     // tickets they fixed that are still done or closed
   int64_t likes = 0;         // likes on tickets they completed
   int64_t good_ratings = 0;  // ratings >= 4 on tickets they completed
 };

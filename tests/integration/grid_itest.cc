@@ -606,6 +606,18 @@ TEST_CASE("S5: volunteers sign up with skills, get matching requests, see their 
   REQUIRE(w.Count("SELECT active FROM volunteers WHERE openid = 'o_demo_resident'") == 0);
 }
 
+TEST_CASE("我的服务 counts a repair as completed only while it stays fixed", "[integration][grid]") {
+  GridWorld w;
+  int64_t t = w.Repair("o_demo_floorleader", "楼道灯不亮了");
+  REQUIRE(Has(w.Say("o_demo_volunteer", "接单 " + N(t)), "接单成功"));
+  w.Say("o_demo_volunteer", "完成 " + N(t) + " 换了灯泡");
+  REQUIRE(Has(w.Say("o_demo_volunteer", "我的服务"), "完成 1 次"));
+  w.Say("o_demo_floorleader", "没修好 " + N(t));
+  REQUIRE(w.Count("SELECT COUNT(*) FROM tickets WHERE id = " + N(t) +
+                  " AND status = 'reopened'") == 1);
+  REQUIRE(Has(w.Say("o_demo_volunteer", "我的服务"), "完成 0 次"));
+}
+
 TEST_CASE("更多 (the whole 帮助) lists exactly what the sender's role may do",
           "[integration][grid]") {
   GridWorld w;
