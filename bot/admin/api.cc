@@ -41,7 +41,9 @@ struct AdminApi::Call {
     res.set_content(j.dump(), "application/json; charset=utf-8");
   }
   void Ok(const json& j) { Json(200, j); }
-  // Maps a Status to its HTTP answer: {"error": message[, "field": name]}.
+  // Maps a Status to its HTTP answer: {"error": message[, "field": name]}; a refusal that a
+  // flag in the body overrides ("confirm_shadow: <command>: <why>") is a 409 with
+  // {"error": why, "confirm": flag, "command": command}.
   void Fail(const Status& s) {
     json j = {{"error", s.message()}};
     int status = 500;
@@ -66,9 +68,20 @@ struct AdminApi::Call {
         status = 404;
         break;
       case Status::Code::kAlreadyExists:
-      case Status::Code::kFailedPrecondition:
         status = 409;
         break;
+      case Status::Code::kFailedPrecondition: {
+        status = 409;
+        constexpr std::string_view kConfirm = "confirm_shadow: ";
+        const std::string& m = s.message();
+        auto second = m.find(": ", kConfirm.size());
+        if (m.rfind(kConfirm, 0) == 0 && second != std::string::npos) {
+          j["confirm"] = "confirm_shadow";
+          j["command"] = m.substr(kConfirm.size(), second - kConfirm.size());
+          j["error"] = m.substr(second + 2);
+        }
+        break;
+      }
       case Status::Code::kResourceExhausted:
         status = 429;
         break;

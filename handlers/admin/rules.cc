@@ -165,10 +165,11 @@ Status CheckShadow(storage::Tx& tx, const storage::Rule& rule, bool confirmed) {
   if (confirmed) return Status::Ok();
   GEBI_ASSIGN_OR_RETURN(auto all, storage::ListRules(tx));
   if (auto s = FindShadowedCommand(all, rule)) {
+    // "confirm_shadow: <command>: <why>": the console asks for that flag, naming the command.
     return Status::FailedPrecondition(fmt::format(
-        "这条规则会抢走系统命令「{}」：居民发「{}」时会收到这条规则的回复，「{}」不再起作用。"
-        "确实要这样，请勾选“我知道会抢走系统命令「{}」”后再保存。",
-        s->title, s->text, s->title, s->title));
+        "confirm_shadow: {}: 这条规则会抢走系统命令「{}」：居民发「{}」时会收到这条规则的回复，"
+        "「{}」不再起作用。确实要这样，请勾选“我知道会抢走系统命令「{}」”后再保存。",
+        s->title, s->title, s->text, s->title, s->title));
   }
   return Status::Ok();
 }

@@ -42,6 +42,8 @@ class ApiError extends Error {
     this.status = status;
     this.field = body && body.field;
     this.fieldLabel = body && body.field_label;
+    this.confirm = body && body.confirm;  // a flag that saves it anyway, asked of the admin
+    this.command = body && body.command;
   }
 }
 
@@ -259,9 +261,8 @@ function ruleForm(onSaved) {
       } catch (e) {
         err.textContent = errorText(e);
         // The rule would take over a system command: ask before saving it anyway.
-        if (e.status === 409) {
-          const cmd = (e.message.match(/系统命令「([^」]+)」/) || [])[1];
-          $('#rule-confirm-text').textContent = cmd ? `我知道会抢走系统命令「${cmd}」，仍然保存` : '我知道会抢走系统命令，仍然保存';
+        if (e.status === 409 && e.confirm === 'confirm_shadow') {
+          $('#rule-confirm-text').textContent = `我知道会抢走系统命令「${e.command}」，仍然保存`;
           confirmRow.hidden = false;
           confirmBox.checked = false;
         }

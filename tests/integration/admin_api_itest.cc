@@ -985,7 +985,9 @@ TEST_CASE_METHOD(SeededConsole,
   auto refused = c.Post("/api/v1/rules", lamp);
   REQUIRE(refused->status == 409);
   const std::string why = Body(refused)["error"].get<std::string>();
-  CHECK(why.find("「报修」") != std::string::npos);
+  CHECK(why.rfind("这条规则会抢走系统命令「报修」", 0) == 0);
+  CHECK(Body(refused)["confirm"] == "confirm_shadow");
+  CHECK(Body(refused)["command"] == "报修");
   CHECK(why.find("报修 楼道灯坏了") != std::string::npos);
   CHECK(Count(server.app(), "SELECT COUNT(*) FROM rules") == rules);
   CHECK(Count(server.app(), "SELECT COUNT(*) FROM admin_audit") == audit);
