@@ -13,6 +13,7 @@
 #include "bot/admin/charts.h"
 #include "bot/admin/json.h"
 #include "handlers/admin/commands.h"
+#include "handlers/admin/lookback.h"
 #include "handlers/admin/ops.h"
 #include "handlers/admin/parking.h"
 #include "handlers/admin/rules.h"
@@ -348,6 +349,9 @@ void AdminApi::Mount(httplib::Server& server) {
   Add(server, "GET", p + "/parking", &AdminApi::Parking, false);
   Add(server, "POST", p + R"(/parking/plates/(\d+)/confirm)", &AdminApi::ConfirmPlate, true);
   Add(server, "POST", p + "/parking/spot-sharing", &AdminApi::SpotSharing, true);
+  Add(server, "GET", p + "/lookback", &AdminApi::SearchRecord, false);
+  Add(server, "GET", p + "/lookback/conversation", &AdminApi::Conversation, false);
+  Add(server, "GET", p + "/lookback/conversation.csv", &AdminApi::ConversationCsv, false);
 
   // Anything else under the prefix is a JSON 404, not httplib's empty one.
   auto not_found = [](const httplib::Request&, httplib::Response& res) {
@@ -1132,6 +1136,79 @@ void AdminApi::SpotSharing(Call& c) {
                                              it->get<bool>());
   if (!s.ok()) return c.Fail(s);
   c.Ok({{"ok", true}});
+}
+
+// ---------- looking back (S11) ----------
+
+namespace {
+
+std::string Param(const httplib::Request& req, const char* name) {
+  return req.has_param(name) ? req.get_param_value(name) : std::string();
+}
+
+json TimelineJson(const handlers::admin::Conversation& conv) {
+  json entries = json::array();
+  for (const auto& e : conv.entries) {
+    entries.push_back({{"at", e.at},
+                       {"kind", e.kind},
+                       {"text", e.text},
+                       {"action", e.kind == "action" ? e.detail : ""},
+                       {"ticket_id", e.ticket_id}});
+  }
+  return {{"openid", conv.openid}, {"name", conv.person_name}, {"entries", entries}};
+}
+
+}  // namespace
+
+void AdminApi::SearchRecord(Call& c) {
+  handlers::admin::LookbackQuery q;
+  q.person = Param(c.req, "person");
+  q.text = Param(c.req, "text");
+  auto ticket = c.QueryInt("ticket");
+  if (!ticket.ok()) return c.Fail(ticket.status());
+  auto from = c.QueryInt("from");
+  if (!from.ok()) return c.Fail(from.status());
+  auto to = c.QueryInt("to");
+  if (!to.ok()) return c.Fail(to.status());
+  q.ticket_id = *ticket;
+  q.from = *from;
+  q.to = *to;
+  auto rows = handlers::admin::SearchRecord(app_.db(), c.who, q, kMaxListLimit);
+  if (!rows.ok()) return c.Fail(rows.status());
+  json list = json::array();
+  for (const auto& r : *rows) {
+    list.push_back({{"openid", r.openid},
+                    {"name", r.person_name},
+                    {"kind", r.kind},
+                    {"content", r.content},
+                    {"reply", r.reply},
+                    {"created_at", r.created_at}});
+  }
+  c.Ok({{"messages", list}});
+}
+
+void AdminApi::Conversation(Call& c) {
+  auto from = c.QueryInt("from");
+  if (!from.ok()) return c.Fail(from.status());
+  auto to = c.QueryInt("to");
+  if (!to.ok()) return c.Fail(to.status());
+  auto conv = handlers::admin::GetConversation(app_.db(), c.who, Param(c.req, "openid"), *from, *to);
+  if (!conv.ok()) return c.Fail(conv.status());
+  c.Ok(TimelineJson(*conv));
+}
+
+void AdminApi::ConversationCsv(Call& c) {
+  auto from = c.QueryInt("from");
+  if (!from.ok()) return c.Fail(from.status());
+  auto to = c.QueryInt("to");
+  if (!to.ok()) return c.Fail(to.status());
+  auto conv = handlers::admin::GetConversation(app_.db(), c.who, Param(c.req, "openid"), *from, *to);
+  if (!conv.ok()) return c.Fail(conv.status());
+  c.res.status = 200;
+  c.res.set_header("Content-Disposition", "attachment; filename=\"conversation.csv\"");
+  // The byte-order mark makes spreadsheet programs read the file as UTF-8.
+  c.res.set_content("\xEF\xBB\xBF" + handlers::admin::ConversationCsv(*conv),
+                    "text/csv; charset=utf-8");
 }
 
 }  // namespace gebi::bot

@@ -84,6 +84,10 @@ class AdminApi {
   void Parking(Call& c);
   void ConfirmPlate(Call& c);
   void SpotSharing(Call& c);
+  // Looking back (S11).
+  void SearchRecord(Call& c);
+  void Conversation(Call& c);
+  void ConversationCsv(Call& c);
 
   App& app_;
   handlers::admin::AuthSettings auth_;

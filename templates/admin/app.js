@@ -838,3 +838,75 @@ async function pageParking() {
 
 Object.assign(PAGES, { suggestions: pageSuggestions, parking: pageParking });
 
+// ---------- looking back (S11) ----------
+const MESSAGE_KIND = { text: '文字', voice: '语音', image: '照片', location: '位置', link: '链接', event: '操作', video: '视频', shortvideo: '小视频' };
+// What a recorded message said, as a person reads it: photos and events without their codes.
+function recordText(kind, content) {
+  if (kind === 'image') return '（发来一张照片）';
+  if (kind === 'event') return '（关注、扫码或点了菜单）';
+  if (kind === 'link') return '（发来一个链接）';
+  if (kind === 'location') return '（发来一个位置）';
+  return content || '（已按保存期限清除）';
+}
+function dayStart(v) { return v ? Math.floor(new Date(v + 'T00:00:00').getTime() / 1000) : ''; }
+function dayEnd(v) { return v ? dayStart(v) + 86399 : ''; }
+
+async function showConversation(box, openid, from, to) {
+  const q = new URLSearchParams({ openid });
+  if (from) q.set('from', from);
+  if (to) q.set('to', to);
+  const c = await api('GET', '/lookback/conversation?' + q.toString());
+  const who = c.name || '这位居民';
+  const line = (e) => {
+    if (e.kind === 'in') return [`${who}：`, e.text || '（已按保存期限清除）'];
+    if (e.kind === 'reply') return ['公众号回复：', e.text];
+    if (e.kind === 'push') return ['公众号通知：', e.text];
+    return [`${who}在工单 ${e.ticket_id} 号 ${TIMELINE[e.action] || '处理'}`, e.text ? '：' + e.text : ''];
+  };
+  fill(box, el('h3', { text: `${who}的对话记录（${c.entries.length} 条）` }),
+    el('p', { class: 'muted', text: '按时间先后。电话和身份证号按记录时的样子遮住，过了保存期限的内容已清除。' }),
+    el('a', { id: 'lb-export', class: 'button secondary', href: `${API}/lookback/conversation.csv?${q.toString()}`, download: `${who}的对话记录.csv`, text: '导出这段对话（CSV 表格）' }),
+    c.entries.length ? el('ol', { class: 'timeline lb-timeline' }, c.entries.map((e) => {
+      const [head, body] = line(e);
+      return el('li', { class: 'lb-entry lb-' + e.kind }, el('span', { class: 'meta', text: fmtTime(e.at) + ' ' }), el('strong', { text: head }), el('span', { class: 'pre as-written', text: body }));
+    })) : el('p', { class: 'muted', text: '这段时间没有记录。' }));
+  box.hidden = false;
+  box.scrollIntoView();
+}
+
+async function pageLookback() {
+  const person = el('input', { id: 'lb-person', type: 'search', placeholder: '居民姓名' });
+  const ticket = el('input', { id: 'lb-ticket', type: 'number', min: 1, inputmode: 'numeric', placeholder: '工单号' });
+  const text = el('input', { id: 'lb-text', type: 'search', placeholder: '消息里的几个字' });
+  const from = el('input', { id: 'lb-from', type: 'date' });
+  const to = el('input', { id: 'lb-to', type: 'date' });
+  const results = el('section', { class: 'card', id: 'lb-results' });
+  const conversation = el('section', { class: 'card', id: 'lb-conversation', hidden: true });
+  const search = () => guarded(async () => {
+    const q = new URLSearchParams();
+    if (person.value.trim()) q.set('person', person.value.trim());
+    if (ticket.value.trim()) q.set('ticket', ticket.value.trim());
+    if (text.value.trim()) q.set('text', text.value.trim());
+    if (from.value) q.set('from', dayStart(from.value));
+    if (to.value) q.set('to', dayEnd(to.value));
+    const r = await api('GET', '/lookback?' + q.toString());
+    fill(results, el('h3', { text: `找到 ${r.messages.length} 条消息` }),
+      r.messages.length ? r.messages.map((m) => el('div', { class: 'item lb-message' },
+        el('div', {}, el('span', { class: 'tag', text: MESSAGE_KIND[m.kind] || '消息' }), el('strong', { text: (m.name || '未登记姓名的人') + ' ' }), el('span', { class: 'meta', text: fmtTime(m.created_at) })),
+        el('div', { class: 'pre lb-content as-written', text: recordText(m.kind, m.content) }),
+        m.reply ? el('div', { class: 'meta pre' }, '回复：', el('span', { class: 'as-written', text: m.reply })) : null,
+        el('button', { class: 'secondary lb-open', text: '看这个人的对话', onclick: () => guarded(() => showConversation(conversation, m.openid, dayStart(from.value), dayEnd(to.value))) })))
+        : el('p', { class: 'muted', text: '没有找到。可以少填几个条件再试。' }));
+  });
+  main().replaceChildren(el('h2', { text: '查看记录' }),
+    el('section', { class: 'card' },
+      el('p', { class: 'muted', text: '有纠纷时用：按人、工单、内容和日期找到当时的消息，看完整对话，也可以导出。' }),
+      el('form', { id: 'lb-form', onsubmit: (ev) => { ev.preventDefault(); search(); } },
+        el('div', { class: 'row' }, field('lb-person', '谁', person), field('lb-ticket', '工单号', ticket)),
+        field('lb-text', '内容', text),
+        el('div', { class: 'row' }, field('lb-from', '从哪天', from), field('lb-to', '到哪天', to)),
+        el('button', { type: 'submit', id: 'lb-search', text: '查找' }))),
+    results, conversation);
+}
+
+Object.assign(PAGES, { lookback: pageLookback });

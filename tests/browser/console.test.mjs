@@ -433,6 +433,22 @@ async function main() {
   check((await page.textContent('#parking-spots')).includes('3幢东边'), 'the free spot is listed');
   await both('parking');
 
+  // Looking back (S11): a conversation found by its words, shown as a timeline and exported.
+  await open('lookback');
+  await page.fill('#lb-text', '巡逻的喇叭');
+  await page.click('#lb-search');
+  await page.waitForSelector('#lb-results .lb-message');
+  const hit = page.locator('#lb-results .lb-message').first();
+  check((await hit.textContent()).includes('金阿婆'), 'the search finds who wrote it');
+  await hit.locator('.lb-open').click();
+  await page.waitForSelector('#lb-conversation .lb-entry');
+  const talk = await page.textContent('#lb-conversation');
+  check(talk.includes('巡逻的喇叭声音太响了') && talk.includes('建议已收到'), 'the conversation shows the message and the reply');
+  check(talk.includes('调小音量'), 'the conversation shows the answer pushed to the resident');
+  const csv = await page.evaluate(async () => (await fetch(document.querySelector('#lb-export').href, { credentials: 'same-origin' })).text());
+  check(csv.includes('时间（北京时间）') && csv.includes('巡逻的喇叭'), 'the conversation is exported as a table');
+  await both('lookback');
+
   // Audit: sentences, no codes.
   await open('audit');
   check((await page.textContent('#audit')).includes('添加了规则「停车费」'), 'the audit says who did what in a sentence');

@@ -1,4 +1,4 @@
-// The console's suggestions (S9), parking (S8) pages through the admin
+// The console's suggestions (S9), parking (S8) and looking-back (S11) pages through the admin
 // API on the real server: each admin sees and changes only their community; answers and
 // confirmations reach the people as pushes; refusals change nothing; the message record is
 // searched, shown as a conversation and exported as kept (masked), safe for spreadsheets.
@@ -212,6 +212,65 @@ TEST_CASE(
   CHECK(d.Count("SELECT spots_to_car_owners FROM parking_settings WHERE community_id = " +
                 std::to_string(d.gg)) == 1);
   CHECK(d.Count("SELECT COUNT(*) FROM admin_audit WHERE action = 'parking.spot_sharing'") == 1);
+}
+
+TEST_CASE(
+    "Looking back: the record searched in scope, one conversation as a timeline and as "
+    "CSV, masked as kept",
+    "[integration][lookback][admin]") {
+  Demo d;
+  Console gg(*d.server, "gg_admin", "community", d.gg);
+  Console lo(*d.server, "lo_admin", "community", d.lo);
+  d.Say("o_demo_jin", "快递放在门口被人拿走了，我的电话13912345678");
+  d.Say("o_demo_jin", "=HYPERLINK(\"http://x\")");
+  d.Say("o_demo_jin", "建议 快递柜装在门口");
+  d.Say("o_demo_cleaner", "快递员说放在了3幢");
+
+  auto found = Body(
+      gg.Get("/api/v1/lookback?text=" + httplib::detail::encode_query_param("快递")))["messages"];
+  REQUIRE(found.size() == 3);
+  CHECK(found[0]["name"] == "江炳文");  // newest first
+  bool masked = false;
+  for (const auto& m : found) {
+    CHECK(m["content"].get<std::string>().find("13912345678") == std::string::npos);
+    masked = masked || m["content"].get<std::string>().find("139****5678") != std::string::npos;
+  }
+  CHECK(masked);
+  CHECK(Body(gg.Get("/api/v1/lookback?person=" + httplib::detail::encode_query_param("金阿婆") +
+                    "&text=" + httplib::detail::encode_query_param("快递")))["messages"]
+            .size() == 2);
+  CHECK(Body(lo.Get("/api/v1/lookback?text=" +
+                    httplib::detail::encode_query_param("快递")))["messages"]
+            .empty());
+  // Dates: nothing before the messages were written.
+  CHECK(
+      Body(gg.Get("/api/v1/lookback?to=" + std::to_string(d.clock.NowSeconds() - 3600)))["messages"]
+          .empty());
+  // LIKE wildcards are taken literally.
+  CHECK(Body(gg.Get("/api/v1/lookback?text=%25"))["messages"].empty());
+  CHECK(gg.Get("/api/v1/lookback?text=" + std::string(200, 'x'))->status == 400);
+  CHECK(gg.Get("/api/v1/lookback?ticket=abc")->status == 400);
+
+  CHECK(lo.Get("/api/v1/lookback/conversation?openid=o_demo_jin")->status == 403);
+  CHECK(gg.Get("/api/v1/lookback/conversation")->status == 400);
+  auto conv = Body(gg.Get("/api/v1/lookback/conversation?openid=o_demo_jin"));
+  CHECK(conv["name"] == "金阿婆");
+  std::map<std::string, int> kinds;
+  for (const auto& e : conv["entries"]) kinds[e["kind"].get<std::string>()]++;
+  CHECK(kinds["in"] == 3);
+  CHECK(kinds["reply"] == 3);
+  CHECK(conv.dump().find("13912345678") == std::string::npos);
+
+  auto csv = gg.Get("/api/v1/lookback/conversation.csv?openid=o_demo_jin");
+  REQUIRE(csv);
+  REQUIRE(csv->status == 200);
+  CHECK(csv->get_header_value("Content-Type").find("text/csv") == 0);
+  CHECK(Has(csv->body, "时间（北京时间）,谁,内容"));
+  CHECK(Has(csv->body, "金阿婆,快递放在门口被人拿走了"));
+  CHECK(Has(csv->body, "139****5678"));
+  CHECK(!Has(csv->body, "13912345678"));
+  CHECK(Has(csv->body, "\"'=HYPERLINK(\"\"http://x\"\")\""));  // shown as text, never run
+  CHECK(Has(csv->body, "公众号自动回复,建议已收到"));
 }
 
 }  // namespace
