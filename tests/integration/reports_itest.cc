@@ -102,7 +102,7 @@ int Mentions(const std::vector<std::string>& texts, const std::string& needle) {
 }
 
 TEST_CASE(
-    "S9: a suggestion reaches the staff, is answered and pushed back; overdue ones are "
+    "S9: a suggestion reaches the staff, is answered and pushed back, and overdue ones are "
     "pushed again once per period",
     "[integration][suggestions]") {
   World w;
