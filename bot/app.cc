@@ -62,6 +62,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, const Clock& cloc
   app->replay_guard_ = std::make_unique<ReplayGuard>(config.server.timestamp_window_seconds);
   app->settings_.flow_ttl_seconds = int64_t{config.conversation.ttl_minutes} * 60;
   app->settings_.max_text_chars = config.server.max_text_chars;
+  app->settings_.suggestion_answer_days = config.suggestions.answer_days;
+  app->settings_.parking_spot_minutes = config.parking.spot_minutes;
   app->settings_.limits = {config.limits.messages_per_minute,
                            config.limits.open_tickets_per_resident, config.limits.repairs_per_hour,
                            config.limits.repeat_repair_minutes, config.limits.media_per_day};

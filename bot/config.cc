@@ -255,7 +255,8 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
   }
   GEBI_RETURN_IF_ERROR(CheckKeys(root, "",
                                  {"server", "wechat", "storage", "paths", "conversation", "push",
-                                  "menu", "log", "admin", "privacy", "limits"}));
+                                  "menu", "log", "admin", "privacy", "limits", "suggestions",
+                                  "parking"}));
   Status s;
   if (const toml::table* t = Section(root, "server", s)) {
     GEBI_RETURN_IF_ERROR(CheckKeys(
@@ -310,6 +311,14 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
   if (const toml::table* t = Section(root, "privacy", s)) {
     GEBI_RETURN_IF_ERROR(CheckKeys(*t, "privacy", {"ledger_days"}));
     GEBI_RETURN_IF_ERROR(Read(*t, "privacy", "ledger_days", c.privacy.ledger_days));
+  }
+  if (const toml::table* t = Section(root, "suggestions", s)) {
+    GEBI_RETURN_IF_ERROR(CheckKeys(*t, "suggestions", {"answer_days"}));
+    GEBI_RETURN_IF_ERROR(Read(*t, "suggestions", "answer_days", c.suggestions.answer_days));
+  }
+  if (const toml::table* t = Section(root, "parking", s)) {
+    GEBI_RETURN_IF_ERROR(CheckKeys(*t, "parking", {"spot_minutes"}));
+    GEBI_RETURN_IF_ERROR(Read(*t, "parking", "spot_minutes", c.parking.spot_minutes));
   }
   if (const toml::table* t = Section(root, "limits", s)) {
     GEBI_RETURN_IF_ERROR(CheckKeys(*t, "limits",
@@ -375,6 +384,12 @@ Status ValidateConfig(const Config& c) {
   if (c.server.read_timeout_seconds < 1) return bad("server.read_timeout_seconds", "must be >= 1");
   if (c.privacy.ledger_days < 1 || c.privacy.ledger_days > 3650) {
     return bad("privacy.ledger_days", "must be 1..3650");
+  }
+  if (c.suggestions.answer_days < 1 || c.suggestions.answer_days > 365) {
+    return bad("suggestions.answer_days", "must be 1..365");
+  }
+  if (c.parking.spot_minutes < 1 || c.parking.spot_minutes > 24 * 60) {
+    return bad("parking.spot_minutes", "must be 1..1440");
   }
   for (auto [key, value] :
        {std::pair<const char*, int>{"limits.messages_per_minute", c.limits.messages_per_minute},

@@ -114,6 +114,12 @@ struct Config {
     int login_window_minutes = 15;   // the throttling window
     int max_concurrent_hashes = 2;   // password hashes at once (64 MiB each); more wait, then 429
   } admin;
+  struct Suggestions {
+    int answer_days = 7;  // unanswered this long: overdue, pushed to the staff again
+  } suggestions;
+  struct Parking {
+    int spot_minutes = 30;  // a reported free spot is listed this long
+  } parking;
 };
 
 // Parses TOML text (source names it in errors) over the defaults, then applies the

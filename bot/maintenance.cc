@@ -2,13 +2,19 @@
 
 #include <spdlog/spdlog.h>
 
+#include "handlers/chat/suggestions.h"
 #include "handlers/privacy.h"
 
 namespace gebi::bot {
 
 Result<int64_t> Maintenance::RunOnce() {
-  return handlers::ExpireLedgerText(app_.db(), app_.clock().NowSeconds(),
-                                    app_.config().privacy.ledger_days);
+  const int64_t now = app_.clock().NowSeconds();
+  // Every suggestion gets an answer: the overdue ones go to their staff again.
+  auto reminded = handlers::RemindOverdueSuggestions(app_.db(), app_.pipeline(), now,
+                                                     app_.config().suggestions.answer_days);
+  auto blanked = handlers::ExpireLedgerText(app_.db(), now, app_.config().privacy.ledger_days);
+  if (!reminded.ok()) return reminded.status();  // the retention job still ran
+  return blanked;
 }
 
 void Maintenance::Start() {

@@ -1,5 +1,6 @@
 // Maintenance: the periodic jobs `gebi serve` runs beside the webhook; today the retention of
-// message text (privacy.ledger_days). Runs once at Start and then every kInterval on a thread
+// message text (privacy.ledger_days), and the reminders of overdue suggestions
+// (suggestions.answer_days). Runs once at Start and then every kInterval on a thread
 // of its own; each run is idempotent, so two processes or a restart do no harm. An error is
 // logged and the next run tries again. Start/Stop from one owner thread.
 #pragma once

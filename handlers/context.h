@@ -39,6 +39,9 @@ struct HandlerSettings {
     int repeat_repair_minutes = 30;
     int media_per_day = 20;
   } limits;
+  // Suggestions (config [suggestions]) and parking (config [parking]).
+  int suggestion_answer_days = 7;  // an unanswered suggestion is overdue after this
+  int parking_spot_minutes = 30;   // a reported free spot is listed this long
 };
 
 // The process-wide parts a delivery borrows, named at the call site:

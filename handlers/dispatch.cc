@@ -5,7 +5,9 @@
 #include "handlers/chat/assist.h"
 #include "handlers/chat/basics.h"
 #include "handlers/chat/join.h"
+#include "handlers/chat/parking.h"
 #include "handlers/chat/repair.h"
+#include "handlers/chat/suggestions.h"
 #include "handlers/chat/volunteer.h"
 
 namespace gebi::handlers {
@@ -134,7 +136,7 @@ HandlerRow kJoinFlow{.name = "join.flow", .fn = HandleJoinFlow, .flow = "join"};
 // Follow: the seeded event rule for subscribe names this row.
 HandlerRow kWelcome{.name = "welcome", .fn = HandleWelcome, .keywords = "subscribe"};
 HandlerRow kScan{.name = "event.scan", .fn = HandleScan};
-HandlerRow kImage{.name = "image", .fn = HandleMedia};
+HandlerRow kImage{.name = "image", .fn = HandleImage};  // parking photos, else repair photos
 HandlerRow kLocation{.name = "location", .fn = HandleMedia};
 HandlerRow kDefault{.name = "default", .fn = HandleDefault};
 HandlerRow kUnsubscribe{.name = "event.unsubscribe", .fn = HandleUnsubscribe};
@@ -142,6 +144,57 @@ HandlerRow kUnsubscribe{.name = "event.unsubscribe", .fn = HandleUnsubscribe};
 HandlerRow kLocationEvent{.name = "event.location", .fn = HandleIgnore};
 HandlerRow kTemplateJob{.name = "event.templatesendjobfinish", .fn = HandleIgnore};
 HandlerRow kMassJob{.name = "event.masssendjobfinish", .fn = HandleIgnore};
+
+// Suggestions (S9): residents suggest, the community's staff answer.
+HandlerRow kSuggest{.name = "suggest",
+                    .fn = HandleSuggest,
+                    .keywords = "建议|suggest",
+                    .help_key = "help.line.suggest"};
+HandlerRow kMySuggestions{.name = "my_suggestions",
+                          .fn = HandleMySuggestions,
+                          .keywords = "我的建议|my suggestions",
+                          .help_key = "help.line.my_suggestions"};
+HandlerRow kAnswerSuggestion{.name = "answer_suggestion",
+                             .fn = HandleAnswerSuggestion,
+                             .keywords = "回复|answer",
+                             .roles = kStaffRoles,
+                             .who = kStaffWho,
+                             .help_key = "help.line.answer_suggestion"};
+HandlerRow kAdoptSuggestion{.name = "adopt_suggestion",
+                            .fn = HandleAdoptSuggestion,
+                            .keywords = "采纳|adopt",
+                            .roles = kStaffRoles,
+                            .who = kStaffWho,
+                            .help_key = "help.line.adopt_suggestion"};
+HandlerRow kDeclineSuggestion{.name = "decline_suggestion",
+                              .fn = HandleDeclineSuggestion,
+                              .keywords = "不采纳|decline",
+                              .roles = kStaffRoles,
+                              .who = kStaffWho,
+                              .help_key = "help.line.decline_suggestion"};
+// Parking (S8): reports of badly parked cars, plates, free spots.
+HandlerRow kParking{.name = "parking",
+                    .fn = HandleParking,
+                    .keywords = "停车|parking",
+                    .help_key = "help.line.parking"};
+HandlerRow kMyCar{
+    .name = "my_car", .fn = HandleMyCar, .keywords = "我的车|my car", .help_key = "help.line.my_car"};
+HandlerRow kConfirmPlate{.name = "confirm_plate",
+                         .fn = HandleConfirmPlate,
+                         .keywords = "确认车牌|confirm plate",
+                         .roles = kStaffRoles,
+                         .who = kStaffWho,
+                         .help_key = "help.line.confirm_plate"};
+HandlerRow kCarMoved{.name = "car_moved",
+                     .fn = HandleCarMoved,
+                     .keywords = "已挪|moved",
+                     .help_key = "help.line.car_moved"};
+HandlerRow kFreeSpot{.name = "free_spot",
+                     .fn = HandleFreeSpot,
+                     .keywords = "空位|free spot",
+                     .help_key = "help.line.free_spot"};
+HandlerRow kSpots{
+    .name = "spots", .fn = HandleSpots, .keywords = "车位|spots", .help_key = "help.line.spots"};
 
 const std::vector<const HandlerRow*> kTable = {
     &kHelp,          &kCancel,       &kJoin,          &kRepair,       &kMyRepairs,
@@ -151,6 +204,9 @@ const std::vector<const HandlerRow*> kTable = {
     &kVet,           &kMore,         &kJoinFlow,      &kAskFlow,      &kWelcome,
     &kScan,          &kImage,        &kLocation,      &kDefault,      &kUnsubscribe,
     &kLocationEvent, &kTemplateJob,  &kMassJob,
+    &kSuggest,       &kMySuggestions, &kAnswerSuggestion, &kAdoptSuggestion, &kDeclineSuggestion,
+    &kParking,       &kMyCar,         &kConfirmPlate,     &kCarMoved,       &kFreeSpot,
+    &kSpots,
 };
 
 }  // namespace

@@ -507,6 +507,122 @@ INSERT INTO repair_keywords(keyword, category) VALUES
 UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'rules_version';
 )sql";
 
+// v9: suggestions (S9), parking (S8). A resident's suggestion is answered by the community's
+// staff (reply, adopt, decline); reminded_period counts the overdue reminders already queued.
+// Parking reports join when the same plate is reported again within 30 minutes; each
+// neighbour who reported it is a parking_reporters row (told when the car is moved). Residents
+// register their plates (confirmed by staff); free spots expire; photos of either sit in
+// parking_media; a community may send free spots to its car_owner circles. 停车 comes after the
+// office's own keyword rules (priority 100): 停车费多少 is a question for them, not a report.
+constexpr std::string_view kV9Reports = R"sql(
+CREATE TABLE suggestions (
+  id              INTEGER PRIMARY KEY,
+  community_id    INTEGER NOT NULL REFERENCES org_units(id),
+  grid_id         INTEGER NOT NULL REFERENCES org_units(id),
+  author          TEXT NOT NULL,
+  content         TEXT NOT NULL,
+  status          TEXT NOT NULL DEFAULT 'open'
+                  CHECK (status IN ('open','replied','adopted','declined')),
+  answer          TEXT NOT NULL DEFAULT '',
+  answered_by     TEXT NOT NULL DEFAULT '',
+  answered_at     INTEGER,
+  reminded_period INTEGER NOT NULL DEFAULT 0,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL
+);
+CREATE INDEX suggestions_community ON suggestions(community_id, created_at);
+CREATE INDEX suggestions_author ON suggestions(author, created_at);
+CREATE INDEX suggestions_open ON suggestions(status, created_at);
+CREATE TABLE parking_reports (
+  id           INTEGER PRIMARY KEY,
+  community_id INTEGER NOT NULL REFERENCES org_units(id),
+  plate        TEXT NOT NULL,
+  location     TEXT NOT NULL,
+  reporter     TEXT NOT NULL,
+  reporters    INTEGER NOT NULL DEFAULT 1,
+  owner        TEXT NOT NULL DEFAULT '',
+  status       TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','moved')),
+  moved_at     INTEGER,
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL
+);
+CREATE INDEX parking_reports_plate ON parking_reports(community_id, plate, created_at);
+CREATE INDEX parking_reports_reporter ON parking_reports(reporter, created_at);
+CREATE INDEX parking_reports_owner ON parking_reports(owner, status);
+CREATE TABLE parking_reporters (
+  report_id   INTEGER NOT NULL REFERENCES parking_reports(id),
+  openid      TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  PRIMARY KEY (report_id, openid)
+);
+CREATE TABLE parking_spots (
+  id           INTEGER PRIMARY KEY,
+  community_id INTEGER NOT NULL REFERENCES org_units(id),
+  reporter     TEXT NOT NULL,
+  location     TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL
+);
+CREATE INDEX parking_spots_community ON parking_spots(community_id, expires_at);
+CREATE INDEX parking_spots_reporter ON parking_spots(reporter, created_at);
+CREATE TABLE parking_media (
+  id          INTEGER PRIMARY KEY,
+  report_id   INTEGER REFERENCES parking_reports(id),
+  spot_id     INTEGER REFERENCES parking_spots(id),
+  openid      TEXT NOT NULL,
+  media_id    TEXT NOT NULL DEFAULT '',
+  pic_url     TEXT NOT NULL DEFAULT '',
+  created_at  INTEGER NOT NULL,
+  CHECK ((report_id IS NULL) <> (spot_id IS NULL))
+);
+CREATE INDEX parking_media_report ON parking_media(report_id);
+CREATE INDEX parking_media_spot ON parking_media(spot_id);
+CREATE TABLE car_plates (
+  id           INTEGER PRIMARY KEY,
+  community_id INTEGER NOT NULL REFERENCES org_units(id),
+  grid_id      INTEGER NOT NULL REFERENCES org_units(id),
+  plate        TEXT NOT NULL,
+  openid       TEXT NOT NULL,
+  status       TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','confirmed')),
+  confirmed_by TEXT NOT NULL DEFAULT '',
+  confirmed_at INTEGER,
+  created_at   INTEGER NOT NULL,
+  UNIQUE (plate, openid)
+);
+CREATE INDEX car_plates_plate ON car_plates(community_id, plate, status);
+CREATE INDEX car_plates_openid ON car_plates(openid);
+CREATE TABLE parking_settings (
+  community_id       INTEGER PRIMARY KEY REFERENCES org_units(id),
+  spots_to_car_owners INTEGER NOT NULL DEFAULT 0,
+  updated_by         TEXT NOT NULL DEFAULT '',
+  updated_at         INTEGER NOT NULL
+);
+INSERT INTO rules(match_kind, pattern, priority, target_kind, target, note, created_at, updated_at) VALUES
+  ('prefix', '建议', 20, 'handler', 'suggest', '建议', 0, 0),
+  ('prefix', 'suggest', 20, 'handler', 'suggest', 'suggest', 0, 0),
+  ('exact', '我的建议', 15, 'handler', 'my_suggestions', '我的建议', 0, 0),
+  ('exact', 'my suggestions', 15, 'handler', 'my_suggestions', 'my suggestions', 0, 0),
+  ('prefix', '回复', 20, 'handler', 'answer_suggestion', '回复 建议', 0, 0),
+  ('prefix', 'answer', 20, 'handler', 'answer_suggestion', 'answer', 0, 0),
+  ('prefix', '采纳', 20, 'handler', 'adopt_suggestion', '采纳 建议', 0, 0),
+  ('prefix', 'adopt', 20, 'handler', 'adopt_suggestion', 'adopt', 0, 0),
+  ('prefix', '不采纳', 20, 'handler', 'decline_suggestion', '不采纳 建议', 0, 0),
+  ('prefix', 'decline', 20, 'handler', 'decline_suggestion', 'decline', 0, 0),
+  ('prefix', '停车', 120, 'handler', 'parking', '停车 车牌 位置', 0, 0),
+  ('prefix', 'parking', 120, 'handler', 'parking', 'parking', 0, 0),
+  ('prefix', '我的车', 20, 'handler', 'my_car', '我的车 车牌', 0, 0),
+  ('prefix', 'my car', 20, 'handler', 'my_car', 'my car', 0, 0),
+  ('prefix', '确认车牌', 20, 'handler', 'confirm_plate', '确认车牌', 0, 0),
+  ('prefix', 'confirm plate', 20, 'handler', 'confirm_plate', 'confirm plate', 0, 0),
+  ('prefix', '已挪', 20, 'handler', 'car_moved', '已挪车', 0, 0),
+  ('exact', 'moved', 20, 'handler', 'car_moved', 'moved', 0, 0),
+  ('prefix', '空位', 20, 'handler', 'free_spot', '空位 位置', 0, 0),
+  ('prefix', 'free spot', 20, 'handler', 'free_spot', 'free spot', 0, 0),
+  ('exact', '车位', 20, 'handler', 'spots', '车位', 0, 0),
+  ('exact', 'spots', 20, 'handler', 'spots', 'spots', 0, 0);
+UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'rules_version';
+)sql";
+
 const std::vector<Migration> kMigrations = {
     {1, "core", kV1Core},
     {2, "grid", kV2Grid},
@@ -515,6 +631,7 @@ const std::vector<Migration> kMigrations = {
     {5, "must_change", kV5MustChange},
     {6, "vetting", kV6Vetting},
     {7, "phrases", kV7Phrases},
+    {9, "reports", kV9Reports},
 };
 
 }  // namespace

@@ -21,6 +21,9 @@ constexpr std::string_view kDeletes[] = {
     "DELETE FROM outbox WHERE recipient = ?1 AND status IN ('pending','sending','inbox','dead')",
     "DELETE FROM media WHERE openid = ?1",
     "DELETE FROM users WHERE openid = ?1",
+    // Parking (v9): their plates and the photos they sent.
+    "DELETE FROM car_plates WHERE openid = ?1",
+    "DELETE FROM parking_media WHERE openid = ?1",
 };
 
 // Rows the numbers need: the person becomes ?2 and their own words ?3.
@@ -33,6 +36,13 @@ constexpr std::string_view kAnonymise[] = {
     "UPDATE ticket_events SET actor = ?2, note = '' WHERE actor = ?1",
     "UPDATE outbox SET recipient = ?2, payload = '{}' WHERE recipient = ?1",
     "UPDATE circles SET owner = ?2 WHERE owner = ?1",
+    // Suggestions and parking (v9).
+    "UPDATE suggestions SET author = ?2, content = ?3 WHERE author = ?1",
+    "UPDATE suggestions SET answered_by = ?2 WHERE answered_by = ?1",
+    "UPDATE parking_reports SET reporter = ?2 WHERE reporter = ?1",
+    "UPDATE parking_reports SET owner = ?2 WHERE owner = ?1",
+    "UPDATE parking_reporters SET openid = ?2 WHERE openid = ?1",
+    "UPDATE parking_spots SET reporter = ?2 WHERE reporter = ?1",
 };
 
 // Photos of the tickets the person reported: their home, their door.

@@ -13,9 +13,12 @@
 #include "bot/admin/charts.h"
 #include "bot/admin/json.h"
 #include "handlers/admin/commands.h"
+#include "handlers/admin/lookback.h"
 #include "handlers/admin/ops.h"
+#include "handlers/admin/parking.h"
 #include "handlers/admin/rules.h"
 #include "handlers/admin/stats.h"
+#include "handlers/admin/suggestions.h"
 #include "handlers/admin/template_titles.h"
 #include "handlers/admin/templates.h"
 #include "handlers/dispatch.h"
@@ -353,6 +356,15 @@ void AdminApi::Mount(httplib::Server& server) {
   Add(server, "GET", p + "/stats.csv", &AdminApi::StatsCsv, false);
   Add(server, "GET", p + "/stats/messages.csv", &AdminApi::MessagesCsv, false);
   Add(server, "GET", p + R"(/stats/(messages|tickets)\.svg)", &AdminApi::StatsChart, false);
+  Add(server, "GET", p + "/suggestions", &AdminApi::ListSuggestions, false);
+  Add(server, "GET", p + "/suggestions/numbers", &AdminApi::SuggestionNumbers, false);
+  Add(server, "POST", p + R"(/suggestions/(\d+)/answer)", &AdminApi::AnswerSuggestion, true);
+  Add(server, "GET", p + "/parking", &AdminApi::Parking, false);
+  Add(server, "POST", p + R"(/parking/plates/(\d+)/confirm)", &AdminApi::ConfirmPlate, true);
+  Add(server, "POST", p + "/parking/spot-sharing", &AdminApi::SpotSharing, true);
+  Add(server, "GET", p + "/lookback", &AdminApi::SearchRecord, false);
+  Add(server, "GET", p + "/lookback/conversation", &AdminApi::Conversation, false);
+  Add(server, "GET", p + "/lookback/conversation.csv", &AdminApi::ConversationCsv, false);
 
   // Anything else under the prefix is a JSON 404, not httplib's empty one.
   auto not_found = [](const httplib::Request&, httplib::Response& res) {
@@ -1012,6 +1024,204 @@ void AdminApi::StatsChart(Call& c) {
   const bool narrow = c.req.has_param("narrow") && c.req.get_param_value("narrow") == "1";
   c.res.set_content(BarChartSvg(title, bars, narrow ? ChartSize::kNarrow : ChartSize::kWide),
                     "image/svg+xml");
+}
+
+// ---------- suggestions (S9) and parking (S8) ----------
+
+void AdminApi::ListSuggestions(Call& c) {
+  auto rows = handlers::admin::ListSuggestionRows(app_.db(), c.who, app_.clock().NowSeconds(),
+                                                  app_.config().suggestions.answer_days,
+                                                  kMaxListLimit);
+  if (!rows.ok()) return c.Fail(rows.status());
+  json list = json::array();
+  for (const auto& r : *rows) {
+    const auto& s = r.suggestion;
+    list.push_back({{"id", s.id},
+                    {"community_id", s.community_id},
+                    {"community", r.community_name},
+                    {"grid", r.grid_name},
+                    {"author_name", r.author_name},
+                    {"content", s.content},
+                    {"status", s.status},
+                    {"answer", s.answer},
+                    {"answered_by_name", r.answered_by_name},
+                    {"answered_at", s.answered_at ? json(*s.answered_at) : json(nullptr)},
+                    {"created_at", s.created_at},
+                    {"overdue", r.overdue},
+                    {"editable", c.who.CanChange(s.community_id)}});
+  }
+  c.Ok({{"suggestions", list}, {"answer_days", app_.config().suggestions.answer_days}});
+}
+
+void AdminApi::AnswerSuggestion(Call& c) {
+  auto action = c.Str("action");
+  if (!action.ok()) return c.Fail(action.status());
+  auto message = c.Str("message", /*required=*/false);
+  if (!message.ok()) return c.Fail(message.status());
+  Status s = handlers::admin::AnswerSuggestionFromConsole(app_.db(), app_.clock(), app_.pipeline(),
+                                                          c.who, c.Id(1), *action, *message);
+  if (!s.ok()) return c.Fail(s);
+  c.Ok({{"ok", true}});
+}
+
+void AdminApi::SuggestionNumbers(Call& c) {
+  auto rows = handlers::admin::SuggestionNumbersByCommunity(app_.db(), c.who,
+                                                            app_.config().suggestions.answer_days);
+  if (!rows.ok()) return c.Fail(rows.status());
+  json list = json::array();
+  for (const auto& n : *rows) {
+    list.push_back({{"community_id", n.community_id},
+                    {"community", n.community_name},
+                    {"total", n.total},
+                    {"answered", n.answered},
+                    {"on_time", n.on_time}});
+  }
+  c.Ok({{"communities", list}, {"answer_days", app_.config().suggestions.answer_days}});
+}
+
+void AdminApi::Parking(Call& c) {
+  auto page = handlers::admin::GetParkingPage(app_.db(), c.who, app_.clock().NowSeconds(),
+                                              kMaxListLimit);
+  if (!page.ok()) return c.Fail(page.status());
+  json reports = json::array(), spots = json::array(), plates = json::array(),
+       settings = json::array();
+  for (const auto& r : page->reports) {
+    reports.push_back({{"id", r.report.id},
+                       {"community", r.community_name},
+                       {"plate", r.report.plate},
+                       {"location", r.report.location},
+                       {"reporters", r.report.reporters},
+                       {"status", r.report.status},
+                       {"owner_known", r.owner_known},
+                       {"photos", r.photos},
+                       {"created_at", r.report.created_at},
+                       {"moved_at", r.report.moved_at ? json(*r.report.moved_at) : json(nullptr)}});
+  }
+  for (const auto& s : page->spots) {
+    spots.push_back({{"id", s.spot.id},
+                     {"community", s.community_name},
+                     {"location", s.spot.location},
+                     {"reporter_name", s.reporter_name},
+                     {"photos", s.spot.photos},
+                     {"created_at", s.spot.created_at},
+                     {"expires_at", s.spot.expires_at},
+                     {"active", s.active}});
+  }
+  for (const auto& p : page->plates) {
+    plates.push_back({{"id", p.plate.id},
+                      {"community", p.community_name},
+                      {"grid", p.grid_name},
+                      {"plate", p.plate.plate},
+                      {"owner_name", p.owner_name},
+                      {"status", p.plate.status},
+                      {"created_at", p.plate.created_at},
+                      {"editable", c.who.CanChange(p.plate.community_id)}});
+  }
+  for (const auto& s : page->settings) {
+    settings.push_back({{"community_id", s.community_id},
+                        {"community", s.community_name},
+                        {"spots_to_car_owners", s.spots_to_car_owners},
+                        {"editable", c.who.CanChange(s.community_id)}});
+  }
+  c.Ok({{"reports", reports},
+        {"spots", spots},
+        {"plates", plates},
+        {"settings", settings},
+        {"spot_minutes", app_.config().parking.spot_minutes}});
+}
+
+void AdminApi::ConfirmPlate(Call& c) {
+  Status s = handlers::admin::ConfirmPlateFromConsole(app_.db(), app_.clock(), app_.pipeline(),
+                                                      c.who, c.Id(1));
+  if (!s.ok()) return c.Fail(s);
+  c.Ok({{"ok", true}});
+}
+
+void AdminApi::SpotSharing(Call& c) {
+  auto community = c.Community();
+  if (!community.ok()) return c.Fail(community.status());
+  if (!*community) return c.Fail(Status::InvalidArgument("community_id: 请选社区"));
+  auto it = c.body.find("on");
+  if (it == c.body.end() || !it->is_boolean()) {
+    return c.Fail(Status::InvalidArgument("on: 只能是开或关"));
+  }
+  Status s = handlers::admin::SetSpotSharing(app_.db(), app_.clock(), c.who, **community,
+                                             it->get<bool>());
+  if (!s.ok()) return c.Fail(s);
+  c.Ok({{"ok", true}});
+}
+
+// ---------- looking back (S11) ----------
+
+namespace {
+
+std::string Param(const httplib::Request& req, const char* name) {
+  return req.has_param(name) ? req.get_param_value(name) : std::string();
+}
+
+json TimelineJson(const handlers::admin::Conversation& conv) {
+  json entries = json::array();
+  for (const auto& e : conv.entries) {
+    entries.push_back({{"at", e.at},
+                       {"kind", e.kind},
+                       {"text", e.text},
+                       {"action", e.kind == "action" ? e.detail : ""},
+                       {"ticket_id", e.ticket_id}});
+  }
+  return {{"openid", conv.openid}, {"name", conv.person_name}, {"entries", entries}};
+}
+
+}  // namespace
+
+void AdminApi::SearchRecord(Call& c) {
+  handlers::admin::LookbackQuery q;
+  q.person = Param(c.req, "person");
+  q.text = Param(c.req, "text");
+  auto ticket = c.QueryInt("ticket");
+  if (!ticket.ok()) return c.Fail(ticket.status());
+  auto from = c.QueryInt("from");
+  if (!from.ok()) return c.Fail(from.status());
+  auto to = c.QueryInt("to");
+  if (!to.ok()) return c.Fail(to.status());
+  q.ticket_id = *ticket;
+  q.from = *from;
+  q.to = *to;
+  auto rows = handlers::admin::SearchRecord(app_.db(), c.who, q, kMaxListLimit);
+  if (!rows.ok()) return c.Fail(rows.status());
+  json list = json::array();
+  for (const auto& r : *rows) {
+    list.push_back({{"openid", r.openid},
+                    {"name", r.person_name},
+                    {"kind", r.kind},
+                    {"content", r.content},
+                    {"reply", r.reply},
+                    {"created_at", r.created_at}});
+  }
+  c.Ok({{"messages", list}});
+}
+
+void AdminApi::Conversation(Call& c) {
+  auto from = c.QueryInt("from");
+  if (!from.ok()) return c.Fail(from.status());
+  auto to = c.QueryInt("to");
+  if (!to.ok()) return c.Fail(to.status());
+  auto conv = handlers::admin::GetConversation(app_.db(), c.who, Param(c.req, "openid"), *from, *to);
+  if (!conv.ok()) return c.Fail(conv.status());
+  c.Ok(TimelineJson(*conv));
+}
+
+void AdminApi::ConversationCsv(Call& c) {
+  auto from = c.QueryInt("from");
+  if (!from.ok()) return c.Fail(from.status());
+  auto to = c.QueryInt("to");
+  if (!to.ok()) return c.Fail(to.status());
+  auto conv = handlers::admin::GetConversation(app_.db(), c.who, Param(c.req, "openid"), *from, *to);
+  if (!conv.ok()) return c.Fail(conv.status());
+  c.res.status = 200;
+  c.res.set_header("Content-Disposition", "attachment; filename=\"conversation.csv\"");
+  // The byte-order mark makes spreadsheet programs read the file as UTF-8.
+  c.res.set_content("\xEF\xBB\xBF" + handlers::admin::ConversationCsv(*conv),
+                    "text/csv; charset=utf-8");
 }
 
 }  // namespace gebi::bot

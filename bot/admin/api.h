@@ -77,6 +77,17 @@ class AdminApi {
   void StatsCsv(Call& c);
   void MessagesCsv(Call& c);
   void StatsChart(Call& c);
+  // Suggestions (S9) and parking (S8).
+  void ListSuggestions(Call& c);
+  void AnswerSuggestion(Call& c);
+  void SuggestionNumbers(Call& c);
+  void Parking(Call& c);
+  void ConfirmPlate(Call& c);
+  void SpotSharing(Call& c);
+  // Looking back (S11).
+  void SearchRecord(Call& c);
+  void Conversation(Call& c);
+  void ConversationCsv(Call& c);
 
   App& app_;
   handlers::admin::AuthSettings auth_;

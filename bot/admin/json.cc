@@ -47,6 +47,8 @@ std::string FieldLabel(std::string_view field) {
       {"openid", "志愿者"},
       {"q", "搜索"},
       {"body", "请求内容"},
+      {"action", "操作"},
+      {"on", "开关"},
   };
   for (const auto& [key, label] : kLabels) {
     if (key == field) return std::string(label);

@@ -652,6 +652,7 @@ async function pageNumbers() {
         return grids.length ? el('details', { class: 'grid-numbers' }, el('summary', { text: `${c.name}的 ${grids.length} 个网格` }),
           cardTable('', UNIT_HEADERS, grids.map(unitRow))) : null;
       })));
+  main().append(suggestionNumbersCard(await api('GET', '/suggestions/numbers')));
 }
 
 const UNIT_HEADERS = ['名称', '新增工单', '修好', '取消', '多久有人接（中位数）', '多久修好（中位数）', '在岗志愿者', '待审核入格'];
@@ -751,3 +752,162 @@ window.addEventListener('DOMContentLoaded', async () => {
     showLogin('');
   }
 });
+
+// ---------- suggestions (S9) and parking (S8) ----------
+const SUGGESTION_STATUS = { open: '等待答复', replied: '已回复', adopted: '已采纳', declined: '不采纳' };
+Object.assign(NOTICE_KIND, { suggestion_new: '新建议', suggestion_overdue: '建议超时提醒', suggestion_answer: '建议的答复',
+  parking_new: '停车反映', parking_joined: '停车反映（又有邻居）', parking_move: '请挪车', parking_moved: '车已挪走',
+  plate_registered: '车牌登记', plate_confirmed: '车牌已确认', free_spot: '空车位' });
+Object.assign(AUDIT_VERBS, { 'suggestion.reply': '回复了建议', 'suggestion.adopt': '采纳了建议', 'suggestion.decline': '不采纳建议',
+  'plate.confirm': '确认了车牌', 'parking.spot_sharing': '改了空车位推送设置' });
+
+// Per community: how many suggestions, answered, answered within the days.
+function suggestionNumbersCard(n) {
+  return el('section', { class: 'card', id: 'suggestion-numbers' }, el('h3', { text: `居民建议按时答复（${n.answer_days} 天内）` }),
+    n.communities.length ? cardTable('suggestion-numbers-table', ['社区', '建议', '已答复', '按时答复', '按时答复率'], n.communities.map((c) => [
+      el('strong', { text: c.community }), c.total, c.answered, c.on_time, c.total ? Math.round(100 * c.on_time / c.total) + '%' : '—']))
+      : el('p', { class: 'muted', text: '还没有居民提过建议。' }));
+}
+
+function suggestionItem(s, reload) {
+  const message = el('input', { class: 'suggestion-message', placeholder: '写给居民的话（不采纳一定要写原因）' });
+  const err = el('p', { class: 'error suggestion-error' });
+  const answer = (action, done) => () => guarded(async () => {
+    try { await api('POST', `/suggestions/${s.id}/answer`, { action, message: message.value }); } catch (e) { err.textContent = errorText(e); throw e; }
+    toast(done); reload();
+  });
+  const open = s.status === 'open' || s.status === 'replied';
+  return el('div', { class: 'item suggestion' + (s.overdue ? ' overdue' : ''), 'data-suggestion-id': s.id },
+    el('div', {}, el('span', { class: 'tag suggestion-status', text: SUGGESTION_STATUS[s.status] || '' }),
+      s.overdue ? el('span', { class: 'tag hot', text: '超时未答复' }) : null,
+      el('strong', { text: `${s.id}号 ` }), el('span', { class: 'suggestion-content as-written', text: s.content })),
+    el('div', { class: 'meta', text: `${s.community} ${s.grid} · ${s.author_name || '未登记姓名的居民'} · ${fmtTime(s.created_at)}` }),
+    s.answer ? el('div', { class: 'meta suggestion-answer', text: `答复（${s.answered_by_name || '社区'}）：${s.answer}` }) : null,
+    open && s.editable ? el('div', { class: 'actions' }, message,
+      el('button', { class: 'suggestion-reply', text: '回复', onclick: answer('reply', '已回复，居民会收到') }),
+      el('button', { class: 'secondary suggestion-adopt', text: '采纳', onclick: answer('adopt', '已采纳，居民会收到') }),
+      el('button', { class: 'danger suggestion-decline', text: '不采纳', onclick: answer('decline', '已答复不采纳，居民会收到原因') }), err) : null);
+}
+
+async function pageSuggestions() {
+  const [data, numbers] = await Promise.all([api('GET', '/suggestions'), api('GET', '/suggestions/numbers')]);
+  const reload = () => pageSuggestions();
+  const overdue = data.suggestions.filter((s) => s.overdue).length;
+  main().replaceChildren(el('h2', { text: '居民建议' }),
+    el('section', { class: 'card', id: 'suggestions' }, el('h3', { text: `建议（${data.suggestions.length}）` }),
+      el('p', { class: 'muted', text: `每条建议都要答复。超过 ${data.answer_days} 天没答复的排在最前，也会再提醒社区工作人员${overdue ? `（现在有 ${overdue} 条）` : ''}。` }),
+      data.suggestions.length ? data.suggestions.map((s) => suggestionItem(s, reload)) : el('p', { class: 'muted', text: '还没有建议。居民发「建议 内容」就能提。' })),
+    suggestionNumbersCard(numbers));
+}
+
+const PARKING_STATUS = { open: '处理中', moved: '已挪走' };
+const PLATE_STATUS = { pending: '等社区确认', confirmed: '已确认' };
+
+async function pageParking() {
+  const d = await api('GET', '/parking');
+  const reload = () => pageParking();
+  main().replaceChildren(el('h2', { text: '停车' }),
+    el('section', { class: 'card', id: 'parking-reports' }, el('h3', { text: `停车反映（${d.reports.length}）` }),
+      el('p', { class: 'muted', text: '同一辆车 30 分钟内再被反映，算在同一条里。登记过的车主会收到挪车提醒，但不会知道是谁反映的。' }),
+      d.reports.length ? d.reports.map((r) => el('div', { class: 'item parking-report', 'data-report-id': r.id },
+        el('div', {}, el('span', { class: 'tag', text: PARKING_STATUS[r.status] || '' }), el('strong', { text: `${r.id}号 ` }), el('strong', { class: 'as-written', text: r.plate }), el('span', { text: ' ' + r.location })),
+        el('div', { class: 'meta', text: `${r.community} · ${r.reporters} 位邻居反映 · ${r.photos ? '照片 ' + r.photos + ' 张 · ' : ''}${r.owner_known ? '已提醒车主挪车' : '车主没登记或还没确认'} · ${fmtTime(r.created_at)}${r.moved_at ? ' · ' + fmtTime(r.moved_at) + ' 挪走' : ''}` })))
+        : el('p', { class: 'muted', text: '还没有停车反映。居民发「停车 车牌 位置」就能反映。' })),
+    el('section', { class: 'card', id: 'parking-spots' }, el('h3', { text: `空车位（${d.spots.filter((s) => s.active).length} 个还有效）` }),
+      el('p', { class: 'muted', text: `居民报的空车位 ${d.spot_minutes} 分钟后自动失效。` }),
+      d.spots.length ? cardTable('spots', ['位置', '社区', '谁报的', '时间', '状态'], d.spots.map((s) => [
+        el('strong', { text: s.location }), s.community, s.reporter_name || '未登记姓名的居民', fmtTime(s.created_at), s.active ? '有效' + (s.photos ? '（有照片）' : '') : '已失效']))
+        : el('p', { class: 'muted', text: '还没有人报空车位。' })),
+    el('section', { class: 'card', id: 'parking-plates' }, el('h3', { text: `登记的车（${d.plates.length}）` }),
+      d.plates.length ? d.plates.map((p) => el('div', { class: 'item plate', 'data-plate-id': p.id },
+        el('div', {}, el('span', { class: 'tag plate-status', text: PLATE_STATUS[p.status] || '' }), el('strong', { class: 'as-written', text: p.plate }), el('span', { text: ' ' + (p.owner_name || '未登记姓名的居民') })),
+        el('div', { class: 'meta', text: `${p.community} ${p.grid} · ${fmtTime(p.created_at)} 登记` }),
+        p.status === 'pending' && p.editable ? el('button', { class: 'plate-confirm', text: '核实过，确认', onclick: () => guarded(async () => {
+          await api('POST', `/parking/plates/${p.id}/confirm`, {}); toast('已确认，已通知车主'); reload();
+        }) }) : null))
+        : el('p', { class: 'muted', text: '还没有人登记车辆。居民发「我的车 车牌」就能登记。' })),
+    el('section', { class: 'card', id: 'parking-settings' }, el('h3', { text: '空车位推送' }),
+      el('p', { class: 'muted', text: '打开后，居民报的空车位会推送给本社区车友圈的成员。' }),
+      d.settings.map((s) => {
+        const box = el('input', { type: 'checkbox', class: 'spot-sharing', id: `spot-sharing-${s.community_id}`, checked: s.spots_to_car_owners, disabled: !s.editable });
+        box.addEventListener('change', () => guarded(async () => {
+          await api('POST', '/parking/spot-sharing', { community_id: s.community_id, on: box.checked }); toast(box.checked ? '已打开' : '已关闭'); reload();
+        }));
+        return el('label', { class: 'confirm', for: `spot-sharing-${s.community_id}` }, box, `${s.community}：空车位推送给车友圈`);
+      })));
+}
+
+Object.assign(PAGES, { suggestions: pageSuggestions, parking: pageParking });
+
+// ---------- looking back (S11) ----------
+const MESSAGE_KIND = { text: '文字', voice: '语音', image: '照片', location: '位置', link: '链接', event: '操作', video: '视频', shortvideo: '小视频' };
+// What a recorded message said, as a person reads it: photos and events without their codes.
+function recordText(kind, content) {
+  if (kind === 'image') return '（发来一张照片）';
+  if (kind === 'event') return '（关注、扫码或点了菜单）';
+  if (kind === 'link') return '（发来一个链接）';
+  if (kind === 'location') return '（发来一个位置）';
+  return content || '（已按保存期限清除）';
+}
+function dayStart(v) { return v ? Math.floor(new Date(v + 'T00:00:00').getTime() / 1000) : ''; }
+function dayEnd(v) { return v ? dayStart(v) + 86399 : ''; }
+
+async function showConversation(box, openid, from, to) {
+  const q = new URLSearchParams({ openid });
+  if (from) q.set('from', from);
+  if (to) q.set('to', to);
+  const c = await api('GET', '/lookback/conversation?' + q.toString());
+  const who = c.name || '这位居民';
+  const line = (e) => {
+    if (e.kind === 'in') return [`${who}：`, e.text || '（已按保存期限清除）'];
+    if (e.kind === 'reply') return ['公众号回复：', e.text];
+    if (e.kind === 'push') return ['公众号通知：', e.text];
+    return [`${who}在工单 ${e.ticket_id} 号 ${TIMELINE[e.action] || '处理'}`, e.text ? '：' + e.text : ''];
+  };
+  fill(box, el('h3', { text: `${who}的对话记录（${c.entries.length} 条）` }),
+    el('p', { class: 'muted', text: '按时间先后。电话和身份证号按记录时的样子遮住，过了保存期限的内容已清除。' }),
+    el('a', { id: 'lb-export', class: 'button secondary', href: `${API}/lookback/conversation.csv?${q.toString()}`, download: `${who}的对话记录.csv`, text: '导出这段对话（CSV 表格）' }),
+    c.entries.length ? el('ol', { class: 'timeline lb-timeline' }, c.entries.map((e) => {
+      const [head, body] = line(e);
+      return el('li', { class: 'lb-entry lb-' + e.kind }, el('span', { class: 'meta', text: fmtTime(e.at) + ' ' }), el('strong', { text: head }), el('span', { class: 'pre as-written', text: body }));
+    })) : el('p', { class: 'muted', text: '这段时间没有记录。' }));
+  box.hidden = false;
+  box.scrollIntoView();
+}
+
+async function pageLookback() {
+  const person = el('input', { id: 'lb-person', type: 'search', placeholder: '居民姓名' });
+  const ticket = el('input', { id: 'lb-ticket', type: 'number', min: 1, inputmode: 'numeric', placeholder: '工单号' });
+  const text = el('input', { id: 'lb-text', type: 'search', placeholder: '消息里的几个字' });
+  const from = el('input', { id: 'lb-from', type: 'date' });
+  const to = el('input', { id: 'lb-to', type: 'date' });
+  const results = el('section', { class: 'card', id: 'lb-results' });
+  const conversation = el('section', { class: 'card', id: 'lb-conversation', hidden: true });
+  const search = () => guarded(async () => {
+    const q = new URLSearchParams();
+    if (person.value.trim()) q.set('person', person.value.trim());
+    if (ticket.value.trim()) q.set('ticket', ticket.value.trim());
+    if (text.value.trim()) q.set('text', text.value.trim());
+    if (from.value) q.set('from', dayStart(from.value));
+    if (to.value) q.set('to', dayEnd(to.value));
+    const r = await api('GET', '/lookback?' + q.toString());
+    fill(results, el('h3', { text: `找到 ${r.messages.length} 条消息` }),
+      r.messages.length ? r.messages.map((m) => el('div', { class: 'item lb-message' },
+        el('div', {}, el('span', { class: 'tag', text: MESSAGE_KIND[m.kind] || '消息' }), el('strong', { text: (m.name || '未登记姓名的人') + ' ' }), el('span', { class: 'meta', text: fmtTime(m.created_at) })),
+        el('div', { class: 'pre lb-content as-written', text: recordText(m.kind, m.content) }),
+        m.reply ? el('div', { class: 'meta pre' }, '回复：', el('span', { class: 'as-written', text: m.reply })) : null,
+        el('button', { class: 'secondary lb-open', text: '看这个人的对话', onclick: () => guarded(() => showConversation(conversation, m.openid, dayStart(from.value), dayEnd(to.value))) })))
+        : el('p', { class: 'muted', text: '没有找到。可以少填几个条件再试。' }));
+  });
+  main().replaceChildren(el('h2', { text: '查看记录' }),
+    el('section', { class: 'card' },
+      el('p', { class: 'muted', text: '有纠纷时用：按人、工单、内容和日期找到当时的消息，看完整对话，也可以导出。' }),
+      el('form', { id: 'lb-form', onsubmit: (ev) => { ev.preventDefault(); search(); } },
+        el('div', { class: 'row' }, field('lb-person', '谁', person), field('lb-ticket', '工单号', ticket)),
+        field('lb-text', '内容', text),
+        el('div', { class: 'row' }, field('lb-from', '从哪天', from), field('lb-to', '到哪天', to)),
+        el('button', { type: 'submit', id: 'lb-search', text: '查找' }))),
+    results, conversation);
+}
+
+Object.assign(PAGES, { lookback: pageLookback });

@@ -75,10 +75,11 @@ const DESK = { width: 1280, height: 800 };
 const ALLOWED_LATIN = new Set(['QR', 'CSV', 'ID', 'AppSecret', 'IP', 'WiFi', 'wifi']);
 
 // Visible text nodes that are not the user's own words: keyword chips (what residents type,
-// English aliases included) and placeholder codes are meant to be typed as shown.
+// English aliases included) and placeholder codes are meant to be typed as shown; recorded
+// messages and licence plates (.as-written) are shown as people wrote them.
 async function visibleLatin(page, extraAllowed) {
   return page.evaluate((allowed) => {
-    const skip = (el) => el.closest('textarea, script, style, .kw, .ph, .tpl-raw, option');
+    const skip = (el) => el.closest('textarea, script, style, .kw, .ph, .tpl-raw, option, .as-written');
     const words = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
@@ -397,6 +398,56 @@ async function main() {
   await page.fill('#num-community-search', '菱藕');
   check((await page.locator('#num-community option:checked').textContent()).includes('菱藕社区'), 'a community is picked by typing its name');
   await both('numbers');
+
+  // Suggestions (S9): a resident's suggestion answered from the console; a reply without text
+  // names its field.
+  const suggested = await chat('o_demo_jin', '建议：晚上巡逻的喇叭声音太响了');
+  const sugId = (suggested.match(/编号 (\d+)/) || [])[1];
+  check(sugId, 'a resident\'s suggestion gets a number: ' + suggested);
+  await open('suggestions');
+  const sug = page.locator(`#suggestions .suggestion[data-suggestion-id="${sugId}"]`);
+  check((await sug.textContent()).includes('巡逻的喇叭声音太响了'), 'the suggestion is listed with its text');
+  check((await sug.textContent()).includes('金阿婆'), 'the suggestion names who wrote it');
+  await sug.locator('.suggestion-decline').click();
+  await page.waitForFunction(() => document.querySelector('#suggestions .suggestion-error')?.textContent.length > 0);
+  check((await sug.locator('.suggestion-error').textContent()).includes('「说明」'), 'declining without a reason names 「说明」');
+  await sug.locator('.suggestion-message').fill('已经请巡逻队晚上调小音量');
+  await sug.locator('.suggestion-reply').click();
+  await page.waitForSelector(`#suggestions .suggestion[data-suggestion-id="${sugId}"] .suggestion-answer`);
+  check((await page.textContent(`#suggestions .suggestion[data-suggestion-id="${sugId}"] .suggestion-status`)) === '已回复', 'the suggestion is answered from the console');
+  const mine = await chat('o_demo_jin', '我的建议');
+  check(mine.includes('已回复') && mine.includes('调小音量'), 'the resident sees the answer: ' + mine);
+  await both('suggestions');
+
+  // Parking (S8): a registered plate confirmed in the console; reports and spots listed.
+  await chat('o_demo_volunteer', '我的车 浙C·D12345');
+  await chat('o_demo_jin', '停车 浙c d12345 3幢门口');
+  await chat('o_demo_jin', '空位 3幢东边');
+  await open('parking');
+  check((await page.textContent('#parking-reports')).includes('浙CD12345'), 'the parking report is listed');
+  check(!(await page.textContent('#parking-reports')).includes('金阿婆'), 'the parking report does not name the reporter');
+  const plate = page.locator('#parking-plates .plate', { hasText: '浙CD12345' });
+  await plate.locator('.plate-confirm').click();
+  await page.waitForFunction(() => document.querySelector('#parking-plates .plate .plate-status')?.textContent === '已确认');
+  check(true, 'a plate is confirmed in the console');
+  check((await page.textContent('#parking-spots')).includes('3幢东边'), 'the free spot is listed');
+  await both('parking');
+
+  // Looking back (S11): a conversation found by its words, shown as a timeline and exported.
+  await open('lookback');
+  await page.fill('#lb-text', '巡逻的喇叭');
+  await page.click('#lb-search');
+  await page.waitForSelector('#lb-results .lb-message');
+  const hit = page.locator('#lb-results .lb-message').first();
+  check((await hit.textContent()).includes('金阿婆'), 'the search finds who wrote it');
+  await hit.locator('.lb-open').click();
+  await page.waitForSelector('#lb-conversation .lb-entry');
+  const talk = await page.textContent('#lb-conversation');
+  check(talk.includes('巡逻的喇叭声音太响了') && talk.includes('建议已收到'), 'the conversation shows the message and the reply');
+  check(talk.includes('调小音量'), 'the conversation shows the answer pushed to the resident');
+  const csv = await page.evaluate(async () => (await fetch(document.querySelector('#lb-export').href, { credentials: 'same-origin' })).text());
+  check(csv.includes('时间（北京时间）') && csv.includes('巡逻的喇叭'), 'the conversation is exported as a table');
+  await both('lookback');
 
   // Audit: sentences, no codes.
   await open('audit');
