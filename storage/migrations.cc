@@ -507,14 +507,14 @@ INSERT INTO repair_keywords(keyword, category) VALUES
 UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'rules_version';
 )sql";
 
-// v9: suggestions (S9), parking (S8). A resident's suggestion is answered by the community's
+// v8: suggestions (S9), parking (S8). A resident's suggestion is answered by the community's
 // staff (reply, adopt, decline); reminded_period counts the overdue reminders already queued.
 // Parking reports join when the same plate is reported again within 30 minutes; each
 // neighbour who reported it is a parking_reporters row (told when the car is moved). Residents
 // register their plates (confirmed by staff); free spots expire; photos of either sit in
 // parking_media; a community may send free spots to its car_owner circles. 停车 comes after the
 // office's own keyword rules (priority 100): 停车费多少 is a question for them, not a report.
-constexpr std::string_view kV9Reports = R"sql(
+constexpr std::string_view kV8Reports = R"sql(
 CREATE TABLE suggestions (
   id              INTEGER PRIMARY KEY,
   community_id    INTEGER NOT NULL REFERENCES org_units(id),
@@ -631,7 +631,7 @@ const std::vector<Migration> kMigrations = {
     {5, "must_change", kV5MustChange},
     {6, "vetting", kV6Vetting},
     {7, "phrases", kV7Phrases},
-    {9, "reports", kV9Reports},
+    {8, "reports", kV8Reports},
 };
 
 }  // namespace

@@ -21,7 +21,7 @@ constexpr std::string_view kDeletes[] = {
     "DELETE FROM outbox WHERE recipient = ?1 AND status IN ('pending','sending','inbox','dead')",
     "DELETE FROM media WHERE openid = ?1",
     "DELETE FROM users WHERE openid = ?1",
-    // Parking (v9): their plates and the photos they sent.
+    // Parking (v8): their plates and the photos they sent.
     "DELETE FROM car_plates WHERE openid = ?1",
     "DELETE FROM parking_media WHERE openid = ?1",
 };
@@ -36,7 +36,7 @@ constexpr std::string_view kAnonymise[] = {
     "UPDATE ticket_events SET actor = ?2, note = '' WHERE actor = ?1",
     "UPDATE outbox SET recipient = ?2, payload = '{}' WHERE recipient = ?1",
     "UPDATE circles SET owner = ?2 WHERE owner = ?1",
-    // Suggestions and parking (v9).
+    // Suggestions and parking (v8).
     "UPDATE suggestions SET author = ?2, content = ?3 WHERE author = ?1",
     "UPDATE suggestions SET answered_by = ?2 WHERE answered_by = ?1",
     "UPDATE parking_reports SET reporter = ?2 WHERE reporter = ?1",
