@@ -5,6 +5,7 @@
 #include "handlers/chat/assist.h"
 #include "handlers/chat/basics.h"
 #include "handlers/chat/join.h"
+#include "handlers/chat/ladder.h"
 #include "handlers/chat/repair.h"
 #include "handlers/chat/volunteer.h"
 
@@ -143,6 +144,37 @@ HandlerRow kLocationEvent{.name = "event.location", .fn = HandleIgnore};
 HandlerRow kTemplateJob{.name = "event.templatesendjobfinish", .fn = HandleIgnore};
 HandlerRow kMassJob{.name = "event.masssendjobfinish", .fn = HandleIgnore};
 
+// The escalation ladder (S4): grid -> community -> street -> district.
+constexpr std::string_view kLevelStaffWho = "这一级的网格员和工作人员";
+HandlerRow kEscalate{.name = "escalate",
+                     .fn = HandleEscalate,
+                     .keywords = "升级|escalate",
+                     .roles = kStaffRoles,
+                     .who = kLevelStaffWho,
+                     .help_key = "help.line.escalate"};
+HandlerRow kUrge{.name = "urge",
+                 .fn = HandleUrge,
+                 .keywords = "催办|urge",
+                 .help_key = "help.line.urge"};
+HandlerRow kAccept{.name = "accept",
+                   .fn = HandleAccept,
+                   .keywords = "受理|accept",
+                   .roles = kStaffRoles,
+                   .who = kLevelStaffWho,
+                   .help_key = "help.line.accept"};
+HandlerRow kSendBack{.name = "send_back",
+                     .fn = HandleSendBack,
+                     .keywords = "退回|send back",
+                     .roles = kStaffRoles,
+                     .who = kLevelStaffWho,
+                     .help_key = "help.line.send_back"};
+HandlerRow kResolve{.name = "resolve",
+                    .fn = HandleResolve,
+                    .keywords = "办结|resolve",
+                    .roles = kStaffRoles,
+                    .who = kLevelStaffWho,
+                    .help_key = "help.line.resolve"};
+
 const std::vector<const HandlerRow*> kTable = {
     &kHelp,          &kCancel,       &kJoin,          &kRepair,       &kMyRepairs,
     &kHuman,         &kRate,         &kFixed,         &kLike,         &kReopen,
@@ -151,6 +183,7 @@ const std::vector<const HandlerRow*> kTable = {
     &kVet,           &kMore,         &kJoinFlow,      &kAskFlow,      &kWelcome,
     &kScan,          &kImage,        &kLocation,      &kDefault,      &kUnsubscribe,
     &kLocationEvent, &kTemplateJob,  &kMassJob,
+    &kEscalate,      &kUrge,         &kAccept,        &kSendBack,     &kResolve,
 };
 
 }  // namespace

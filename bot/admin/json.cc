@@ -47,6 +47,9 @@ std::string FieldLabel(std::string_view field) {
       {"openid", "志愿者"},
       {"q", "搜索"},
       {"body", "请求内容"},
+      {"claim_hours", "没人受理多久升级（小时）"},
+      {"resolve_hours", "受理后多久要办好（小时）"},
+      {"consumer", "使用方"},
   };
   for (const auto& [key, label] : kLabels) {
     if (key == field) return std::string(label);
