@@ -785,17 +785,18 @@ function ladderSettings(b) {
     b.deadlines.length ? cardTable('deadline-table', ['类别', '层级', '没人受理多久升级', '受理后多久要办好', ''], b.deadlines.map((d) => [
       catNames[d.category] || d.category, LADDER_LEVELS[d.level], `${d.claim_hours} 小时`, `${d.resolve_hours} 小时`,
       el('button', { class: 'secondary deadline-reset', text: '恢复默认', onclick: () => save(true, d) })])) : el('p', { class: 'muted', text: '还没有单独设置的期限。' }),
-    el('form', { id: 'deadline-form', onsubmit: (ev) => { ev.preventDefault(); save(false); } },
+    el('form', { id: 'deadline-form', novalidate: true, onsubmit: (ev) => { ev.preventDefault(); save(false); } },
       el('div', { class: 'row' }, field('deadline-category', '报修类别', cat), field('deadline-level', '层级', lv)),
       el('div', { class: 'row' }, field('deadline-claim', '没人受理多久升级（小时）', claim), field('deadline-resolve', '受理后多久要办好（小时）', resolve)),
       err, el('button', { type: 'submit', id: 'deadline-save', text: '保存期限' })));
 }
 
-async function apiKeysCard() {
+// newKey: a key just issued, shown once above the form.
+async function apiKeysCard(newKey) {
   const k = await api('GET', '/apikeys');
   const name = el('input', { id: 'apikey-name', placeholder: '例如：区12345平台' });
   const err = el('p', { class: 'error', id: 'apikey-error' });
-  const shown = el('div', { id: 'apikey-new' });
+  const shown = el('div', { id: 'apikey-new' }, newKey ? el('div', { class: 'warn' }, el('p', { text: '新密钥（只显示这一次，请马上复制给对方）：' }), el('div', { class: 'pre code kw', id: 'apikey-value', text: newKey })) : null);
   const card = el('section', { class: 'card', id: 'apikeys' }, el('h3', { text: `接口密钥（${k.keys.length}）` }),
     el('p', { class: 'muted', text: '给区里的平台等别的系统调用本系统的报修接口用。密钥只显示一次，系统只保存加密后的样子；不用了请停用。居民的微信号和电话不会通过接口传出去。' }),
     k.keys.map((x) => el('div', { class: 'item apikey', 'data-name': x.name },
@@ -807,8 +808,7 @@ async function apiKeysCard() {
     el('form', { id: 'apikey-form', onsubmit: (ev) => { ev.preventDefault(); err.textContent = ''; guarded(async () => {
       let r;
       try { r = await api('POST', '/apikeys', { consumer: name.value.trim() }); } catch (e) { err.textContent = errorText(e); throw e; }
-      fill(shown, el('div', { class: 'warn' }, el('p', { text: '新密钥（只显示这一次，请马上复制给对方）：' }), el('div', { class: 'pre code kw', id: 'apikey-value', text: r.key })));
-      name.value = '';
+      card.replaceWith(await apiKeysCard(r.key));
       toast('密钥已发放');
     }); } }, field('apikey-name', '使用方名称', name), err, el('button', { type: 'submit', id: 'apikey-add', text: '发放新密钥' })),
     shown);
