@@ -138,7 +138,7 @@ TEST_CASE("Console ladder: the board per level, overdue first, numbers for the d
   REQUIRE(Body(gg.Get("/api/v1/ladder"))["tickets"].size() == 2);
 }
 
-TEST_CASE("Console ladder: deadlines and API keys are the district's; bad input is named",
+TEST_CASE("Console ladder: deadlines and API keys are the district's, and bad input is named",
           "[integration][admin][ladder]") {
   World w;
   Console d(w.server->port());

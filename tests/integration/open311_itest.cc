@@ -110,7 +110,7 @@ std::string Child(tinyxml2::XMLElement* e, const char* name) {
   return c->GetText() == nullptr ? "" : c->GetText();
 }
 
-TEST_CASE("Open311: discovery and services in JSON and XML; unknown codes and formats",
+TEST_CASE("Open311: discovery and services in JSON and XML, unknown codes and formats",
           "[integration][open311]") {
   Open311World w;
   auto d = Body(w.Get("discovery.json"));
