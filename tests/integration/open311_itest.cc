@@ -329,7 +329,12 @@ TEST_CASE("Open311: POST requests creates a ticket in the right grid, with a tok
     REQUIRE(w.Count("SELECT COUNT(*) FROM outbox WHERE recipient = 'o_demo_worker1' AND kind = "
                     "'ticket_new'") == 1);
     // The grid worker can take it like any other ticket; the consumer is pushed nothing.
+    w.Say("o_demo_worker1", "接单 " + id);
+    REQUIRE(w.Count("SELECT COUNT(*) FROM tickets WHERE id = " + id + " AND status = 'claimed'") ==
+            1);
     w.Say("o_demo_worker1", "升级 " + id + " 路灯归社区管");
+    REQUIRE(w.Count("SELECT COUNT(*) FROM tickets WHERE id = " + id + " AND level = 'community'") ==
+            1);
     REQUIRE(w.Count("SELECT COUNT(*) FROM outbox WHERE recipient LIKE 'open311:%'") == 0);
   }
   SECTION("created by grid code") {
