@@ -256,7 +256,7 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
   GEBI_RETURN_IF_ERROR(CheckKeys(root, "",
                                  {"server", "wechat", "storage", "paths", "conversation", "push",
                                   "menu", "log", "admin", "privacy", "limits", "suggestions",
-                                  "parking"}));
+                                  "parking", "escalation", "open311", "district"}));
   Status s;
   if (const toml::table* t = Section(root, "server", s)) {
     GEBI_RETURN_IF_ERROR(CheckKeys(
@@ -332,6 +332,36 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
         Read(*t, "limits", "repeat_repair_minutes", c.limits.repeat_repair_minutes));
     GEBI_RETURN_IF_ERROR(Read(*t, "limits", "media_per_day", c.limits.media_per_day));
   }
+  if (const toml::table* t = Section(root, "escalation", s)) {
+    GEBI_RETURN_IF_ERROR(CheckKeys(
+        *t, "escalation", {"enabled", "claim_hours", "resolve_hours", "check_interval_seconds"}));
+    GEBI_RETURN_IF_ERROR(Read(*t, "escalation", "enabled", c.escalation.enabled));
+    GEBI_RETURN_IF_ERROR(Read(*t, "escalation", "claim_hours", c.escalation.claim_hours));
+    GEBI_RETURN_IF_ERROR(Read(*t, "escalation", "resolve_hours", c.escalation.resolve_hours));
+    GEBI_RETURN_IF_ERROR(Read(*t, "escalation", "check_interval_seconds",
+                              c.escalation.check_interval_seconds));
+  }
+  if (const toml::table* t = Section(root, "open311", s)) {
+    GEBI_RETURN_IF_ERROR(CheckKeys(
+        *t, "open311", {"enabled", "public_base", "requests_per_minute", "max_results"}));
+    GEBI_RETURN_IF_ERROR(Read(*t, "open311", "enabled", c.open311.enabled));
+    GEBI_RETURN_IF_ERROR(Read(*t, "open311", "public_base", c.open311.public_base));
+    GEBI_RETURN_IF_ERROR(
+        Read(*t, "open311", "requests_per_minute", c.open311.requests_per_minute));
+    GEBI_RETURN_IF_ERROR(Read(*t, "open311", "max_results", c.open311.max_results));
+  }
+  if (const toml::table* t = Section(root, "district", s)) {
+    GEBI_RETURN_IF_ERROR(CheckKeys(*t, "district",
+                                   {"open311_base", "api_key", "service_code",
+                                    "pull_interval_minutes", "http_timeout_seconds"}));
+    GEBI_RETURN_IF_ERROR(Read(*t, "district", "open311_base", c.district.open311_base));
+    GEBI_RETURN_IF_ERROR(Read(*t, "district", "api_key", c.district.api_key));
+    GEBI_RETURN_IF_ERROR(Read(*t, "district", "service_code", c.district.service_code));
+    GEBI_RETURN_IF_ERROR(
+        Read(*t, "district", "pull_interval_minutes", c.district.pull_interval_minutes));
+    GEBI_RETURN_IF_ERROR(
+        Read(*t, "district", "http_timeout_seconds", c.district.http_timeout_seconds));
+  }
   if (const toml::table* t = Section(root, "log", s)) {
     GEBI_RETURN_IF_ERROR(CheckKeys(*t, "log", {"level"}));
     GEBI_RETURN_IF_ERROR(Read(*t, "log", "level", c.log.level));
@@ -359,6 +389,7 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
   FromEnv("GEBI_WECHAT_TOKEN", c.wechat.token);
   FromEnv("GEBI_WECHAT_APPSECRET", c.wechat.appsecret);
   FromEnv("GEBI_WECHAT_AES_KEY", c.wechat.encoding_aes_key);
+  FromEnv("GEBI_DISTRICT_API_KEY", c.district.api_key);
   GEBI_RETURN_IF_ERROR(ValidateConfig(c).WithContext(std::string(source)));
   return c;
 }
@@ -398,6 +429,35 @@ Status ValidateConfig(const Config& c) {
         {"limits.repeat_repair_minutes", c.limits.repeat_repair_minutes},
         {"limits.media_per_day", c.limits.media_per_day}}) {
     if (value < 0 || value > 100000) return bad(key, "must be 0..100000 (0: no limit)");
+  }
+  // A deadline is at least an hour (the scheduler looks every minute) and at most 90 days.
+  if (c.escalation.claim_hours < 1 || c.escalation.claim_hours > 2160) {
+    return bad("escalation.claim_hours", "must be 1..2160");
+  }
+  if (c.escalation.resolve_hours < 1 || c.escalation.resolve_hours > 2160) {
+    return bad("escalation.resolve_hours", "must be 1..2160");
+  }
+  if (c.escalation.check_interval_seconds < 1 || c.escalation.check_interval_seconds > 3600) {
+    return bad("escalation.check_interval_seconds", "must be 1..3600");
+  }
+  if (c.open311.requests_per_minute < 1 || c.open311.requests_per_minute > 100000) {
+    return bad("open311.requests_per_minute", "must be 1..100000");
+  }
+  if (c.open311.max_results < 1 || c.open311.max_results > 1000) {
+    return bad("open311.max_results", "must be 1..1000");
+  }
+  if (!c.district.open311_base.empty() && c.district.open311_base.rfind("http://", 0) != 0 &&
+      c.district.open311_base.rfind("https://", 0) != 0) {
+    return bad("district.open311_base", "must start with http:// or https://");
+  }
+  if (!c.district.open311_base.empty() && c.district.api_key.empty()) {
+    return bad("district.api_key", "is needed with district.open311_base (or GEBI_DISTRICT_API_KEY)");
+  }
+  if (c.district.pull_interval_minutes < 1 || c.district.pull_interval_minutes > 1440) {
+    return bad("district.pull_interval_minutes", "must be 1..1440");
+  }
+  if (c.district.http_timeout_seconds < 1 || c.district.http_timeout_seconds > 120) {
+    return bad("district.http_timeout_seconds", "must be 1..120");
   }
   if (c.server.max_text_chars < 10 || c.server.max_text_chars > 20000) {
     return bad("server.max_text_chars", "must be 10..20000");

@@ -120,6 +120,33 @@ struct Config {
   struct Parking {
     int spot_minutes = 30;  // a reported free spot is listed this long
   } parking;
+  // The escalation ladder (grid -> community -> street -> district): the default deadlines
+  // seeded into the database the first time `gebi serve` runs; the console edits them there.
+  struct Escalation {
+    bool enabled = true;          // `gebi serve` runs the deadline scheduler
+    int claim_hours = 24;         // unclaimed this long at a level: up one level
+    int resolve_hours = 72;       // claimed and unresolved this long: a reminder, then up
+    int check_interval_seconds = 60;  // how often the scheduler looks
+  } escalation;
+  // The Open311 GeoReport v2 server under /open311/v2/ (bot/open311/): other platforms read
+  // and create repair requests with an API key (`gebi apikey add NAME`).
+  struct Open311 {
+    bool enabled = true;
+    // Where consumers reach us, for discovery's endpoint url (e.g. https://gebi.example.org);
+    // empty: the Host the request came to.
+    std::string public_base;
+    int requests_per_minute = 60;  // calls per API key per minute; more get 429
+    int max_results = 200;         // GET requests answers at most this many
+  } open311;
+  // The district's government platform: a ticket reaching district level is sent there as an
+  // Open311 POST requests (through the outbox, with retries), and its status is pulled back.
+  struct District {
+    std::string open311_base;   // e.g. https://12345.example.gov.cn/open311/v2; empty: no hand-off
+    std::string api_key;        // secret: GEBI_DISTRICT_API_KEY overrides
+    std::string service_code;   // the district's service for our tickets; empty: the category
+    int pull_interval_minutes = 15;  // how often the status of handed-off tickets is pulled
+    int http_timeout_seconds = 10;
+  } district;
 };
 
 // Parses TOML text (source names it in errors) over the defaults, then applies the

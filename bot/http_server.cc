@@ -8,6 +8,7 @@
 
 #include "bot/admin/api.h"
 #include "bot/log.h"
+#include "bot/open311/server.h"
 #include "bot/wechat/webhook.h"
 #include "storage/migrations.h"
 
@@ -90,6 +91,7 @@ HttpServer::HttpServer(App& app, Routes routes) : app_(app) {
     admin_ = std::make_unique<AdminApi>(app_);
     admin_->Mount(server_);
   }
+  if (c.open311.enabled && routes != Routes::kAdminOnly) MountOpen311(server_, app_);
   server_.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
     auto version = storage::SchemaVersion(app_.db());
     if (!version.ok()) {
@@ -114,6 +116,12 @@ HttpServer::HttpServer(App& app, Routes routes) : app_(app) {
         } catch (...) {
         }
         spdlog::error("{} {} exception: {}", req.method, req.path, what);
+        if (req.path.rfind(kOpen311Prefix, 0) == 0) {  // another platform, not WeChat
+          res.status = 500;
+          res.set_content(R"([{"code":500,"description":"服务器出错了，请稍后再试"}])",
+                          "application/json");
+          return;
+        }
         if (req.path.rfind(kAdminApiPrefix, 0) == 0) {  // a person, not WeChat, is waiting
           res.status = 500;
           res.set_content(R"({"error":"服务器出错了，请稍后再试"})", "application/json");

@@ -6,6 +6,7 @@
 #include "handlers/chat/basics.h"
 #include "handlers/chat/join.h"
 #include "handlers/chat/parking.h"
+#include "handlers/chat/ladder.h"
 #include "handlers/chat/repair.h"
 #include "handlers/chat/suggestions.h"
 #include "handlers/chat/volunteer.h"
@@ -196,6 +197,37 @@ HandlerRow kFreeSpot{.name = "free_spot",
 HandlerRow kSpots{
     .name = "spots", .fn = HandleSpots, .keywords = "车位|spots", .help_key = "help.line.spots"};
 
+// The escalation ladder (S4): grid -> community -> street -> district.
+constexpr std::string_view kLevelStaffWho = "这一级的网格员和工作人员";
+HandlerRow kEscalate{.name = "escalate",
+                     .fn = HandleEscalate,
+                     .keywords = "升级|escalate",
+                     .roles = kStaffRoles,
+                     .who = kLevelStaffWho,
+                     .help_key = "help.line.escalate"};
+HandlerRow kUrge{.name = "urge",
+                 .fn = HandleUrge,
+                 .keywords = "催办|urge",
+                 .help_key = "help.line.urge"};
+HandlerRow kAccept{.name = "accept",
+                   .fn = HandleAccept,
+                   .keywords = "受理|accept",
+                   .roles = kStaffRoles,
+                   .who = kLevelStaffWho,
+                   .help_key = "help.line.accept"};
+HandlerRow kSendBack{.name = "send_back",
+                     .fn = HandleSendBack,
+                     .keywords = "退回|send back",
+                     .roles = kStaffRoles,
+                     .who = kLevelStaffWho,
+                     .help_key = "help.line.send_back"};
+HandlerRow kResolve{.name = "resolve",
+                    .fn = HandleResolve,
+                    .keywords = "办结|resolve",
+                    .roles = kStaffRoles,
+                    .who = kLevelStaffWho,
+                    .help_key = "help.line.resolve"};
+
 const std::vector<const HandlerRow*> kTable = {
     &kHelp,          &kCancel,       &kJoin,          &kRepair,       &kMyRepairs,
     &kHuman,         &kRate,         &kFixed,         &kLike,         &kReopen,
@@ -207,6 +239,7 @@ const std::vector<const HandlerRow*> kTable = {
     &kSuggest,       &kMySuggestions, &kAnswerSuggestion, &kAdoptSuggestion, &kDeclineSuggestion,
     &kParking,       &kMyCar,         &kConfirmPlate,     &kCarMoved,       &kFreeSpot,
     &kSpots,
+    &kEscalate,      &kUrge,         &kAccept,        &kSendBack,     &kResolve,
 };
 
 }  // namespace

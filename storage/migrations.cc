@@ -623,6 +623,82 @@ INSERT INTO rules(match_kind, pattern, priority, target_kind, target, note, crea
 UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'rules_version';
 )sql";
 
+// v9: the escalation ladder (grid -> community -> street -> district). A ticket remembers
+// since when it sits at its level, who took it there (受理; at grid level the claim of 接单
+// counts), whether the overdue reminder went out, and when its reporter last urged (催办). The
+// deadlines per category ('*' = every category) and level are editable in the console; a
+// level without a row uses the config's [escalation] defaults. Tickets (existing ones, and new
+// ones through a trigger, so the ticket store's insert stays as it is) start their level
+// clock at creation. The Open311 GeoReport v2 server's consumers hold API keys (stored
+// as SHA-256 hashes, revocable), every call is audited (and counted for the rate limit), a
+// POST answers a token too; tickets handed to the district's platform remember its id, status
+// and notes as last pulled. (The trigger stays on one line: the golden-schema test splits
+// statements at ";\n".)
+constexpr std::string_view kV9Ladder = R"sql(
+ALTER TABLE tickets ADD COLUMN level_since INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN level_claimed_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE tickets ADD COLUMN level_claimed_at INTEGER;
+ALTER TABLE tickets ADD COLUMN reminded_at INTEGER;
+ALTER TABLE tickets ADD COLUMN urged_at INTEGER;
+UPDATE tickets SET level_since = created_at;
+CREATE TRIGGER tickets_level_since AFTER INSERT ON tickets WHEN NEW.level_since = 0 BEGIN UPDATE tickets SET level_since = NEW.created_at WHERE id = NEW.id; END;
+CREATE INDEX tickets_level ON tickets(level, status);
+CREATE TABLE escalation_deadlines (
+  category      TEXT NOT NULL,
+  level         TEXT NOT NULL CHECK (level IN ('grid','community','street','district')),
+  claim_hours   INTEGER NOT NULL CHECK (claim_hours BETWEEN 1 AND 2160),
+  resolve_hours INTEGER NOT NULL CHECK (resolve_hours BETWEEN 1 AND 2160),
+  updated_at    INTEGER NOT NULL,
+  PRIMARY KEY (category, level)
+);
+INSERT INTO rules(match_kind, pattern, priority, target_kind, target, note, created_at, updated_at) VALUES
+  ('prefix', '升级', 20, 'handler', 'escalate', '升级', 0, 0),
+  ('prefix', 'escalate', 20, 'handler', 'escalate', 'escalate', 0, 0),
+  ('prefix', '催办', 20, 'handler', 'urge', '催办', 0, 0),
+  ('prefix', 'urge', 20, 'handler', 'urge', 'urge', 0, 0),
+  ('prefix', '受理', 20, 'handler', 'accept', '受理', 0, 0),
+  ('prefix', 'accept', 20, 'handler', 'accept', 'accept', 0, 0),
+  ('prefix', '退回', 20, 'handler', 'send_back', '退回', 0, 0),
+  ('prefix', 'send back', 20, 'handler', 'send_back', 'send back', 0, 0),
+  ('prefix', '办结', 20, 'handler', 'resolve', '办结', 0, 0),
+  ('prefix', 'resolve', 20, 'handler', 'resolve', 'resolve', 0, 0);
+CREATE TABLE api_keys (
+  id           INTEGER PRIMARY KEY,
+  name         TEXT NOT NULL UNIQUE,
+  key_hash     TEXT NOT NULL UNIQUE,
+  prefix       TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  revoked_at   INTEGER,
+  last_used_at INTEGER
+);
+CREATE TABLE api_audit (
+  id          INTEGER PRIMARY KEY,
+  key_id      INTEGER REFERENCES api_keys(id),
+  at          INTEGER NOT NULL,
+  method      TEXT NOT NULL,
+  path        TEXT NOT NULL,
+  status      INTEGER NOT NULL,
+  peer        TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX api_audit_key ON api_audit(key_id, at);
+CREATE TABLE open311_tokens (
+  token       TEXT PRIMARY KEY,
+  ticket_id   INTEGER NOT NULL REFERENCES tickets(id),
+  key_id      INTEGER NOT NULL REFERENCES api_keys(id),
+  created_at  INTEGER NOT NULL
+);
+CREATE TABLE district_handoffs (
+  ticket_id     INTEGER PRIMARY KEY REFERENCES tickets(id),
+  remote_id     TEXT NOT NULL DEFAULT '',
+  remote_status TEXT NOT NULL DEFAULT '',
+  remote_notes  TEXT NOT NULL DEFAULT '',
+  created_at    INTEGER NOT NULL,
+  sent_at       INTEGER,
+  pulled_at     INTEGER
+);
+UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'rules_version';
+)sql";
+
 const std::vector<Migration> kMigrations = {
     {1, "core", kV1Core},
     {2, "grid", kV2Grid},
@@ -632,6 +708,7 @@ const std::vector<Migration> kMigrations = {
     {6, "vetting", kV6Vetting},
     {7, "phrases", kV7Phrases},
     {8, "reports", kV8Reports},
+    {9, "ladder", kV9Ladder},
 };
 
 }  // namespace

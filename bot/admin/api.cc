@@ -14,6 +14,7 @@
 #include "bot/admin/json.h"
 #include "handlers/admin/commands.h"
 #include "handlers/admin/lookback.h"
+#include "handlers/admin/ladder.h"
 #include "handlers/admin/ops.h"
 #include "handlers/admin/parking.h"
 #include "handlers/admin/rules.h"
@@ -365,6 +366,11 @@ void AdminApi::Mount(httplib::Server& server) {
   Add(server, "GET", p + "/lookback", &AdminApi::SearchRecord, false);
   Add(server, "GET", p + "/lookback/conversation", &AdminApi::Conversation, false);
   Add(server, "GET", p + "/lookback/conversation.csv", &AdminApi::ConversationCsv, false);
+  Add(server, "GET", p + "/ladder", &AdminApi::LadderBoard, false);
+  Add(server, "POST", p + "/ladder/deadlines", &AdminApi::LadderDeadline, true);
+  Add(server, "GET", p + "/apikeys", &AdminApi::ListApiKeys, false);
+  Add(server, "POST", p + "/apikeys", &AdminApi::AddApiKey, true);
+  Add(server, "POST", p + "/apikeys/revoke", &AdminApi::RevokeApiKey, true);
 
   // Anything else under the prefix is a JSON 404, not httplib's empty one.
   auto not_found = [](const httplib::Request&, httplib::Response& res) {
@@ -1222,6 +1228,119 @@ void AdminApi::ConversationCsv(Call& c) {
   // The byte-order mark makes spreadsheet programs read the file as UTF-8.
   c.res.set_content("\xEF\xBB\xBF" + handlers::admin::ConversationCsv(*conv),
                     "text/csv; charset=utf-8");
+}
+
+// ---------- the escalation ladder ----------
+
+void AdminApi::LadderBoard(Call& c) {
+  const Config& config = app_.config();
+  const int64_t now = app_.clock().NowSeconds();
+  auto board = handlers::admin::GetLadderBoard(
+      app_.db(), app_.templates(), c.who,
+      {config.escalation.claim_hours, config.escalation.resolve_hours}, now, kMaxListLimit);
+  if (!board.ok()) return c.Fail(board.status());
+  json rows = json::array();
+  for (const auto& r : board->rows) {
+    const storage::Ticket& t = r.l.ticket;
+    rows.push_back({{"id", t.id},
+                    {"level", t.level},
+                    {"where", r.where},
+                    {"grid", r.grid},
+                    {"description", t.description},
+                    {"category", r.category},
+                    {"status", t.status},
+                    {"priority", t.priority},
+                    {"level_since", r.l.level_since},
+                    {"claimed", r.l.claimed()},
+                    {"deadline_at", r.deadline.at},
+                    {"waits_for", r.deadline.what},
+                    {"seconds_left", r.deadline.at - now},
+                    {"overdue", r.deadline.at <= now}});
+  }
+  json out = {{"now", now}, {"tickets", rows}, {"district", board->district}};
+  if (board->district) {
+    json numbers = json::array();
+    for (const auto& n : board->numbers) {
+      numbers.push_back({{"level", n.level},
+                         {"active", n.active},
+                         {"median_seconds", n.median_seconds},
+                         {"stays", n.stays},
+                         {"missed", n.missed}});
+    }
+    json deadlines = json::array();
+    for (const auto& d : board->deadlines) {
+      deadlines.push_back({{"category", d.category},
+                           {"level", d.level},
+                           {"claim_hours", d.claim_hours},
+                           {"resolve_hours", d.resolve_hours}});
+    }
+    json categories = json::array();
+    for (const auto& cat : board->categories) {
+      categories.push_back({{"name", cat.name}, {"label", cat.label}});
+    }
+    out["numbers"] = numbers;
+    out["deadlines"] = deadlines;
+    out["categories"] = categories;
+    out["defaults"] = {{"claim_hours", config.escalation.claim_hours},
+                       {"resolve_hours", config.escalation.resolve_hours}};
+  }
+  c.Ok(out);
+}
+
+void AdminApi::LadderDeadline(Call& c) {
+  auto category = c.Str("category");
+  if (!category.ok()) return c.Fail(category.status());
+  auto level = c.Str("level");
+  if (!level.ok()) return c.Fail(level.status());
+  const bool remove = c.body.value("remove", false);
+  storage::Deadline d;
+  d.category = *category;
+  d.level = *level;
+  if (!remove) {
+    for (const char* f : {"claim_hours", "resolve_hours"}) {
+      auto it = c.body.find(f);
+      if (it == c.body.end() || !it->is_number_integer()) {
+        return c.Fail(Status::InvalidArgument(std::string(f) + ": 要填整数"));
+      }
+    }
+    d.claim_hours = c.body["claim_hours"].get<int64_t>();
+    d.resolve_hours = c.body["resolve_hours"].get<int64_t>();
+  }
+  Status s = handlers::admin::SetLadderDeadline(app_.db(), app_.clock(), c.who, d, remove);
+  if (!s.ok()) return c.Fail(s);
+  c.Ok({{"ok", true}});
+}
+
+void AdminApi::ListApiKeys(Call& c) {
+  auto rows = handlers::admin::ListApiKeyRows(app_.db(), c.who, app_.clock().NowSeconds());
+  if (!rows.ok()) return c.Fail(rows.status());
+  json list = json::array();
+  for (const auto& r : *rows) {
+    list.push_back({{"name", r.key.name},
+                    {"prefix", r.key.prefix},
+                    {"created_at", r.key.created_at},
+                    {"revoked", r.key.revoked_at.has_value()},
+                    {"last_used_at", r.key.last_used_at ? json(*r.key.last_used_at) : json()},
+                    {"calls_today", r.calls_today},
+                    {"refused_today", r.refused_today}});
+  }
+  c.Ok({{"keys", list}});
+}
+
+void AdminApi::AddApiKey(Call& c) {
+  auto name = c.Str("consumer");
+  if (!name.ok()) return c.Fail(name.status());
+  auto key = handlers::admin::AddApiKeyFor(app_.db(), app_.clock(), c.who, *name);
+  if (!key.ok()) return c.Fail(key.status());
+  c.Ok({{"key", *key}});
+}
+
+void AdminApi::RevokeApiKey(Call& c) {
+  auto name = c.Str("consumer");
+  if (!name.ok()) return c.Fail(name.status());
+  Status s = handlers::admin::RevokeApiKeyOf(app_.db(), app_.clock(), c.who, *name);
+  if (!s.ok()) return c.Fail(s);
+  c.Ok({{"ok", true}});
 }
 
 }  // namespace gebi::bot

@@ -88,6 +88,12 @@ class AdminApi {
   void SearchRecord(Call& c);
   void Conversation(Call& c);
   void ConversationCsv(Call& c);
+  // The escalation ladder's board, settings and Open311 API keys (handlers/admin/ladder.h).
+  void LadderBoard(Call& c);
+  void LadderDeadline(Call& c);
+  void ListApiKeys(Call& c);
+  void AddApiKey(Call& c);
+  void RevokeApiKey(Call& c);
 
   App& app_;
   handlers::admin::AuthSettings auth_;

@@ -49,6 +49,9 @@ std::string FieldLabel(std::string_view field) {
       {"body", "请求内容"},
       {"action", "操作"},
       {"on", "开关"},
+      {"claim_hours", "没人受理多久升级（小时）"},
+      {"resolve_hours", "受理后多久要办好（小时）"},
+      {"consumer", "使用方"},
   };
   for (const auto& [key, label] : kLabels) {
     if (key == field) return std::string(label);

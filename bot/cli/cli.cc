@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "bot/cli/admin.h"
+#include "bot/cli/apikey.h"
 #include "bot/cli/chat.h"
 #include "bot/cli/common.h"
 #include "bot/cli/demo.h"
@@ -27,6 +28,7 @@ int RunCli(int argc, char** argv) {
   AddAdminCommands(app, cli);
   AddOrgCommands(app, cli);
   AddPushCommands(app, cli);
+  AddApiKeyCommands(app, cli);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

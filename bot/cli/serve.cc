@@ -11,6 +11,7 @@
 #include "bot/admin/api.h"
 #include "bot/app.h"
 #include "bot/http_server.h"
+#include "bot/ladder_scheduler.h"
 #include "bot/log.h"
 #include "bot/maintenance.h"
 #include "bot/push/local_wechat.h"
@@ -94,7 +95,10 @@ int Serve(const Cli& cli, bool demo) {
   }
   Maintenance maintenance(**app);
   maintenance.Start();
+  LadderScheduler ladder(**app);
+  if (config->escalation.enabled) ladder.Start();
   bool ok = server.Listen();
+  ladder.Stop();
   maintenance.Stop();
   if (local) local->Stop();
   (*app)->outbox_worker().Stop();  // finishes the rows in hand

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "handlers/district.h"
 #include "storage/outbox.h"
 
 namespace gebi::bot {
@@ -54,6 +55,13 @@ Result<int> LocalWeChat::DrainOnce() {
         if (row.kind == "media_fetch") {
           GEBI_RETURN_IF_ERROR(
               storage::MarkDead(tx, row.id, "demo without AppSecret: no WeChat to fetch from")
+                  .status());
+        } else if (row.kind == handlers::kDistrictHandoffKind) {
+          // Not a notice: marking it delivered would lose the hand-off without a word.
+          GEBI_RETURN_IF_ERROR(
+              storage::MarkDead(tx, row.id,
+                                "demo without AppSecret: the outbox worker that reaches the "
+                                "district is not running; `gebi outbox retry ID` once it is")
                   .status());
         } else {
           GEBI_RETURN_IF_ERROR(

@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "bot/log.h"
+#include "bot/push/district.h"
 #include "bot/wechat/access_token.h"
+#include "handlers/district.h"
 #include "storage/media_store.h"
 #include "storage/user_store.h"
 
@@ -258,6 +260,18 @@ OutboxWorker::Result OutboxWorker::FetchMedia(const OutboxItem& item) {
 
 OutboxWorker::Result OutboxWorker::Process(const OutboxItem& item) {
   if (item.kind == storage::kMediaFetchKind) return FetchMedia(item);
+  if (item.kind == handlers::kDistrictHandoffKind) {
+    // The district's platform, not WeChat: an Open311 POST (bot/push/district.h).
+    json payload = json::parse(item.payload, nullptr, /*allow_exceptions=*/false);
+    const int64_t ticket = payload.is_object() ? payload.value("ticket_id", int64_t{0}) : 0;
+    if (ticket <= 0) return Dead(item, "district_handoff payload has no ticket_id");
+    auto sent = SendHandoff(db_, clock_, config_, ticket);
+    if (sent.ok()) return Finish(item, "district", false);
+    if (sent.status().code() == Status::Code::kUnavailable) {
+      return Retry(item, sent.status().ToString(), "");
+    }
+    return Dead(item, sent.status().ToString());
+  }
   return Deliver(item);
 }
 

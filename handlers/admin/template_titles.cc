@@ -26,6 +26,7 @@ constexpr Pair kGroups[] = {
     {"confirm_plate", "停车"},   {"car_moved", "停车"},          {"free_spot", "停车"},
     {"spots", "停车"},           {"push.parking", "推送：停车"}, {"push.plate", "推送：停车"},
     {"push.free_spot", "推送：停车"},
+    {"human", "找人工"},         {"reach", "找人工"},            {"list", "常用回复"},    {"ladder", "升级和催办"},    {"ladder.push", "推送：升级和催办"},
 };
 
 constexpr Pair kTitles[] = {
@@ -283,6 +284,50 @@ constexpr Pair kTitles[] = {
     {"push.plate_registered", "推送：居民登记车牌，发给社区"},
     {"push.plate_confirmed", "推送：车牌已确认，发给车主"},
     {"push.free_spot", "推送：空车位，发给车友圈"},
+    {"poster.convention", "二维码海报上的群公约"},    {"help.line.escalate", "帮助里的一行：升级"},
+    {"help.line.urge", "帮助里的一行：催办"},
+    {"help.line.accept", "帮助里的一行：受理"},
+    {"help.line.send_back", "帮助里的一行：退回"},
+    {"help.line.resolve", "帮助里的一行：办结"},
+    {"ladder.where.community", "升级：社区怎么称呼"},
+    {"ladder.where.street", "升级：街道项目执行组怎么称呼"},
+    {"ladder.where.district", "升级：区里怎么称呼"},
+    {"ladder.escalate_usage", "升级的用法"},
+    {"ladder.urge_usage", "催办：没有在办的报修"},
+    {"ladder.accept_usage", "受理的用法"},
+    {"ladder.send_back_usage", "退回的用法"},
+    {"ladder.resolve_usage", "办结的用法"},
+    {"ladder.finished", "升级：报修已经结束"},
+    {"ladder.not_your_level", "升级：不归这一级处理"},
+    {"ladder.reporter_urge", "升级：报修人只能催办"},
+    {"ladder.at_top", "升级：已经在区里"},
+    {"ladder.at_bottom", "退回：已经在网格"},
+    {"ladder.escalate_reason", "升级要写原因"},
+    {"ladder.send_back_reason", "退回要写原因"},
+    {"ladder.resolve_note", "办结要写说明"},
+    {"ladder.too_long", "升级：原因太长"},
+    {"ladder.moved_meanwhile", "升级：刚被别人处理了"},
+    {"ladder.taken", "受理：已经有人受理"},
+    {"ladder.accepted_already", "受理：已经是你受理的"},
+    {"ladder.escalated", "升级成功"},
+    {"ladder.sent_back", "退回成功"},
+    {"ladder.accepted", "受理成功"},
+    {"ladder.resolved", "办结成功"},
+    {"ladder.urged", "催办成功"},
+    {"ladder.urged_today", "今天已经催办过"},
+    {"ladder.reason_unclaimed", "时间线：超时没人受理"},
+    {"ladder.reason_unresolved", "时间线：受理后超时没办好"},
+    {"ladder.push_escalated", "推送：报修升级到这一级"},
+    {"ladder.push_returned", "推送：报修被退回这一级"},
+    {"ladder.push_reporter", "推送：告诉报修人现在谁在处理"},
+    {"ladder.push_accepted", "推送：告诉报修人已受理"},
+    {"ladder.push_resolved", "推送：告诉报修人已办结"},
+    {"ladder.push_resolved_holder", "推送：告诉接单人已办结"},
+    {"ladder.push_urged", "推送：报修人催办"},
+    {"ladder.push_reminder", "推送：超时提醒"},
+    {"ladder.push_open311_new", "推送：别的平台转来的新报修"},
+    {"ladder.push_district_update", "推送：区里回复了进展（发给报修人）"},
+    {"ladder.push_district_closed", "推送：区里办结了（发给报修人）"},
 };
 
 constexpr Pair kPlaceholders[] = {
@@ -303,6 +348,8 @@ constexpr Pair kPlaceholders[] = {
     {"suggestions", "建议试试的命令"}, {"reach", "怎么联系对方"},
     {"answer", "答复内容"},   {"content", "建议内容"},  {"days", "天数"},
     {"plate", "车牌"},        {"location", "位置"},     {"minutes", "分钟数"},
+    {"suggestions", "建议试试的命令"}, {"reach", "怎么联系对方"},    {"unit", "单位名称"},     {"where", "现在谁在处理"}, {"from", "从哪一级来"},
+    {"hours", "小时数"},      {"source", "哪个平台"},
 };
 
 constexpr Pair kSamples[] = {
@@ -354,6 +401,11 @@ constexpr Pair kSamples[] = {
     {"plate", "浙C12345"},
     {"location", "3幢门口"},
     {"minutes", "30"},
+    {"reach", "联系电话：13800000000。"},    {"unit", "松台街道"},
+    {"where", "桂柑社区"},
+    {"from", "桂柑社区第一网格"},
+    {"hours", "24"},
+    {"source", "区12345平台"},
 };
 
 std::string_view Find(const Pair* begin, const Pair* end, std::string_view key) {

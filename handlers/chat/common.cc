@@ -17,6 +17,8 @@ Status QueuePushIn(storage::Tx& tx, int64_t now, const std::string& recipient,
                    std::string_view kind, const std::string& text, nlohmann::json extra,
                    const std::string& dedup_key) {
   if (recipient.empty()) return Status::Ok();
+  // A ticket another platform posted through Open311 has no WeChat reporter to push to.
+  if (recipient.rfind("open311:", 0) == 0) return Status::Ok();
   nlohmann::json payload = extra.is_object() ? std::move(extra) : nlohmann::json::object();
   payload["text"] = text;
   storage::OutboxItem item;

@@ -729,7 +729,95 @@ function pageAccount() {
     el('button', { class: 'danger', id: 'logout', text: '退出登录', onclick: () => guarded(async () => { await api('POST', '/logout', {}); showLogin('已退出'); }) }));
 }
 
-const PAGES = { rules: pageRules, tickets: pageTickets, people: pagePeople, volunteers: pageVolunteers, notices: pageNotices, templates: pageTemplates, numbers: pageNumbers, audit: pageAudit, account: pageAccount };
+// ---------- escalation ladder ----------
+const LADDER_LEVELS = { grid: '网格', community: '社区', street: '街道', district: '区' };
+const WAITS_FOR = { claim: '等人受理', reminder: '已受理，等办好', resolve: '已提醒过，等办好' };
+Object.assign(NOTICE_KIND, { ticket_level: '报修转级', ticket_urged: '居民催办', ticket_reminder: '超时提醒', district_handoff: '交给区平台' });
+Object.assign(AUDIT_VERBS, { 'ladder.deadline': '修改了升级期限', 'ladder.deadline_reset': '把升级期限恢复成默认', 'apikey.add': '发放了接口密钥', 'apikey.revoke': '停用了接口密钥' });
+
+// "还剩 3.5 小时" / "超时 20 分钟".
+function timeLeft(sec) {
+  const a = Math.abs(sec);
+  const t = a < 3600 ? `${Math.max(1, Math.round(a / 60))} 分钟` : a < 48 * 3600 ? `${(a / 3600).toFixed(1)} 小时` : `${(a / 86400).toFixed(1)} 天`;
+  return sec <= 0 ? '超时 ' + t : '还剩 ' + t;
+}
+function hoursText(sec) { return sec ? (sec < 7200 ? `${Math.round(sec / 60)} 分钟` : `${(sec / 3600).toFixed(1)} 小时`) : '—'; }
+
+async function pageLadder() {
+  const b = await api('GET', '/ladder');
+  const boards = Object.entries(LADDER_LEVELS).map(([lv, name]) => {
+    const rows = b.tickets.filter((t) => t.level === lv);
+    const late = rows.filter((t) => t.overdue).length;
+    return el('section', { class: 'card ladder-level', 'data-level': lv },
+      el('h3', { text: `${name}（${rows.length}${late ? `，超时 ${late}` : ''}）` }),
+      rows.length ? rows.map((t) => el('div', { class: 'item ladder-ticket' + (t.overdue ? ' overdue' : ''), 'data-ticket-id': t.id },
+        el('div', {}, el('span', { class: 'tag' + (t.overdue ? ' hot' : ''), text: timeLeft(t.seconds_left) }), el('strong', { text: `${t.id}号 ${t.description}` })),
+        el('div', { class: 'meta', text: `${t.grid} · ${t.category} · 现在由${t.where}处理 · ${WAITS_FOR[t.waits_for] || ''} · 期限 ${fmtTime(t.deadline_at)}` })))
+        : el('p', { class: 'muted', text: '这一级没有在办的报修。' }));
+  });
+  const parts = [el('h2', { text: '升级和期限' }),
+    el('section', { class: 'card' }, el('p', { class: 'muted', text: '报修先在网格办，办不了依次交给社区、街道项目执行组、区里。超过期限没人受理会自动升一级；受理后超过期限没办好先提醒，再过一个期限也会升一级。下面超时的排在最前。' })),
+    boards];
+  if (b.district) parts.push(ladderNumbers(b), ladderSettings(b), await apiKeysCard());
+  main().replaceChildren(...parts.flat());
+}
+
+function ladderNumbers(b) {
+  return el('section', { class: 'card', id: 'ladder-numbers' }, el('h3', { text: '各级的数据' }),
+    cardTable('ladder-numbers-table', ['层级', '正在办', '每级停留（中位数）', '算了多少次', '超时被自动升级'],
+      b.numbers.map((n) => [el('strong', { text: LADDER_LEVELS[n.level] }), n.active, hoursText(n.median_seconds), n.stays, n.missed])));
+}
+
+function ladderSettings(b) {
+  const catNames = Object.fromEntries([['*', '所有类别'], ...b.categories.map((c) => [c.name, c.label])]);
+  const err = el('p', { class: 'error', id: 'deadline-error' });
+  const cat = el('select', { id: 'deadline-category' }, optionList(catNames, '*'));
+  const lv = el('select', { id: 'deadline-level' }, optionList(LADDER_LEVELS, 'grid'));
+  const claim = el('input', { id: 'deadline-claim', type: 'number', min: 1, max: 2160, inputmode: 'numeric', value: b.defaults.claim_hours });
+  const resolve = el('input', { id: 'deadline-resolve', type: 'number', min: 1, max: 2160, inputmode: 'numeric', value: b.defaults.resolve_hours });
+  const save = (remove, row) => guarded(async () => {
+    err.textContent = '';
+    const body = row ? { category: row.category, level: row.level, remove: true }
+      : { category: cat.value, level: lv.value, claim_hours: Number(claim.value), resolve_hours: Number(resolve.value), remove };
+    try { await api('POST', '/ladder/deadlines', body); } catch (e) { err.textContent = errorText(e); throw e; }
+    toast(row ? '已恢复成默认期限' : '期限已保存'); pageLadder();
+  });
+  return el('section', { class: 'card', id: 'ladder-settings' }, el('h3', { text: '期限设置' }),
+    el('p', { class: 'muted', text: `没单独设置的，按默认：${b.defaults.claim_hours} 小时没人受理就升级，受理后 ${b.defaults.resolve_hours} 小时没办好先提醒。` }),
+    b.deadlines.length ? cardTable('deadline-table', ['类别', '层级', '没人受理多久升级', '受理后多久要办好', ''], b.deadlines.map((d) => [
+      catNames[d.category] || d.category, LADDER_LEVELS[d.level], `${d.claim_hours} 小时`, `${d.resolve_hours} 小时`,
+      el('button', { class: 'secondary deadline-reset', text: '恢复默认', onclick: () => save(true, d) })])) : el('p', { class: 'muted', text: '还没有单独设置的期限。' }),
+    el('form', { id: 'deadline-form', novalidate: true, onsubmit: (ev) => { ev.preventDefault(); save(false); } },
+      el('div', { class: 'row' }, field('deadline-category', '报修类别', cat), field('deadline-level', '层级', lv)),
+      el('div', { class: 'row' }, field('deadline-claim', '没人受理多久升级（小时）', claim), field('deadline-resolve', '受理后多久要办好（小时）', resolve)),
+      err, el('button', { type: 'submit', id: 'deadline-save', text: '保存期限' })));
+}
+
+// newKey: a key just issued, shown once above the form.
+async function apiKeysCard(newKey) {
+  const k = await api('GET', '/apikeys');
+  const name = el('input', { id: 'apikey-name', placeholder: '例如：区12345平台' });
+  const err = el('p', { class: 'error', id: 'apikey-error' });
+  const shown = el('div', { id: 'apikey-new' }, newKey ? el('div', { class: 'warn' }, el('p', { text: '新密钥（只显示这一次，请马上复制给对方）：' }), el('div', { class: 'pre code kw', id: 'apikey-value', text: newKey })) : null);
+  const card = el('section', { class: 'card', id: 'apikeys' }, el('h3', { text: `接口密钥（${k.keys.length}）` }),
+    el('p', { class: 'muted', text: '给区里的平台等别的系统调用本系统的报修接口用。密钥只显示一次，系统只保存加密后的样子；不用了请停用。居民的微信号和电话不会通过接口传出去。' }),
+    k.keys.map((x) => el('div', { class: 'item apikey', 'data-name': x.name },
+      el('div', {}, el('strong', { text: x.name }), ' ', el('span', { class: 'tag' + (x.revoked ? ' off' : ''), text: x.revoked ? '已停用' : '使用中' })),
+      el('div', { class: 'meta' }, '开头 ', el('span', { class: 'kw', text: x.prefix }), ` · ${fmtTime(x.created_at)} 发放 · ${x.last_used_at ? '最近使用 ' + fmtTime(x.last_used_at) : '还没用过'} · 最近一天调用 ${x.calls_today} 次${x.refused_today ? `（被拒 ${x.refused_today} 次）` : ''}`),
+      x.revoked ? null : el('button', { class: 'danger apikey-revoke', text: '停用', onclick: () => guarded(async () => {
+        await api('POST', '/apikeys/revoke', { consumer: x.name }); toast('已停用'); pageLadder();
+      }) }))),
+    el('form', { id: 'apikey-form', onsubmit: (ev) => { ev.preventDefault(); err.textContent = ''; guarded(async () => {
+      let r;
+      try { r = await api('POST', '/apikeys', { consumer: name.value.trim() }); } catch (e) { err.textContent = errorText(e); throw e; }
+      card.replaceWith(await apiKeysCard(r.key));
+      toast('密钥已发放');
+    }); } }, field('apikey-name', '使用方名称', name), err, el('button', { type: 'submit', id: 'apikey-add', text: '发放新密钥' })),
+    shown);
+  return card;
+}
+
+const PAGES = { rules: pageRules, tickets: pageTickets, people: pagePeople, volunteers: pageVolunteers, notices: pageNotices, templates: pageTemplates, numbers: pageNumbers, audit: pageAudit, account: pageAccount, ladder: pageLadder };
 
 function route() {
   if (!state.account) return;

@@ -456,6 +456,35 @@ async function main() {
   await open('account');
   await both('account');
 
+  // Escalation ladder: the board per level with the time left, deadline settings, API keys.
+  const lock = await chat('o_demo_floorleader', '报修 单元门的门锁坏了');
+  const lockId = (lock.match(/(\d+) 号/) || [])[1];
+  check(lockId, 'the lock repair got a number: ' + lock);
+  const up = await chat('o_demo_worker1', `升级 ${lockId} 门禁归物业，要社区协调`);
+  check(up.includes('桂柑社区'), 'the grid worker sent it up to the community: ' + up);
+  await open('ladder');
+  check((await page.textContent('.ladder-level[data-level="community"]')).includes('单元门的门锁坏了'), 'the community board lists the escalated ticket');
+  check((await page.textContent('.ladder-level[data-level="community"]')).includes('还剩'), 'the board shows the time left');
+  check((await page.textContent('#ladder-numbers')).includes('每级停留'), 'the board shows the numbers per level');
+  await page.selectOption('#deadline-category', { label: '门锁' });
+  await page.fill('#deadline-claim', '0');
+  await page.click('#deadline-save');
+  await page.waitForFunction(() => document.querySelector('#deadline-error')?.textContent.length > 0);
+  check((await page.textContent('#deadline-error')).includes('「没人受理多久升级（小时）」'), 'a zero deadline is refused naming the field');
+  await page.fill('#deadline-claim', '4');
+  await page.click('#deadline-save');
+  await page.waitForSelector('#deadline-table');
+  check((await page.textContent('#deadline-table')).includes('4 小时'), 'the saved deadline is listed');
+  await page.fill('#apikey-name', '区12345平台');
+  await page.click('#apikey-add');
+  await page.waitForSelector('#apikey-value');
+  check((await page.textContent('#apikey-value')).startsWith('g311_'), 'a new API key is shown once');
+  await both('ladder');
+  await open('rules');
+  await open('ladder');
+  check(await page.locator('#apikey-value').count() === 0, 'the key is not shown again');
+  check((await page.textContent('#apikeys')).includes('区12345平台'), 'the key is listed by its consumer');
+
   check(foreign.length === 0, 'no request left the server: ' + foreign.join(' '));
   check(dialogs.length === 0, 'no dialog opened');
   check(pageErrors.length === 0, 'no script error on any page');

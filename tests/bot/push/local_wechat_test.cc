@@ -1,6 +1,6 @@
 // The demo's local simulated WeChat: due notices are marked delivered on channel "local" and
-// never leave the machine, photo downloads are dead-lettered with a reason, and each person's
-// notices are read once (the cursor moves past them).
+// never leave the machine, photo downloads (and district hand-offs) are dead-lettered with a
+// reason, and each person's notices are read once (the cursor moves past them).
 #include "bot/push/local_wechat.h"
 
 #include <chrono>
@@ -38,10 +38,19 @@ TEST_CASE_METHOD(Fixture, "Local WeChat delivers notices on this machine and sho
   Add("o_a", "ticket_new", "【新报修 1号】", "k1");
   Add("o_b", "join_result", "您已加入", "k2");
   Add("o_a", "media_fetch", "", "k3");
+  Add("district", "district_handoff", "", "k5");
   LocalWeChat local(*db, clock, 10);
   auto done = local.DrainOnce();
   REQUIRE_RESULT_OK(done);
-  CHECK(*done == 3);
+  CHECK(*done == 4);
+  // A hand-off to the district is not a notice: it waits as a dead letter, not "delivered".
+  REQUIRE_OK(db->WithRead([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(auto rows, storage::ListOutboxFor(tx, "district"));
+    REQUIRE(rows.size() == 1);
+    CHECK(rows.front().status == "dead");
+    CHECK(rows.front().last_error.find("district") != std::string::npos);
+    return Status::Ok();
+  }));
   REQUIRE_OK(db->WithRead([&](storage::Tx& tx) -> Status {
     GEBI_ASSIGN_OR_RETURN(auto rows, storage::ListOutboxFor(tx, "o_a"));
     REQUIRE(rows.size() == 2);
