@@ -109,7 +109,7 @@ TEST_CASE_METHOD(Fixture, "Receipts, one reminder, and withdrawal", "[storage][c
   CHECK(Count("SELECT COUNT(*) FROM outbox WHERE kind = 'notice' AND status = 'pending'") == 0);
 }
 
-TEST_CASE_METHOD(Fixture, "A full quota waits; a cancel promotes the earliest waiting",
+TEST_CASE_METHOD(Fixture, "A full quota waits, and a cancel promotes the earliest waiting",
                  "[storage][circles]") {
   int64_t id = 0;
   Write([&](Tx& tx) -> Status {
