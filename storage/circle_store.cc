@@ -23,6 +23,7 @@ constexpr std::string_view kOfMember =
     " FROM circles c JOIN circle_members cm ON cm.circle_id = c.id WHERE cm.openid = ?1 "
     "ORDER BY c.name";
 constexpr std::string_view kAll = "SELECT " GEBI_CIRCLE_COLUMNS " FROM circles c ORDER BY c.id";
+constexpr std::string_view kSetInvite = "UPDATE circles SET invite_code = ?2 WHERE id = ?1";
 constexpr std::string_view kUpdate =
     "UPDATE circles SET name = ?2, convention = ?3, join_mode = ?4 WHERE id = ?1";
 constexpr std::string_view kMemberRole =
@@ -134,6 +135,12 @@ Result<std::vector<CircleInfo>> CirclesOf(Tx& tx, const std::string& openid) {
 
 Result<std::vector<CircleInfo>> ListCircles(Tx& tx) {
   return tx.QueryRows<CircleInfo>(kAll, ReadCircle);
+}
+
+Status SetInviteCode(Tx& tx, int64_t id, const std::string& code) {
+  GEBI_ASSIGN_OR_RETURN(bool taken, InviteTaken(tx, code));
+  if (taken) return Status::AlreadyExists("invite code " + code + " is taken");
+  return tx.Run(kSetInvite, id, code);
 }
 
 Status UpdateCircle(Tx& tx, int64_t id, const std::string& name, const std::string& convention,

@@ -61,6 +61,9 @@ Result<bool> InviteTaken(Tx& tx, std::string_view code);
 Result<std::vector<CircleInfo>> CirclesOf(Tx& tx, const std::string& openid);
 // Every circle, by id (the console filters by scope).
 Result<std::vector<CircleInfo>> ListCircles(Tx& tx);
+// Gives circle id the invite code (a circle made before codes existed has none).
+// AlreadyExists when another circle has it.
+Status SetInviteCode(Tx& tx, int64_t id, const std::string& code);
 // Changes the editable fields (name, convention, join mode). NotFound for an unknown id.
 Status UpdateCircle(Tx& tx, int64_t id, const std::string& name, const std::string& convention,
                     const std::string& join_mode);

@@ -357,6 +357,11 @@ Result<Reply> HandleCircleMembers(Context& ctx) {
   if (!c) return Text(ctx, "circle.unknown", {{"circle", TrimPunct(ctx.args)}});
   GEBI_ASSIGN_OR_RETURN(bool may, MayRunCircle(ctx.tx, ctx.msg.from_user, *c));
   if (!may) return Text(ctx, "circle.not_manager", {{"circle", c->name}});
+  if (c->kind != "grid" && c->invite_code.empty()) {
+    // A circle made before invite codes existed gets one the first time a manager asks.
+    GEBI_ASSIGN_OR_RETURN(c->invite_code, NewInviteCode(ctx.tx));
+    GEBI_RETURN_IF_ERROR(storage::SetInviteCode(ctx.tx, c->id, c->invite_code));
+  }
   GEBI_ASSIGN_OR_RETURN(auto members, storage::ListMembers(ctx.tx, c->id, kMaxMembersListed));
   std::string names;
   for (const auto& m : members) {

@@ -290,6 +290,12 @@ TEST_CASE("Help lists the circle commands by role", "[integration][circles]") {
   CHECK(Has(worker, "通知 圈子名称"));
   CHECK(Has(worker, "招募"));
   // The floor leader owns the demo building circle: a circle manager sees 通知, not 建圈.
+  // The demo's building circle predates invite codes: its owner gets one by asking.
+  std::string members = w.Say(kLeader, "圈子成员 桂柑社区第一网格5幢楼幢群");
+  auto building = w.Circle("桂柑社区第一网格5幢楼幢群");
+  REQUIRE(building.invite_code.size() == 6);
+  CHECK(Has(members, "邀请码 " + building.invite_code));
+  CHECK(Has(w.Say(kJin, "加入圈子 " + building.invite_code), "您已加入"));
   std::string leader = w.Say(kLeader, "更多");
   CHECK(Has(leader, "通知 圈子名称"));
   CHECK_FALSE(Has(leader, "建圈"));
