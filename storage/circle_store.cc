@@ -4,8 +4,8 @@ namespace gebi::storage {
 
 namespace {
 
-#define GEBI_CIRCLE_COLUMNS                                                                 \
-  "c.id, c.kind, c.name, c.unit_id, c.owner, c.convention, c.join_mode, "                  \
+#define GEBI_CIRCLE_COLUMNS                                                                  \
+  "c.id, c.kind, c.name, c.unit_id, c.owner, c.convention, c.join_mode, "                    \
   "COALESCE(c.invite_code, ''), (SELECT COUNT(*) FROM circle_members m WHERE m.circle_id = " \
   "c.id), c.created_at"
 

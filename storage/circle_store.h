@@ -95,7 +95,6 @@ Result<std::optional<CircleJoinRequest>> PendingCircleRequest(Tx& tx, int64_t ci
 Result<std::vector<CircleJoinRequest>> PendingCircleRequests(Tx& tx, int64_t circle_id);
 // status: approved | rejected. Applies only to a pending request; returns true when it did.
 Result<bool> DecideCircleJoinRequest(Tx& tx, int64_t id, std::string_view status,
-                                     const std::string& reason, const std::string& by,
-                                     int64_t now);
+                                     const std::string& reason, const std::string& by, int64_t now);
 
 }  // namespace gebi::storage

@@ -33,8 +33,8 @@ constexpr std::string_view kQueuePushes =
     "next_attempt_at, created_at) SELECT openid, 'notice', ?2, 'notice:' || ?1 || ':' || openid, "
     "'pending', 0, ?3, ?3 FROM notice_recipients WHERE notice_id = ?1";
 #define GEBI_NOTICE_COLUMNS                                                              \
-  "n.id, n.community_id, n.author, n.circles, n.body, n.status, n.recipients, (SELECT " \
-  "COUNT(*) FROM notice_recipients r WHERE r.notice_id = n.id AND r.received_at IS NOT "  \
+  "n.id, n.community_id, n.author, n.circles, n.body, n.status, n.recipients, (SELECT "  \
+  "COUNT(*) FROM notice_recipients r WHERE r.notice_id = n.id AND r.received_at IS NOT " \
   "NULL), n.created_at, n.reminded_at, n.withdrawn_at"
 constexpr std::string_view kNoticeById =
     "SELECT " GEBI_NOTICE_COLUMNS " FROM notices n WHERE n.id = ?1";
@@ -293,8 +293,8 @@ Result<std::optional<Signup>> GetSignup(Tx& tx, int64_t id, const std::string& o
   return tx.QueryFirstRow<Signup>(kSignupOf, ReadSignup, id, openid);
 }
 
-Result<std::string> SignUp(Tx& tx, int64_t id, const std::string& openid,
-                           const std::string& name, int64_t quota, int64_t now) {
+Result<std::string> SignUp(Tx& tx, int64_t id, const std::string& openid, const std::string& name,
+                           int64_t quota, int64_t now) {
   GEBI_ASSIGN_OR_RETURN(auto taken, tx.QueryInt(kCountSigned, id));
   const std::string status = taken.value_or(0) < quota ? "signed" : "waiting";
   GEBI_RETURN_IF_ERROR(tx.Run(kDeleteSignup, id, openid));

@@ -44,8 +44,7 @@ Result<int64_t> CreateNotice(Tx& tx, const Notice& n, const std::vector<int64_t>
                              int64_t now);
 // Queues one outbox row of kind "notice" per recipient of notice id (dedup
 // "notice:<id>:<openid>"), all with payload_json. Returns how many were queued.
-Result<int64_t> QueueNoticePushes(Tx& tx, int64_t id, const std::string& payload_json,
-                                  int64_t now);
+Result<int64_t> QueueNoticePushes(Tx& tx, int64_t id, const std::string& payload_json, int64_t now);
 // The distinct members of circle_ids except `except`, sorted.
 Result<std::vector<std::string>> CircleAudience(Tx& tx, const std::vector<int64_t>& circle_ids,
                                                 const std::string& except);
@@ -115,8 +114,8 @@ Result<std::vector<Recruitment>> ListRecruitments(Tx& tx, std::optional<int64_t>
 Result<std::optional<Signup>> GetSignup(Tx& tx, int64_t id, const std::string& openid);
 // Signs openid up (again, after a cancel): signed while the quota has room, else waiting.
 // Returns the new status.
-Result<std::string> SignUp(Tx& tx, int64_t id, const std::string& openid,
-                           const std::string& name, int64_t quota, int64_t now);
+Result<std::string> SignUp(Tx& tx, int64_t id, const std::string& openid, const std::string& name,
+                           int64_t quota, int64_t now);
 // Cancels openid's signup; when it held a place, the earliest waiting person takes it.
 // Returns the promoted openid, if any. NotFound when openid had no active signup.
 Result<std::optional<std::string>> CancelSignup(Tx& tx, int64_t id, const std::string& openid,

@@ -53,8 +53,7 @@ Result<storage::Notice> ChangeableNotice(storage::Tx& tx, const Principal& princ
 
 }  // namespace
 
-Result<std::vector<CircleView>> ListCircleViews(storage::Database& db,
-                                                const Principal& principal) {
+Result<std::vector<CircleView>> ListCircleViews(storage::Database& db, const Principal& principal) {
   std::vector<CircleView> out;
   GEBI_RETURN_IF_ERROR(db.WithRead([&](storage::Tx& tx) -> Status {
     GEBI_ASSIGN_OR_RETURN(auto circles, storage::ListCircles(tx));
@@ -154,8 +153,8 @@ Result<int64_t> RemindNoticeFromConsole(storage::Database& db, const Clock& cloc
   return queued;
 }
 
-Result<storage::WithdrawCounts> WithdrawNoticeFromConsole(storage::Database& db,
-                                                          const Clock& clock, Pipeline& pipeline,
+Result<storage::WithdrawCounts> WithdrawNoticeFromConsole(storage::Database& db, const Clock& clock,
+                                                          Pipeline& pipeline,
                                                           const Principal& principal, int64_t id) {
   const int64_t now = clock.NowSeconds();
   storage::WithdrawCounts counts;

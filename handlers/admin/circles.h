@@ -20,7 +20,7 @@ namespace gebi::handlers::admin {
 struct CircleView {
   storage::CircleInfo circle;
   std::optional<int64_t> community_id;
-  std::string unit_name;  // "桂柑社区第一网格" / "桂柑社区"
+  std::string unit_name;                       // "桂柑社区第一网格" / "桂柑社区"
   std::vector<storage::CircleMember> members;  // owner and managers first, at most 500
   std::vector<storage::CircleJoinRequest> pending;
   bool has_qr = false;  // a permanent QR code exists for scene "circle-<id>"
@@ -45,10 +45,9 @@ Result<std::vector<NoticeView>> ListNoticeViews(storage::Database& db, const Pri
 // The console's 提醒 and 撤回: as in chat (handlers/chat/notices.h). Return how many were
 // reminded / {cancelled, told}. NotFound, PermissionDenied, FailedPrecondition as above.
 Result<int64_t> RemindNoticeFromConsole(storage::Database& db, const Clock& clock,
-                                        Pipeline& pipeline, const Principal& principal,
-                                        int64_t id);
-Result<storage::WithdrawCounts> WithdrawNoticeFromConsole(storage::Database& db,
-                                                          const Clock& clock, Pipeline& pipeline,
+                                        Pipeline& pipeline, const Principal& principal, int64_t id);
+Result<storage::WithdrawCounts> WithdrawNoticeFromConsole(storage::Database& db, const Clock& clock,
+                                                          Pipeline& pipeline,
                                                           const Principal& principal, int64_t id);
 
 struct RecruitmentView {

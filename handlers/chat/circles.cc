@@ -86,8 +86,8 @@ std::string KindList() {
 // district, in that order of preference).
 Result<std::optional<int64_t>> StaffUnit(storage::Tx& tx, const std::string& openid) {
   GEBI_ASSIGN_OR_RETURN(auto grants, storage::GrantsOf(tx, openid));
-  for (std::string_view role : {"grid_worker", "community_staff", "street_staff",
-                                "district_admin"}) {
+  for (std::string_view role :
+       {"grid_worker", "community_staff", "street_staff", "district_admin"}) {
     for (const auto& g : grants) {
       if (g.role == role) return std::optional<int64_t>(g.unit_id);
     }
@@ -167,8 +167,8 @@ Result<Reply> JoinCircle(Context& ctx, const storage::CircleInfo& c, std::string
   (void)added;  // a member row cannot appear between the check above and here (one Tx)
   return Text(ctx, "circle.joined",
               {{"circle", c.name},
-               {"convention", c.convention.empty() ? ctx.templates.Render("circle.convention")
-                                                   : c.convention}});
+               {"convention",
+                c.convention.empty() ? ctx.templates.Render("circle.convention") : c.convention}});
 }
 
 // The circle named by the whole of args, or a reply saying none is.
@@ -190,10 +190,9 @@ Result<Reply> Decide(Context& ctx, bool approve) {
   if (!may) return Text(ctx, "circle.not_manager", {{"circle", c->name}});
   if (req->status != "pending") return Text(ctx, "circle.request_decided", {{"id", id}});
   const std::string reason = approve ? "" : RawTail(ctx, a.rest);
-  GEBI_ASSIGN_OR_RETURN(bool applied,
-                        storage::DecideCircleJoinRequest(ctx.tx, req->id,
-                                                         approve ? "approved" : "rejected", reason,
-                                                         ctx.msg.from_user, ctx.now));
+  GEBI_ASSIGN_OR_RETURN(bool applied, storage::DecideCircleJoinRequest(
+                                          ctx.tx, req->id, approve ? "approved" : "rejected",
+                                          reason, ctx.msg.from_user, ctx.now));
   if (!applied) return Text(ctx, "circle.request_decided", {{"id", id}});
   const std::string dedup = fmt::format("circle_join_result:{}", req->id);
   const json extra = {{"request_id", req->id}, {"circle_id", c->id}, {"approved", approve}};
@@ -203,11 +202,11 @@ Result<Reply> Decide(Context& ctx, bool approve) {
     (void)added;  // already a member (added by the console meanwhile) is fine
     GEBI_RETURN_IF_ERROR(QueuePush(
         ctx, req->openid, "circle_join_result",
-        ctx.templates.Render("push.circle_joined",
-                             {{"circle", c->name},
-                              {"convention", c->convention.empty()
-                                                 ? ctx.templates.Render("circle.convention")
-                                                 : c->convention}}),
+        ctx.templates.Render(
+            "push.circle_joined",
+            {{"circle", c->name},
+             {"convention",
+              c->convention.empty() ? ctx.templates.Render("circle.convention") : c->convention}}),
         extra, dedup));
     return Text(ctx, "circle.approved", {{"id", id}, {"name", req->name}, {"circle", c->name}});
   }

@@ -29,8 +29,7 @@ Result<Reply> JoinCircleByScene(Context& ctx, int64_t circle_id);
 
 // True when openid may run circle c: its owner or a manager, or staff who run the circle's
 // unit (storage::CanManage).
-Result<bool> MayRunCircle(storage::Tx& tx, const std::string& openid,
-                          const storage::CircleInfo& c);
+Result<bool> MayRunCircle(storage::Tx& tx, const std::string& openid, const storage::CircleInfo& c);
 // The circles openid may run (for 通知 全部 and the console), by id.
 Result<std::vector<storage::CircleInfo>> CirclesRunBy(storage::Tx& tx, const std::string& openid);
 // The name a person is known by: their resident name, else a name given in a circle, else "".

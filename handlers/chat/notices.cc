@@ -251,7 +251,8 @@ Result<Reply> HandleNotice(Context& ctx) {
   if (count == 0) return Text(ctx, "notice.nobody", {{"circle", JoinNames(a.circles)}});
   json circle_names = json::array();
   for (const auto& c : a.circles) circle_names.push_back(c.name);
-  GEBI_RETURN_IF_ERROR(SaveFlow(ctx, kFlow, "confirm", json{{"circles", circle_names}, {"body", body}}));
+  GEBI_RETURN_IF_ERROR(
+      SaveFlow(ctx, kFlow, "confirm", json{{"circles", circle_names}, {"body", body}}));
   return Text(ctx, "notice.confirm",
               {{"circle", JoinNames(a.circles)}, {"count", std::to_string(count)}, {"body", body}});
 }
@@ -315,7 +316,8 @@ Result<Reply> HandleNoticeStatus(Context& ctx) {
   const std::string id = std::to_string(n.id);
   if (n.status == "withdrawn") {
     return Text(ctx, "notice.status_withdrawn",
-                {{"id", id}, {"received", std::to_string(n.received)},
+                {{"id", id},
+                 {"received", std::to_string(n.received)},
                  {"total", std::to_string(n.recipients)}});
   }
   if (not_yet == 0) {
@@ -337,10 +339,9 @@ Result<Reply> HandleNoticeRemind(Context& ctx) {
   const storage::Notice& n = *f.notice;
   const std::string id = std::to_string(n.id);
   if (n.status == "withdrawn") return Text(ctx, "notice.is_withdrawn", {{"id", id}});
-  if (n.received >= n.recipients) return Text(ctx, "notice.status_all",
-                                              {{"id", id},
-                                               {"circle", n.circles},
-                                               {"total", std::to_string(n.recipients)}});
+  if (n.received >= n.recipients)
+    return Text(ctx, "notice.status_all",
+                {{"id", id}, {"circle", n.circles}, {"total", std::to_string(n.recipients)}});
   if (n.reminded_at) return Text(ctx, "notice.reminded_before", {{"id", id}});
   GEBI_ASSIGN_OR_RETURN(int64_t queued, RemindNotice(ctx.tx, ctx.templates, n, ctx.now));
   return Text(ctx, "notice.reminded", {{"id", id}, {"count", std::to_string(queued)}});
@@ -373,8 +374,8 @@ Result<int64_t> RemindNotice(storage::Tx& tx, const Templates& texts, const stor
 Result<storage::WithdrawCounts> WithdrawNoticeNow(storage::Tx& tx, const Templates& texts,
                                                   const storage::Notice& n, int64_t now) {
   if (n.status == "withdrawn") return Status::FailedPrecondition("通知已经撤回了");
-  const std::string told = texts.Render("push.notice_withdrawn",
-                                        {{"id", std::to_string(n.id)}, {"circle", n.circles}});
+  const std::string told =
+      texts.Render("push.notice_withdrawn", {{"id", std::to_string(n.id)}, {"circle", n.circles}});
   json payload = {{"text", told}, {"notice_id", n.id}};
   return storage::WithdrawNotice(tx, n.id, payload.dump(), now);
 }
@@ -418,8 +419,8 @@ Result<Reply> HandleRecruit(Context& ctx) {
   const std::string ids = std::to_string(id);
   int64_t pushed = 0;
   if (!audience.circles.empty()) {
-    GEBI_ASSIGN_OR_RETURN(auto people, storage::CircleAudience(ctx.tx, Ids(audience.circles),
-                                                               ctx.msg.from_user));
+    GEBI_ASSIGN_OR_RETURN(
+        auto people, storage::CircleAudience(ctx.tx, Ids(audience.circles), ctx.msg.from_user));
     const std::string text = ctx.templates.Render(
         "push.recruit",
         {{"id", ids}, {"circle", r.circles}, {"body", body}, {"quota", std::to_string(r.quota)}});
@@ -473,8 +474,7 @@ Result<Reply> HandleSignup(Context& ctx) {
   GEBI_ASSIGN_OR_RETURN(std::string status,
                         storage::SignUp(ctx.tx, r.id, me, name, r.quota, ctx.now));
   if (status == "waiting") {
-    return Text(ctx, "recruit.waiting",
-                {{"id", id}, {"position", std::to_string(r.waiting + 1)}});
+    return Text(ctx, "recruit.waiting", {{"id", id}, {"position", std::to_string(r.waiting + 1)}});
   }
   const int64_t taken = r.signed_up + 1;
   if (taken == r.quota) {
@@ -502,11 +502,11 @@ Result<Reply> HandleCancelSignup(Context& ctx) {
                         storage::CancelSignup(ctx.tx, r.id, ctx.msg.from_user, ctx.now));
   if (promoted) {
     GEBI_ASSIGN_OR_RETURN(auto row, storage::GetSignup(ctx.tx, r.id, *promoted));
-    GEBI_RETURN_IF_ERROR(QueuePush(
-        ctx, *promoted, "recruit_promoted",
-        ctx.templates.Render("push.recruit_promoted", {{"id", id}, {"body", r.body}}),
-        json{{"recruitment_id", r.id}},
-        fmt::format("recruit_promoted:{}:{}", r.id, row ? row->id : 0)));
+    GEBI_RETURN_IF_ERROR(
+        QueuePush(ctx, *promoted, "recruit_promoted",
+                  ctx.templates.Render("push.recruit_promoted", {{"id", id}, {"body", r.body}}),
+                  json{{"recruitment_id", r.id}},
+                  fmt::format("recruit_promoted:{}:{}", r.id, row ? row->id : 0)));
   }
   return Text(ctx, "recruit.cancelled", {{"id", id}});
 }
@@ -555,8 +555,9 @@ Result<Reply> HandleCloseRecruit(Context& ctx) {
   if (!may) return Text(ctx, "recruit.not_yours", {{"id", id}});
   GEBI_ASSIGN_OR_RETURN(bool closed, storage::CloseRecruitment(ctx.tx, r.id, ctx.now));
   if (!closed) return Text(ctx, "recruit.closed", {{"id", id}});
-  return Text(ctx, "recruit.closed_ok",
-              {{"id", id}, {"taken", std::to_string(r.signed_up)}, {"quota", std::to_string(r.quota)}});
+  return Text(
+      ctx, "recruit.closed_ok",
+      {{"id", id}, {"taken", std::to_string(r.signed_up)}, {"quota", std::to_string(r.quota)}});
 }
 
 }  // namespace gebi::handlers

@@ -20,8 +20,7 @@ using nlohmann::json;
 // A logged-in console session (cookie and CSRF token), as the page keeps them.
 class Console {
  public:
-  Console(int port, bot::App& app, const std::string& name, const std::string& role,
-          int64_t unit)
+  Console(int port, bot::App& app, const std::string& name, const std::string& role, int64_t unit)
       : http_("127.0.0.1", port) {
     auto made = handlers::admin::CreateAccount(app.db(), app.clock(),
                                                handlers::admin::CliPrincipal(), name, role, unit);
@@ -151,8 +150,9 @@ TEST_CASE("The console reads, reminds and withdraws notices in its own community
     CHECK(other.Post("/api/v1/circle-notices/1/remind", json::object()).first == 403);
     CHECK(other.Post("/api/v1/circle-notices/1/withdraw", json::object()).first == 403);
     CHECK(other.Put("/api/v1/circles/" + cid, {{"join_mode", "approval"}}).first == 403);
-    CHECK(other.Post("/api/v1/circles/" + cid + "/managers",
-                     {{"openid", "o_demo_jin"}, {"manager", true}})
+    CHECK(other
+              .Post("/api/v1/circles/" + cid + "/managers",
+                    {{"openid", "o_demo_jin"}, {"manager", true}})
               .first == 403);
     auto [st, n] = mine.Get("/api/v1/circle-notices");
     CHECK(n["notices"][0]["reminded"] == false);

@@ -81,9 +81,11 @@ class S6World {
     }
     out += std::to_string(Count("SELECT COUNT(*) FROM outbox")) + ",";
     out += std::to_string(Count("SELECT COUNT(*) FROM notice_recipients WHERE received_at IS NOT "
-                                "NULL")) + ",";
-    out += std::to_string(Count("SELECT COUNT(*) FROM recruitment_signups WHERE status = "
-                                "'signed'"));
+                                "NULL")) +
+           ",";
+    out +=
+        std::to_string(Count("SELECT COUNT(*) FROM recruitment_signups WHERE status = "
+                             "'signed'"));
     return out;
   }
   // Drains the outbox and returns what reached the fake API since the last call, per openid.
@@ -111,7 +113,7 @@ bool Has(const std::string& haystack, const std::string& needle) {
 }
 
 constexpr char kWorker[] = "o_demo_worker1";  // grid worker of 桂柑社区第一网格
-constexpr char kJin[] = "o_demo_jin";          // 金阿婆, a resident living alone
+constexpr char kJin[] = "o_demo_jin";         // 金阿婆, a resident living alone
 constexpr char kLeader[] = "o_demo_floorleader";
 constexpr char kVolunteer[] = "o_demo_volunteer";
 constexpr char kNewcomer[] = "o_s6_newcomer";  // follows the account, no grid, no name yet
@@ -240,8 +242,8 @@ TEST_CASE("S6: circles, a notice with receipts, reminder, withdrawal and a recru
 
   // Refusals: each says what to do instead and changes nothing.
   before = w.Snapshot();
-  CHECK(Has(w.Say(kVolunteer, "报名 1"), "已经结束"));                 // closed event
-  CHECK(Has(w.Say(kJin, "通知 5幢邻里群 大家好"), "圈子管理员"));       // not a manager
+  CHECK(Has(w.Say(kVolunteer, "报名 1"), "已经结束"));             // closed event
+  CHECK(Has(w.Say(kJin, "通知 5幢邻里群 大家好"), "圈子管理员"));  // not a manager
   CHECK(Has(w.Say("o_demo_worker2", "通知 5幢邻里群 大家好"), "不是「5幢邻里群」的管理员"));
   CHECK(Has(w.Say(kWorker, "通知 没有这个圈 大家好"), "没找到叫「没有这个圈」的圈子"));
   CHECK(Has(w.Say(kWorker, "通知 5幢邻里群"), "请写上圈子名称和通知内容"));
@@ -313,8 +315,8 @@ TEST_CASE("A notice to 5,000 members is queued in one delivery, each person once
   // Member 0 is in both circles of the notice and is still pushed once.
   REQUIRE_OK(w.Db().WithTransaction([&](storage::Tx& tx) -> Status {
     for (int i = 0; i < kMembers; ++i) {
-      GEBI_ASSIGN_OR_RETURN(bool added, storage::AddMember(tx, choir.id,
-                                                           "o_choir_" + std::to_string(i), "", 1));
+      GEBI_ASSIGN_OR_RETURN(
+          bool added, storage::AddMember(tx, choir.id, "o_choir_" + std::to_string(i), "", 1));
       (void)added;
     }
     return storage::AddMember(tx, duet.id, "o_choir_0", "", 1).status();

@@ -91,9 +91,8 @@ TEST_CASE_METHOD(Fixture, "Receipts, one reminder, and withdrawal", "[storage][c
   });
   CHECK(Count("SELECT COUNT(*) FROM outbox WHERE dedup_key LIKE '%:remind:o_1'") == 0);
   // o_2's pushes (first and reminder) went out; the others are still pending.
-  Write([&](Tx& tx) {
-    return tx.Exec("UPDATE outbox SET status = 'sent' WHERE recipient = 'o_2'");
-  });
+  Write(
+      [&](Tx& tx) { return tx.Exec("UPDATE outbox SET status = 'sent' WHERE recipient = 'o_2'"); });
   Write([&](Tx& tx) -> Status {
     GEBI_ASSIGN_OR_RETURN(auto c, WithdrawNotice(tx, id, R"({"text":"撤回"})", 50));
     CHECK(c.told == 1);       // o_2 read it
