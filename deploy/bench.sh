@@ -15,7 +15,8 @@
 # repair (报修: ticket + timeline + outbox rows, when the grid commands are built in);
 # (e) help while one sender floods 2,000-character texts at 10/s (wrk's figures are the
 # others'); (f) a notice to 5,000 members: the micro-benchmark OutboxDrain at the end
-# (enqueue_ms, pushes/s at push.concurrency 1, 4, 8).
+# (enqueue_ms: a circle owner's 「是」 confirming a real 通知 to a circle of 5,000 members, its
+# one transaction; pushes/s at push.concurrency 1, 4, 8).
 #
 # The per-sender limits stay switched on (each delivery pays for its checks) but set out of
 # reach: 1,000 senders at thousands of messages a second would otherwise be told to slow down,

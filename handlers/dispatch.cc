@@ -4,9 +4,11 @@
 
 #include "handlers/chat/assist.h"
 #include "handlers/chat/basics.h"
+#include "handlers/chat/circles.h"
 #include "handlers/chat/join.h"
 #include "handlers/chat/parking.h"
 #include "handlers/chat/ladder.h"
+#include "handlers/chat/notices.h"
 #include "handlers/chat/repair.h"
 #include "handlers/chat/suggestions.h"
 #include "handlers/chat/volunteer.h"
@@ -228,6 +230,101 @@ HandlerRow kResolve{.name = "resolve",
                     .who = kLevelStaffWho,
                     .help_key = "help.line.resolve"};
 
+// Public-good circles, notices with receipts and recruitment (S6): handlers/chat/circles.cc and
+// handlers/chat/notices.cc. Managers of a circle hold kCircleManager (handlers/roles.h).
+constexpr uint32_t kCircleRunners = kStaffRoles | kCircleManager;
+constexpr std::string_view kCircleRunnersWho = "圈子管理员和网格员、社区工作人员";
+HandlerRow kCreateCircle{.name = "create_circle",
+                         .fn = HandleCreateCircle,
+                         .keywords = "建圈",
+                         .roles = kStaffRoles,
+                         .who = kStaffWho,
+                         .help_key = "help.line.create_circle"};
+HandlerRow kJoinCircle{.name = "join_circle",
+                       .fn = HandleJoinCircle,
+                       .keywords = "加入圈子",
+                       .help_key = "help.line.join_circle"};
+HandlerRow kMyCircles{.name = "my_circles",
+                      .fn = HandleMyCircles,
+                      .keywords = "我的圈子",
+                      .help_key = "help.line.my_circles"};
+HandlerRow kLeaveCircle{.name = "leave_circle",
+                        .fn = HandleLeaveCircle,
+                        .keywords = "退出圈子",
+                        .help_key = "help.line.leave_circle"};
+HandlerRow kReceipt{.name = "receipt",
+                    .fn = HandleReceipt,
+                    .keywords = "收到",
+                    .help_key = "help.line.receipt"};
+HandlerRow kSignup{
+    .name = "signup", .fn = HandleSignup, .keywords = "报名", .help_key = "help.line.signup"};
+HandlerRow kCancelSignup{.name = "cancel_signup",
+                         .fn = HandleCancelSignup,
+                         .keywords = "取消报名",
+                         .help_key = "help.line.cancel_signup"};
+HandlerRow kCircleMembersRow{.name = "circle_members",
+                             .fn = HandleCircleMembers,
+                             .keywords = "圈子成员",
+                             .roles = kCircleRunners,
+                             .who = kCircleRunnersWho,
+                             .help_key = "help.line.circle_members"};
+HandlerRow kCircleApprove{.name = "circle_approve",
+                          .fn = HandleCircleApprove,
+                          .keywords = "入圈通过",
+                          .roles = kCircleRunners,
+                          .who = kCircleRunnersWho,
+                          .help_key = "help.line.circle_approve"};
+HandlerRow kCircleReject{.name = "circle_reject",
+                         .fn = HandleCircleReject,
+                         .keywords = "入圈拒绝",
+                         .roles = kCircleRunners,
+                         .who = kCircleRunnersWho,
+                         .help_key = "help.line.circle_reject"};
+HandlerRow kNotice{.name = "notice",
+                   .fn = HandleNotice,
+                   .keywords = "通知|notice",
+                   .roles = kCircleRunners,
+                   .who = kCircleRunnersWho,
+                   .help_key = "help.line.notice"};
+HandlerRow kNoticeStatus{.name = "notice_status",
+                         .fn = HandleNoticeStatus,
+                         .keywords = "通知情况",
+                         .roles = kCircleRunners,
+                         .who = kCircleRunnersWho,
+                         .help_key = "help.line.notice_status"};
+HandlerRow kNoticeRemind{.name = "notice_remind",
+                         .fn = HandleNoticeRemind,
+                         .keywords = "提醒",
+                         .roles = kCircleRunners,
+                         .who = kCircleRunnersWho,
+                         .help_key = "help.line.notice_remind"};
+HandlerRow kNoticeWithdraw{.name = "notice_withdraw",
+                           .fn = HandleNoticeWithdraw,
+                           .keywords = "撤回",
+                           .roles = kCircleRunners,
+                           .who = kCircleRunnersWho,
+                           .help_key = "help.line.notice_withdraw"};
+HandlerRow kRecruit{.name = "recruit",
+                    .fn = HandleRecruit,
+                    .keywords = "招募",
+                    .roles = kCircleRunners,
+                    .who = kCircleRunnersWho,
+                    .help_key = "help.line.recruit"};
+HandlerRow kSignups{.name = "signups",
+                    .fn = HandleSignups,
+                    .keywords = "报名情况",
+                    .roles = kCircleRunners,
+                    .who = kCircleRunnersWho,
+                    .help_key = "help.line.signups"};
+HandlerRow kCloseRecruit{.name = "close_recruit",
+                         .fn = HandleCloseRecruit,
+                         .keywords = "结束招募",
+                         .roles = kCircleRunners,
+                         .who = kCircleRunnersWho,
+                         .help_key = "help.line.close_recruit"};
+// The 通知 conversation's confirmation step.
+HandlerRow kNoticeFlow{.name = "notice.flow", .fn = HandleNoticeFlow, .flow = "notice"};
+
 const std::vector<const HandlerRow*> kTable = {
     &kHelp,          &kCancel,       &kJoin,          &kRepair,       &kMyRepairs,
     &kHuman,         &kRate,         &kFixed,         &kLike,         &kReopen,
@@ -240,6 +337,11 @@ const std::vector<const HandlerRow*> kTable = {
     &kParking,       &kMyCar,         &kConfirmPlate,     &kCarMoved,       &kFreeSpot,
     &kSpots,
     &kEscalate,      &kUrge,         &kAccept,        &kSendBack,     &kResolve,
+    // Circles, notices and recruitment (S6).
+    &kJoinCircle, &kMyCircles, &kLeaveCircle, &kReceipt, &kSignup, &kCancelSignup,
+    &kCreateCircle, &kCircleMembersRow, &kCircleApprove, &kCircleReject, &kNotice,
+    &kNoticeStatus, &kNoticeRemind, &kNoticeWithdraw, &kRecruit, &kSignups, &kCloseRecruit,
+    &kNoticeFlow,
 };
 
 }  // namespace

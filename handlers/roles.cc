@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "storage/circle_store.h"
 #include "storage/org_store.h"
 #include "storage/volunteer_store.h"
 
@@ -41,6 +42,8 @@ Result<Sender> ResolveSender(storage::Tx& tx, const std::string& openid) {
       staff_unit = g.unit_id;
     }
   }
+  GEBI_ASSIGN_OR_RETURN(bool manages_circle, storage::ManagesAnyCircle(tx, openid));
+  if (manages_circle) s.roles |= kCircleManager;
   if (!s.community_id) {
     std::optional<int64_t> from = s.grid_id ? s.grid_id : staff_unit;
     if (from) {
@@ -56,6 +59,7 @@ std::string RoleNames(uint32_t roles) {
       {kFloorLeader, "楼道长"},       {kVolunteer, "志愿者"},
       {kGridWorker, "网格员"},        {kCommunityStaff, "社区工作人员"},
       {kStreetStaff, "街道工作人员"}, {kDistrictAdmin, "区管理员"},
+      {kCircleManager, "圈子管理员"},
   };
   std::string out;
   for (const auto& [bit, name] : kNames) {

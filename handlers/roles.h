@@ -19,6 +19,9 @@ enum Role : uint32_t {
   kCommunityStaff = 1u << 4,
   kStreetStaff = 1u << 5,
   kDistrictAdmin = 1u << 6,
+  // Owns or manages a circle other than a grid circle (storage/circle_store.h): may send
+  // notices and recruit in the circles they run.
+  kCircleManager = 1u << 7,
 };
 constexpr uint32_t kAnyone = 0xFFFFFFFFu;
 constexpr uint32_t kStaffRoles = kGridWorker | kCommunityStaff | kStreetStaff | kDistrictAdmin;

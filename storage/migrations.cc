@@ -699,6 +699,109 @@ CREATE TABLE district_handoffs (
 UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'rules_version';
 )sql";
 
+// v10: public-good circles (S6). A circle gets its convention text (shown when joining), a join
+// mode (open to whoever has the invite code or QR, or approval by a manager for real-name
+// circles) and a unique invite code; a member row keeps the name the person gave. Circle join
+// requests, numbered notices with one receipt row per recipient, recruitments with a quota and
+// their signups (signed or waiting, in arrival order), and the chat commands' keyword rules.
+constexpr std::string_view kV10Circles = R"sql(
+ALTER TABLE circles ADD COLUMN convention TEXT NOT NULL DEFAULT '';
+ALTER TABLE circles ADD COLUMN join_mode TEXT NOT NULL DEFAULT 'open'
+  CHECK (join_mode IN ('open','approval'));
+ALTER TABLE circles ADD COLUMN invite_code TEXT;
+CREATE UNIQUE INDEX circles_invite ON circles(invite_code) WHERE invite_code IS NOT NULL;
+CREATE INDEX circles_name ON circles(name);
+ALTER TABLE circle_members ADD COLUMN name TEXT NOT NULL DEFAULT '';
+CREATE INDEX circle_members_openid ON circle_members(openid, role);
+CREATE TABLE circle_join_requests (
+  id          INTEGER PRIMARY KEY,
+  circle_id   INTEGER NOT NULL REFERENCES circles(id),
+  openid      TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  status      TEXT NOT NULL DEFAULT 'pending'
+              CHECK (status IN ('pending','approved','rejected')),
+  reason      TEXT NOT NULL DEFAULT '',
+  decided_by  TEXT NOT NULL DEFAULT '',
+  created_at  INTEGER NOT NULL,
+  decided_at  INTEGER
+);
+CREATE INDEX circle_join_requests_circle ON circle_join_requests(circle_id, status);
+CREATE INDEX circle_join_requests_openid ON circle_join_requests(openid, status);
+CREATE TABLE notices (
+  id           INTEGER PRIMARY KEY,
+  community_id INTEGER REFERENCES org_units(id),
+  author       TEXT NOT NULL,
+  circles      TEXT NOT NULL,
+  body         TEXT NOT NULL,
+  status       TEXT NOT NULL DEFAULT 'sent' CHECK (status IN ('sent','withdrawn')),
+  recipients   INTEGER NOT NULL DEFAULT 0,
+  created_at   INTEGER NOT NULL,
+  reminded_at  INTEGER,
+  withdrawn_at INTEGER
+);
+CREATE INDEX notices_community ON notices(community_id, created_at);
+CREATE TABLE notice_circles (
+  notice_id   INTEGER NOT NULL REFERENCES notices(id),
+  circle_id   INTEGER NOT NULL REFERENCES circles(id),
+  PRIMARY KEY (notice_id, circle_id)
+);
+CREATE TABLE notice_recipients (
+  notice_id   INTEGER NOT NULL REFERENCES notices(id),
+  openid      TEXT NOT NULL,
+  received_at INTEGER,
+  PRIMARY KEY (notice_id, openid)
+);
+CREATE INDEX notice_recipients_openid ON notice_recipients(openid, notice_id);
+CREATE TABLE recruitments (
+  id           INTEGER PRIMARY KEY,
+  community_id INTEGER REFERENCES org_units(id),
+  organiser    TEXT NOT NULL,
+  body         TEXT NOT NULL,
+  quota        INTEGER NOT NULL CHECK (quota > 0),
+  circles      TEXT NOT NULL DEFAULT '',
+  status       TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','closed')),
+  created_at   INTEGER NOT NULL,
+  closed_at    INTEGER
+);
+CREATE INDEX recruitments_community ON recruitments(community_id, created_at);
+CREATE TABLE recruitment_circles (
+  recruitment_id INTEGER NOT NULL REFERENCES recruitments(id),
+  circle_id      INTEGER NOT NULL REFERENCES circles(id),
+  PRIMARY KEY (recruitment_id, circle_id)
+);
+CREATE TABLE recruitment_signups (
+  id             INTEGER PRIMARY KEY,
+  recruitment_id INTEGER NOT NULL REFERENCES recruitments(id),
+  openid         TEXT NOT NULL,
+  name           TEXT NOT NULL DEFAULT '',
+  status         TEXT NOT NULL CHECK (status IN ('signed','waiting','cancelled')),
+  created_at     INTEGER NOT NULL,
+  updated_at     INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX recruitment_signups_one ON recruitment_signups(recruitment_id, openid);
+CREATE INDEX recruitment_signups_status ON recruitment_signups(recruitment_id, status, id);
+INSERT INTO rules(match_kind, pattern, priority, target_kind, target, note, created_at, updated_at) VALUES
+  ('prefix', '建圈', 20, 'handler', 'create_circle', '建圈', 0, 0),
+  ('prefix', '加入圈子', 20, 'handler', 'join_circle', '加入圈子', 0, 0),
+  ('exact', '我的圈子', 20, 'handler', 'my_circles', '我的圈子', 0, 0),
+  ('prefix', '退出圈子', 20, 'handler', 'leave_circle', '退出圈子', 0, 0),
+  ('prefix', '圈子成员', 20, 'handler', 'circle_members', '圈子成员', 0, 0),
+  ('prefix', '入圈通过', 20, 'handler', 'circle_approve', '入圈通过', 0, 0),
+  ('prefix', '入圈拒绝', 20, 'handler', 'circle_reject', '入圈拒绝', 0, 0),
+  ('prefix', '通知', 20, 'handler', 'notice', '通知', 0, 0),
+  ('prefix', 'notice', 20, 'handler', 'notice', 'notice', 0, 0),
+  ('prefix', '收到', 20, 'handler', 'receipt', '收到', 0, 0),
+  ('prefix', '通知情况', 15, 'handler', 'notice_status', '通知情况', 0, 0),
+  ('prefix', '提醒', 20, 'handler', 'notice_remind', '提醒', 0, 0),
+  ('prefix', '撤回', 20, 'handler', 'notice_withdraw', '撤回', 0, 0),
+  ('prefix', '招募', 20, 'handler', 'recruit', '招募', 0, 0),
+  ('prefix', '报名', 20, 'handler', 'signup', '报名', 0, 0),
+  ('prefix', '取消报名', 15, 'handler', 'cancel_signup', '取消报名', 0, 0),
+  ('prefix', '报名情况', 15, 'handler', 'signups', '报名情况', 0, 0),
+  ('prefix', '结束招募', 15, 'handler', 'close_recruit', '结束招募', 0, 0);
+UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'rules_version';
+)sql";
+
 const std::vector<Migration> kMigrations = {
     {1, "core", kV1Core},
     {2, "grid", kV2Grid},
@@ -709,6 +812,7 @@ const std::vector<Migration> kMigrations = {
     {7, "phrases", kV7Phrases},
     {8, "reports", kV8Reports},
     {9, "ladder", kV9Ladder},
+    {10, "circles", kV10Circles},
 };
 
 }  // namespace

@@ -12,6 +12,8 @@
 
 #include "bot/admin/charts.h"
 #include "bot/admin/json.h"
+#include "bot/push/qr_poster.h"
+#include "handlers/admin/circles.h"
 #include "handlers/admin/commands.h"
 #include "handlers/admin/lookback.h"
 #include "handlers/admin/ladder.h"
@@ -22,11 +24,14 @@
 #include "handlers/admin/suggestions.h"
 #include "handlers/admin/template_titles.h"
 #include "handlers/admin/templates.h"
+#include "handlers/chat/circles.h"
 #include "handlers/dispatch.h"
 #include "handlers/texts/template_specs.h"
 #include "storage/admin_query.h"
 #include "storage/admin_store.h"
+#include "storage/org_store.h"
 #include "storage/outbox.h"
+#include "storage/qr_store.h"
 #include "storage/ticket_store.h"
 
 namespace gebi::bot {
@@ -371,6 +376,17 @@ void AdminApi::Mount(httplib::Server& server) {
   Add(server, "GET", p + "/apikeys", &AdminApi::ListApiKeys, false);
   Add(server, "POST", p + "/apikeys", &AdminApi::AddApiKey, true);
   Add(server, "POST", p + "/apikeys/revoke", &AdminApi::RevokeApiKey, true);
+  // Circles, notices with receipts and recruitments (S6).
+  Add(server, "GET", p + "/circles", &AdminApi::ListCircles, false);
+  Add(server, "PUT", p + R"(/circles/(\d+))", &AdminApi::UpdateCircle, true);
+  Add(server, "POST", p + R"(/circles/(\d+)/managers)", &AdminApi::SetCircleManager, true);
+  Add(server, "GET", p + R"(/circles/(\d+)/poster\.svg)", &AdminApi::CirclePoster, false);
+  Add(server, "GET", p + "/circle-notices", &AdminApi::ListCircleNotices, false);
+  Add(server, "POST", p + R"(/circle-notices/(\d+)/remind)", &AdminApi::RemindCircleNotice, true);
+  Add(server, "POST", p + R"(/circle-notices/(\d+)/withdraw)", &AdminApi::WithdrawCircleNotice,
+      true);
+  Add(server, "GET", p + "/recruitments", &AdminApi::ListRecruitments, false);
+  Add(server, "GET", p + "/stats/circle-notices", &AdminApi::CircleNoticeNumbers, false);
 
   // Anything else under the prefix is a JSON 404, not httplib's empty one.
   auto not_found = [](const httplib::Request&, httplib::Response& res) {
@@ -1341,6 +1357,186 @@ void AdminApi::RevokeApiKey(Call& c) {
   Status s = handlers::admin::RevokeApiKeyOf(app_.db(), app_.clock(), c.who, *name);
   if (!s.ok()) return c.Fail(s);
   c.Ok({{"ok", true}});
+}
+
+// ---------- circles, notices with receipts, recruitments (S6) ----------
+
+void AdminApi::ListCircles(Call& c) {
+  auto views = handlers::admin::ListCircleViews(app_.db(), c.who);
+  if (!views.ok()) return c.Fail(views.status());
+  json list = json::array();
+  for (const auto& v : *views) {
+    json members = json::array();
+    for (const auto& m : v.members) {
+      members.push_back({{"openid", m.openid}, {"name", m.name}, {"role", m.role},
+                         {"joined_at", m.joined_at}});
+    }
+    json pending = json::array();
+    for (const auto& r : v.pending) {
+      pending.push_back({{"id", r.id}, {"name", r.name}, {"created_at", r.created_at}});
+    }
+    list.push_back({{"id", v.circle.id},
+                    {"kind", v.circle.kind},
+                    {"name", v.circle.name},
+                    {"unit", v.unit_name},
+                    {"community_id", v.community_id ? json(*v.community_id) : json(nullptr)},
+                    {"convention", v.circle.convention},
+                    {"join_mode", v.circle.join_mode},
+                    {"invite_code", v.circle.invite_code},
+                    {"member_count", v.circle.members},
+                    {"members", members},
+                    {"pending", pending},
+                    {"has_qr", v.has_qr},
+                    {"editable", c.who.CanChange(v.community_id)}});
+  }
+  c.Ok({{"circles", list}});
+}
+
+void AdminApi::UpdateCircle(Call& c) {
+  auto convention = c.Str("convention", false);
+  if (!convention.ok()) return c.Fail(convention.status());
+  auto mode = c.Str("join_mode");
+  if (!mode.ok()) return c.Fail(mode.status());
+  Status s = handlers::admin::UpdateCircleSettings(app_.db(), app_.clock(), c.who, c.Id(1),
+                                                   *convention, *mode);
+  if (!s.ok()) return c.Fail(s);
+  c.Ok({{"ok", true}});
+}
+
+void AdminApi::SetCircleManager(Call& c) {
+  auto openid = c.Str("openid");
+  if (!openid.ok()) return c.Fail(openid.status());
+  auto it = c.body.find("manager");
+  if (it == c.body.end() || !it->is_boolean()) {
+    return c.Fail(Status::InvalidArgument("manager: 请选是否当管理员"));
+  }
+  Status s = handlers::admin::SetCircleManager(app_.db(), app_.clock(), c.who, c.Id(1), *openid,
+                                               it->get<bool>());
+  if (!s.ok()) return c.Fail(s);
+  c.Ok({{"ok", true}});
+}
+
+// The circle's printable poster (A5, SVG). The permanent QR code is created at WeChat the first
+// time (codes are limited per account: one per scene, kept in qr_codes).
+void AdminApi::CirclePoster(Call& c) {
+  const int64_t id = c.Id(1);
+  std::optional<storage::CircleInfo> circle;
+  std::optional<storage::QrCode> code;
+  bot::PosterInfo info;
+  Status s = app_.db().WithRead([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(circle, storage::GetCircleInfo(tx, id));
+    if (!circle || circle->kind == "grid") return Status::NotFound("圈子不存在");
+    std::optional<int64_t> community;
+    if (circle->unit_id) {
+      GEBI_ASSIGN_OR_RETURN(auto unit, storage::AncestorOfKind(tx, *circle->unit_id, "community"));
+      if (unit) community = unit->id;
+    }
+    if (!c.who.CanSee(community)) return Status::PermissionDenied("无权查看这个圈子");
+    GEBI_ASSIGN_OR_RETURN(code, storage::GetQrCode(tx, fmt::format("circle-{}", id)));
+    GEBI_ASSIGN_OR_RETURN(info.worker_name, handlers::PersonName(tx, circle->owner));
+    return Status::Ok();
+  });
+  if (!s.ok()) return c.Fail(s);
+  if (!code) {
+    const std::string scene = fmt::format("circle-{}", id);
+    auto t = app_.api().CreatePermanentQr(scene);
+    if (!t.ok()) return c.Fail(Status::Unavailable("微信二维码接口暂时不可用，请稍后再试"));
+    code = storage::QrCode{scene, t->ticket, t->url};
+    Status saved = app_.db().WithTransaction([&](storage::Tx& tx) {
+      return storage::SaveQrCode(tx, *code, app_.clock().NowSeconds());
+    });
+    if (!saved.ok()) return c.Fail(saved);
+  }
+  info.grid_name = circle->name;
+  info.convention = circle->convention.empty() ? app_.templates().Render("circle.convention")
+                                               : circle->convention;
+  info.url = code->url;
+  info.action = "微信扫码 加入圈子";
+  info.worker_label = "圈主：";
+  auto svg = bot::RenderPosterSvg(info, bot::Paper::kA5);
+  if (!svg.ok()) return c.Fail(svg.status());
+  c.res.status = 200;
+  c.res.set_content(*svg, "image/svg+xml");
+}
+
+void AdminApi::ListCircleNotices(Call& c) {
+  auto views = handlers::admin::ListNoticeViews(app_.db(), c.who, 100);
+  if (!views.ok()) return c.Fail(views.status());
+  json list = json::array();
+  for (const auto& v : *views) {
+    const auto& n = v.notice;
+    json people = json::array();
+    for (const auto& r : v.recipients) {
+      people.push_back({{"name", r.name.empty() ? handlers::UnnamedLabel(r.openid) : r.name},
+                        {"received", r.received_at.has_value()},
+                        {"received_at", r.received_at ? json(*r.received_at) : json(nullptr)}});
+    }
+    list.push_back({{"id", n.id},
+                    {"circles", n.circles},
+                    {"body", n.body},
+                    {"status", n.status},
+                    {"recipients", n.recipients},
+                    {"received", n.received},
+                    {"created_at", n.created_at},
+                    {"reminded", n.reminded_at.has_value()},
+                    {"community_id", n.community_id ? json(*n.community_id) : json(nullptr)},
+                    {"editable", c.who.CanChange(n.community_id)},
+                    {"people", people}});
+  }
+  c.Ok({{"notices", list}});
+}
+
+void AdminApi::RemindCircleNotice(Call& c) {
+  auto n = handlers::admin::RemindNoticeFromConsole(app_.db(), app_.clock(), app_.pipeline(),
+                                                    c.who, c.Id(1));
+  if (!n.ok()) return c.Fail(n.status());
+  c.Ok({{"reminded", *n}});
+}
+
+void AdminApi::WithdrawCircleNotice(Call& c) {
+  auto n = handlers::admin::WithdrawNoticeFromConsole(app_.db(), app_.clock(), app_.pipeline(),
+                                                      c.who, c.Id(1));
+  if (!n.ok()) return c.Fail(n.status());
+  c.Ok({{"cancelled", n->cancelled}, {"told", n->told}});
+}
+
+void AdminApi::ListRecruitments(Call& c) {
+  auto views = handlers::admin::ListRecruitmentViews(app_.db(), c.who, 100);
+  if (!views.ok()) return c.Fail(views.status());
+  json list = json::array();
+  for (const auto& v : *views) {
+    const auto& r = v.recruitment;
+    json signups = json::array();
+    for (const auto& s : v.signups) {
+      signups.push_back({{"name", s.name.empty() ? handlers::UnnamedLabel(s.openid) : s.name},
+                         {"status", s.status}});
+    }
+    list.push_back({{"id", r.id},
+                    {"body", r.body},
+                    {"quota", r.quota},
+                    {"circles", r.circles},
+                    {"status", r.status},
+                    {"signed_up", r.signed_up},
+                    {"waiting", r.waiting},
+                    {"organiser", v.organiser_name},
+                    {"created_at", r.created_at},
+                    {"signups", signups}});
+  }
+  c.Ok({{"recruitments", list}});
+}
+
+void AdminApi::CircleNoticeNumbers(Call& c) {
+  auto rows = handlers::admin::ListNoticeNumbers(app_.db(), c.who);
+  if (!rows.ok()) return c.Fail(rows.status());
+  json list = json::array();
+  for (const auto& r : *rows) {
+    list.push_back({{"community_id", r.community_id ? json(*r.community_id) : json(nullptr)},
+                    {"community", r.community},
+                    {"notices", r.notices},
+                    {"recipients", r.recipients},
+                    {"received", r.received}});
+  }
+  c.Ok({{"communities", list}});
 }
 
 }  // namespace gebi::bot

@@ -94,6 +94,16 @@ class AdminApi {
   void ListApiKeys(Call& c);
   void AddApiKey(Call& c);
   void RevokeApiKey(Call& c);
+  // Circles, notices with receipts and recruitments (S6).
+  void ListCircles(Call& c);
+  void UpdateCircle(Call& c);
+  void SetCircleManager(Call& c);
+  void CirclePoster(Call& c);
+  void ListCircleNotices(Call& c);
+  void RemindCircleNotice(Call& c);
+  void WithdrawCircleNotice(Call& c);
+  void ListRecruitments(Call& c);
+  void CircleNoticeNumbers(Call& c);
 
   App& app_;
   handlers::admin::AuthSettings auth_;

@@ -100,7 +100,7 @@ Result<std::string> RenderPosterSvg(const PosterInfo& info, Paper paper) {
       L.width, L.height);
   svg +=
       fmt::format("<text x=\"{}\" y=\"{:.2f}\" font-size=\"{}\" font-weight=\"bold\">{}</text>\n",
-                  L.width / 2, y, L.title, XmlEscape("微信扫码 加入网格"));
+                  L.width / 2, y, L.title, XmlEscape(info.action));
   y += L.name * 1.8;
   svg += fmt::format("<text x=\"{}\" y=\"{:.2f}\" font-size=\"{}\">{}</text>\n", L.width / 2, y,
                      L.name, XmlEscape(info.grid_name));
@@ -133,7 +133,7 @@ Result<std::string> RenderPosterSvg(const PosterInfo& info, Paper paper) {
       "text-anchor=\"middle\" fill=\"#000000\">\n";
   if (!info.worker_name.empty()) {
     svg += fmt::format("<text x=\"{}\" y=\"{:.2f}\" font-size=\"{}\">{}</text>\n", L.width / 2, y,
-                       L.name, XmlEscape("网格员：" + info.worker_name));
+                       L.name, XmlEscape(info.worker_label + info.worker_name));
     y += L.name * 1.6;
   }
   auto lines = Wrap(info.convention, L.chars_per_line);

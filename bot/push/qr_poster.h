@@ -17,6 +17,9 @@ struct PosterInfo {
   std::string worker_name;  // e.g. "王丽"
   std::string convention;   // the convention's short text; wrapped on the page
   std::string url;          // the QR payload
+  // What scanning does and who runs it: a circle's poster says 加入圈子 and names its owner.
+  std::string action = "微信扫码 加入网格";
+  std::string worker_label = "网格员：";
 };
 
 enum class Paper { kA4, kA5 };

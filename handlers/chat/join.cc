@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "handlers/chat/circles.h"
 #include "handlers/chat/common.h"
 #include "handlers/chat/phrases.h"
 #include "handlers/normalize.h"
@@ -193,12 +194,16 @@ Result<Reply> HandleWelcome(Context& ctx) {
   GEBI_RETURN_IF_ERROR(storage::SetSubscribed(ctx.tx, ctx.msg.from_user, true, ctx.now));
   int64_t grid = SceneGrid(ctx.msg.event_key, "qrscene_");
   if (grid > 0) return JoinByScene(ctx, grid);
+  int64_t circle = SceneCircle(ctx.msg.event_key, "qrscene_");
+  if (circle > 0) return JoinCircleByScene(ctx, circle);
   return Reply::Text(ctx.templates.Render("welcome"));
 }
 
 Result<Reply> HandleScan(Context& ctx) {
   int64_t grid = SceneGrid(ctx.msg.event_key, "");
   if (grid > 0) return JoinByScene(ctx, grid);
+  int64_t circle = SceneCircle(ctx.msg.event_key, "");
+  if (circle > 0) return JoinCircleByScene(ctx, circle);
   return Text(ctx, "scan.unknown");
 }
 

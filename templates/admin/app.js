@@ -999,3 +999,110 @@ async function pageLookback() {
 }
 
 Object.assign(PAGES, { lookback: pageLookback });
+
+// ---------- circles, notices with receipts, recruitments (S6) ----------
+const CIRCLE_KIND = { grid: '网格', building: '楼栋', neighbour: '邻里', party: '党员', elderly_care: '关爱', car_owner: '车友', interest: '兴趣' };
+const CIRCLE_ROLE = { owner: '圈主', manager: '管理员', member: '成员' };
+const JOIN_MODE = { open: '凭邀请码或扫码直接加入', approval: '实名：管理员同意后加入' };
+Object.assign(NOTICE_KIND, { notice: '圈子通知', notice_withdrawn: '通知撤回', recruit: '招募', recruit_full: '招募报满', recruit_promoted: '候补转正', circle_join_request: '入圈申请', circle_join_result: '入圈结果' });
+Object.assign(AUDIT_VERBS, { 'circle.update': '修改了圈子设置', 'circle.manager_add': '设了圈子管理员', 'circle.manager_remove': '取消了圈子管理员', 'notice.remind': '提醒了没回复的人', 'notice.withdraw': '撤回了通知' });
+
+function circleCard(c) {
+  const mode = el('select', { id: `circle-mode-${c.id}` }, optionList(JOIN_MODE, c.join_mode));
+  const convention = el('textarea', { id: `circle-convention-${c.id}`, maxlength: 300 });
+  convention.value = c.convention;
+  const isGrid = c.kind === 'grid';
+  return el('div', { class: 'item circle', 'data-circle': c.name },
+    el('div', {}, el('span', { class: 'tag', text: CIRCLE_KIND[c.kind] || '圈子' }), el('strong', { class: 'circle-name', text: c.name })),
+    el('div', { class: 'meta', text: `${c.unit || '未归属'} · ${c.member_count} 人` + (isGrid ? ' · 居民入格后自动加入' : ` · 邀请码 ${c.invite_code || '无'} · ${JOIN_MODE[c.join_mode]}`) }),
+    c.pending.length ? el('div', { class: 'warn', text: `等管理员同意：${c.pending.map((r) => r.name).join('、')}（管理员在微信里回复「入圈通过 号码」）` }) : null,
+    el('details', {}, el('summary', { class: 'muted', text: `成员（${c.member_count}）` }),
+      c.members.map((m) => el('div', { class: 'actions member' }, el('span', { text: m.name || '未留名居民' }), el('span', { class: 'tag' + (m.role === 'member' ? ' off' : ''), text: CIRCLE_ROLE[m.role] }),
+        c.editable && m.role !== 'owner' && !isGrid ? el('button', { class: 'mini secondary circle-manager', text: m.role === 'manager' ? '取消管理员' : '设为管理员', onclick: () => guarded(async () => {
+          await api('POST', `/circles/${c.id}/managers`, { openid: m.openid, manager: m.role !== 'manager' });
+          toast(m.role === 'manager' ? '已取消管理员' : '已设为管理员，可以在微信里发通知了'); pageCircles();
+        }) }) : null))),
+    !isGrid ? el('a', { class: 'button secondary', href: `${API}/circles/${c.id}/poster.svg`, target: '_blank', rel: 'noopener', text: '打印二维码海报' }) : null,
+    c.editable && !isGrid ? el('details', {}, el('summary', { class: 'muted', text: '修改公约和加入方式' }),
+      field(`circle-mode-${c.id}`, '加入方式', mode),
+      field(`circle-convention-${c.id}`, '圈子公约（加入时看到）', convention),
+      el('button', { class: 'circle-save', text: '保存', onclick: () => guarded(async () => {
+        await api('PUT', `/circles/${c.id}`, { convention: convention.value, join_mode: mode.value });
+        toast('已保存'); pageCircles();
+      }) })) : null);
+}
+
+async function pageCircles() {
+  const data = await api('GET', '/circles');
+  const search = el('input', { type: 'search', id: 'circle-search', placeholder: '圈子名称或所属网格' });
+  // The circles people made come first; the grid circles (one per grid) follow.
+  const items = [...data.circles].sort((a, b) => (a.kind === 'grid') - (b.kind === 'grid')).map(circleCard);
+  search.addEventListener('input', () => { for (const i of items) i.hidden = !(i.dataset.circle + i.textContent).includes(search.value.trim()); });
+  main().replaceChildren(el('h2', { text: '圈子' }),
+    el('section', { class: 'card' }, el('p', { class: 'muted', text: '网格员或社区工作人员在微信里发「建圈 类型 名称」建圈子，谁建谁负责。邻居凭邀请码（「加入圈子 邀请码」）或扫海报上的二维码加入。' }),
+      field('circle-search', '查找', search)),
+    el('section', { class: 'card', id: 'circles' }, el('h3', { text: `圈子（${data.circles.length}）` }),
+      items.length ? items : el('p', { class: 'muted', text: '还没有圈子。' })));
+}
+
+function percent(part, whole) { return whole ? Math.round((part * 100) / whole) + '%' : '—'; }
+
+function noticeCard(n) {
+  const waiting = n.people.filter((p) => !p.received);
+  const got = n.people.filter((p) => p.received);
+  const withdrawn = n.status === 'withdrawn';
+  return el('div', { class: 'item circle-notice', 'data-notice-id': n.id },
+    el('div', {}, el('strong', { text: `通知 ${n.id}号` }), ' ', el('span', { class: 'tag' + (withdrawn ? ' off' : ''), text: withdrawn ? '已撤回' : '已发出' }),
+      el('span', { class: 'muted', text: `${n.circles} · ${fmtTime(n.created_at)}` })),
+    el('div', { class: 'pre', text: n.body }),
+    el('div', { class: 'receipt-rate', text: `已收到 ${n.received}/${n.recipients} 人（${percent(n.received, n.recipients)}）` }),
+    el('details', {}, el('summary', { class: 'muted', text: `还没回复 ${n.recipients - n.received} 人` }),
+      el('p', { class: 'notice-waiting', text: waiting.map((p) => p.name).join('、') || '没有' })),
+    el('details', {}, el('summary', { class: 'muted', text: `已收到 ${n.received} 人` }),
+      el('p', { class: 'notice-received', text: got.map((p) => `${p.name}（${fmtTime(p.received_at)}）`).join('、') || '还没有' })),
+    n.editable && !withdrawn ? el('div', { class: 'actions' },
+      el('button', { class: 'secondary notice-remind', disabled: n.reminded || n.received >= n.recipients, text: n.reminded ? '已提醒过' : '提醒没回复的人', onclick: () => guarded(async () => {
+        const r = await api('POST', `/circle-notices/${n.id}/remind`, {});
+        toast(`已再提醒 ${r.reminded} 人`); pageCircleNotices();
+      }) }),
+      el('button', { class: 'danger notice-withdraw', text: '撤回', onclick: () => guarded(async () => {
+        if (!confirm(`撤回通知 ${n.id}号？还没送到的不再发送，已经看到的人会收到撤回说明。`)) return;
+        const r = await api('POST', `/circle-notices/${n.id}/withdraw`, {});
+        toast(`已撤回：${r.cancelled} 条没送出的已取消，${r.told} 人会收到撤回说明`); pageCircleNotices();
+      }) })) : null);
+}
+
+function recruitmentCard(r) {
+  const signed = r.signups.filter((s) => s.status === 'signed').map((s) => s.name);
+  const waiting = r.signups.filter((s) => s.status === 'waiting').map((s) => s.name);
+  return el('div', { class: 'item recruitment', 'data-recruitment-id': r.id },
+    el('div', {}, el('strong', { text: `招募 ${r.id}号` }), ' ', el('span', { class: 'tag' + (r.status === 'open' ? '' : ' off'), text: r.status === 'open' ? '报名中' : '已结束' }),
+      el('span', { class: 'muted', text: `${r.organiser || '发起人'} · ${r.circles || '不限圈子'} · ${fmtTime(r.created_at)}` })),
+    el('div', { class: 'pre', text: r.body }),
+    el('div', { class: 'signup-count', text: `已报 ${r.signed_up}/${r.quota} 人${r.waiting ? `，候补 ${r.waiting} 人` : ''}` }),
+    el('p', { class: 'meta', text: '名单：' + (signed.join('、') || '还没有人报名') }),
+    waiting.length ? el('p', { class: 'meta', text: '候补：' + waiting.join('、') }) : null);
+}
+
+async function pageCircleNotices() {
+  const [n, r] = await Promise.all([api('GET', '/circle-notices'), api('GET', '/recruitments')]);
+  main().replaceChildren(el('h2', { text: '圈子通知和招募' }),
+    el('section', { class: 'card', id: 'circle-notices' }, el('h3', { text: `圈子通知（${n.notices.length}）` }),
+      el('p', { class: 'muted', text: '圈子管理员在微信里发「通知 圈子名称 内容」。成员回复「收到」就算收到了。' }),
+      n.notices.length ? n.notices.map(noticeCard) : el('p', { class: 'muted', text: '还没有发过圈子通知。' })),
+    el('section', { class: 'card', id: 'recruitments' }, el('h3', { text: `招募（${r.recruitments.length}）` }),
+      r.recruitments.length ? r.recruitments.map(recruitmentCard) : el('p', { class: 'muted', text: '还没有招募。管理员在微信里发「招募 人数 内容 @圈子」。' })));
+}
+
+PAGES.circles = pageCircles;
+PAGES['circle-notices'] = pageCircleNotices;
+// The numbers page also shows notices sent and their receipt rate per community.
+const pageNumbersBeforeCircles = PAGES.numbers;
+PAGES.numbers = async () => {
+  await pageNumbersBeforeCircles();
+  const s = await api('GET', '/stats/circle-notices');
+  main().append(el('section', { class: 'card', id: 'notice-numbers' }, el('h3', { text: '圈子通知回执' }),
+    s.communities.length ? cardTable('notice-number-table', ['社区', '发出通知', '应收人次', '已收到', '收到比例'],
+      s.communities.map((c) => [el('strong', { text: c.community || '未归属社区' }), c.notices, c.recipients, c.received, percent(c.received, c.recipients)]))
+      : el('p', { class: 'muted', text: '还没有发过圈子通知。' })));
+};

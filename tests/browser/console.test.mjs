@@ -485,6 +485,35 @@ async function main() {
   check(await page.locator('#apikey-value').count() === 0, 'the key is not shown again');
   check((await page.textContent('#apikeys')).includes('区12345平台'), 'the key is listed by its consumer');
 
+  // Circles (S6): a circle and a notice made by chat, the notice's receipts read in the console,
+  // a reminder sent from it; the circles page and the receipt rate per community.
+  const made = await chat('o_demo_worker1', '建圈 楼栋 5幢邻里群');
+  const code = (made.match(/邀请码：(\d{6})/) || [])[1];
+  check(code, 'a circle is created by chat: ' + made);
+  for (const who of ['o_demo_jin', 'o_demo_floorleader', 'o_demo_volunteer']) await chat(who, `加入圈子 ${code}`);
+  check((await chat('o_demo_worker1', '通知 5幢邻里群 周六上午九点社区礼堂家庭教育讲座')).includes('共 3 人'), 'the notice asks to confirm with the member count');
+  const sent = await chat('o_demo_worker1', '是');
+  const nid = (sent.match(/通知 (\d+)号 已发出/) || [])[1];
+  check(nid, 'the notice is sent by chat: ' + sent);
+  check((await chat('o_demo_jin', '收到')).includes(`通知 ${nid}号`), 'a member answers 收到');
+  await open('circle-notices');
+  const noticeCard = page.locator(`.circle-notice[data-notice-id="${nid}"]`);
+  check((await noticeCard.locator('.receipt-rate').textContent()).includes('已收到 1/3 人'), 'the console shows the receipt rate');
+  check((await noticeCard.locator('.notice-received').textContent()).includes('金阿婆'), 'the console names who received it');
+  const waitingNames = await noticeCard.locator('.notice-waiting').textContent();
+  check(waitingNames.includes('王葆蕾') && waitingNames.includes('施青松') && !waitingNames.includes('金阿婆'), 'the console names who has not answered yet');
+  await both('circle-notices');
+  await noticeCard.locator('.notice-remind').click();
+  await page.waitForSelector(`.circle-notice[data-notice-id="${nid}"] .notice-remind:disabled`);
+  check((await page.textContent('#toast')).includes('已再提醒 2 人'), 'a reminder goes to the two who have not answered');
+  await open('circles');
+  const circleCardText = await page.locator('.circle[data-circle="5幢邻里群"]').textContent();
+  check(circleCardText.includes(code) && circleCardText.includes('4 人'), 'the circles page shows the invite code and the members');
+  await both('circles');
+  await open('numbers');
+  await page.waitForSelector('#notice-numbers');
+  check((await page.textContent('#notice-numbers')).includes('桂柑社区'), 'numbers show notices and receipts per community');
+
   check(foreign.length === 0, 'no request left the server: ' + foreign.join(' '));
   check(dialogs.length === 0, 'no dialog opened');
   check(pageErrors.length === 0, 'no script error on any page');
