@@ -3,6 +3,8 @@ CREATE INDEX admin_audit_created ON admin_audit(created_at);
 CREATE INDEX admin_login_failures_subject ON admin_login_failures(subject, failed_at);
 CREATE INDEX admin_sessions_account ON admin_sessions(account_id);
 CREATE INDEX api_audit_key ON api_audit(key_id, at);
+CREATE INDEX car_plates_openid ON car_plates(openid);
+CREATE INDEX car_plates_plate ON car_plates(community_id, plate, status);
 CREATE UNIQUE INDEX circles_grid ON circles(unit_id) WHERE kind = 'grid';
 CREATE INDEX inbound_ledger_created ON inbound_ledger(created_at);
 CREATE INDEX inbound_ledger_openid ON inbound_ledger(openid, created_at);
@@ -13,9 +15,19 @@ CREATE INDEX org_units_parent ON org_units(parent_id);
 CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
 CREATE INDEX outbox_lease ON outbox(status, lease_until);
 CREATE INDEX outbox_recipient ON outbox(recipient, status);
+CREATE INDEX parking_media_report ON parking_media(report_id);
+CREATE INDEX parking_media_spot ON parking_media(spot_id);
+CREATE INDEX parking_reports_owner ON parking_reports(owner, status);
+CREATE INDEX parking_reports_plate ON parking_reports(community_id, plate, created_at);
+CREATE INDEX parking_reports_reporter ON parking_reports(reporter, created_at);
+CREATE INDEX parking_spots_community ON parking_spots(community_id, expires_at);
+CREATE INDEX parking_spots_reporter ON parking_spots(reporter, created_at);
 CREATE INDEX residents_grid ON residents(grid_id);
 CREATE INDEX role_grants_unit ON role_grants(unit_id, role);
 CREATE INDEX rule_history_rule ON rule_history(rule_id, id);
+CREATE INDEX suggestions_author ON suggestions(author, created_at);
+CREATE INDEX suggestions_community ON suggestions(community_id, created_at);
+CREATE INDEX suggestions_open ON suggestions(status, created_at);
 CREATE INDEX ticket_events_ticket ON ticket_events(ticket_id, id);
 CREATE INDEX ticket_media_ticket ON ticket_media(ticket_id);
 CREATE INDEX tickets_claimer ON tickets(claimed_by, status);
@@ -99,6 +111,18 @@ CREATE TABLE api_keys (
   created_at   INTEGER NOT NULL,
   revoked_at   INTEGER,
   last_used_at INTEGER
+);
+CREATE TABLE car_plates (
+  id           INTEGER PRIMARY KEY,
+  community_id INTEGER NOT NULL REFERENCES org_units(id),
+  grid_id      INTEGER NOT NULL REFERENCES org_units(id),
+  plate        TEXT NOT NULL,
+  openid       TEXT NOT NULL,
+  status       TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','confirmed')),
+  confirmed_by TEXT NOT NULL DEFAULT '',
+  confirmed_at INTEGER,
+  created_at   INTEGER NOT NULL,
+  UNIQUE (plate, openid)
 );
 CREATE TABLE circle_members (
   circle_id   INTEGER NOT NULL REFERENCES circles(id),
@@ -217,6 +241,49 @@ CREATE TABLE outbox (
   created_at      INTEGER NOT NULL,
   sent_at         INTEGER
 , channel TEXT NOT NULL DEFAULT '', claimed_by TEXT NOT NULL DEFAULT '', lease_until INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE parking_media (
+  id          INTEGER PRIMARY KEY,
+  report_id   INTEGER REFERENCES parking_reports(id),
+  spot_id     INTEGER REFERENCES parking_spots(id),
+  openid      TEXT NOT NULL,
+  media_id    TEXT NOT NULL DEFAULT '',
+  pic_url     TEXT NOT NULL DEFAULT '',
+  created_at  INTEGER NOT NULL,
+  CHECK ((report_id IS NULL) <> (spot_id IS NULL))
+);
+CREATE TABLE parking_reporters (
+  report_id   INTEGER NOT NULL REFERENCES parking_reports(id),
+  openid      TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  PRIMARY KEY (report_id, openid)
+);
+CREATE TABLE parking_reports (
+  id           INTEGER PRIMARY KEY,
+  community_id INTEGER NOT NULL REFERENCES org_units(id),
+  plate        TEXT NOT NULL,
+  location     TEXT NOT NULL,
+  reporter     TEXT NOT NULL,
+  reporters    INTEGER NOT NULL DEFAULT 1,
+  owner        TEXT NOT NULL DEFAULT '',
+  status       TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','moved')),
+  moved_at     INTEGER,
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL
+);
+CREATE TABLE parking_settings (
+  community_id       INTEGER PRIMARY KEY REFERENCES org_units(id),
+  spots_to_car_owners INTEGER NOT NULL DEFAULT 0,
+  updated_by         TEXT NOT NULL DEFAULT '',
+  updated_at         INTEGER NOT NULL
+);
+CREATE TABLE parking_spots (
+  id           INTEGER PRIMARY KEY,
+  community_id INTEGER NOT NULL REFERENCES org_units(id),
+  reporter     TEXT NOT NULL,
+  location     TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL
+);
 CREATE TABLE qr_codes (
   scene      TEXT PRIMARY KEY,
   ticket     TEXT NOT NULL,
@@ -284,6 +351,21 @@ CREATE TABLE skill_synonyms (
 CREATE TABLE skills (
   name        TEXT PRIMARY KEY,
   sort        INTEGER NOT NULL DEFAULT 100
+);
+CREATE TABLE suggestions (
+  id              INTEGER PRIMARY KEY,
+  community_id    INTEGER NOT NULL REFERENCES org_units(id),
+  grid_id         INTEGER NOT NULL REFERENCES org_units(id),
+  author          TEXT NOT NULL,
+  content         TEXT NOT NULL,
+  status          TEXT NOT NULL DEFAULT 'open'
+                  CHECK (status IN ('open','replied','adopted','declined')),
+  answer          TEXT NOT NULL DEFAULT '',
+  answered_by     TEXT NOT NULL DEFAULT '',
+  answered_at     INTEGER,
+  reminded_period INTEGER NOT NULL DEFAULT 0,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL
 );
 CREATE TABLE template_overrides (
   community_id INTEGER NOT NULL,

@@ -66,6 +66,7 @@ struct World {
       GEBI_ASSIGN_OR_RETURN(auto d, storage::GetUnitByCode(tx, "LC"));
       GEBI_ASSIGN_OR_RETURN(auto gg, storage::GetUnitByCode(tx, "GG"));
       GEBI_ASSIGN_OR_RETURN(auto lo, storage::GetUnitByCode(tx, "LO"));
+      if (!d || !gg || !lo) return Status::NotFound("demo units LC, GG, LO");
       district = d->id;
       guigan = gg->id;
       lingou = lo->id;
