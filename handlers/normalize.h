@@ -22,4 +22,7 @@ std::pair<std::string, std::string> SplitFirstWord(std::string_view normalized);
 // Returns -1 when s is not such a number.
 int64_t ParseNumberArg(std::string_view s);
 
+// Characters of UTF-8 text (bytes that do not continue a character).
+size_t Utf8Chars(std::string_view s);
+
 }  // namespace gebi::handlers

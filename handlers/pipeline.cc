@@ -52,13 +52,6 @@ const std::string* SenderWords(const Message& m) {
   return nullptr;
 }
 
-// Characters of UTF-8 text (bytes that do not continue a character).
-size_t Utf8Chars(std::string_view s) {
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
-
 bool IsCommandMatch(const RuleMatch& m) {
   return m.rule.match_kind == "exact" || m.rule.match_kind == "prefix";
 }

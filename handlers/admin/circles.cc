@@ -5,6 +5,7 @@
 #include "handlers/chat/circles.h"
 #include "handlers/chat/common.h"
 #include "handlers/chat/notices.h"
+#include "handlers/normalize.h"
 #include "storage/org_store.h"
 #include "storage/qr_store.h"
 
@@ -16,12 +17,6 @@ namespace {
 constexpr int kMaxListed = 500;
 // A convention is read on a phone when joining: a few lines.
 constexpr size_t kMaxConventionChars = 300;
-
-size_t Utf8Chars(std::string_view s) {
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
 
 Result<std::optional<int64_t>> CommunityOfUnit(storage::Tx& tx, std::optional<int64_t> unit) {
   if (!unit) return std::optional<int64_t>();

@@ -22,10 +22,6 @@ namespace {
 constexpr int64_t kChinaOffsetSeconds = 8 * 3600;
 constexpr int64_t kDaySeconds = 24 * 3600;
 
-Reply Text(const Context& ctx, std::string_view key, const TemplateArgs& args = {}) {
-  return Reply::Text(ctx.templates.Render(key, args));
-}
-
 }  // namespace
 
 Result<Reply> HandleHuman(Context& ctx) {

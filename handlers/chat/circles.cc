@@ -41,16 +41,6 @@ constexpr KindWord kKindWords[] = {
     {"爱好", "interest"},     {"网格", "grid"},
 };
 
-Reply Text(const Context& ctx, std::string_view key, const TemplateArgs& args = {}) {
-  return Reply::Text(ctx.templates.Render(key, args));
-}
-
-size_t Utf8Chars(std::string_view s) {
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
-
 std::string_view KindOfWord(std::string_view word) {
   for (const auto& k : kKindWords) {
     if (word == k.word) return k.kind;

@@ -8,6 +8,10 @@
 
 namespace gebi::handlers {
 
+Reply Text(const Context& ctx, std::string_view key, const TemplateArgs& args) {
+  return Reply::Text(ctx.templates.Render(key, args));
+}
+
 Status QueuePush(Context& ctx, const std::string& recipient, std::string_view kind,
                  const std::string& text, nlohmann::json extra, const std::string& dedup_key) {
   return QueuePushIn(ctx.tx, ctx.now, recipient, kind, text, std::move(extra), dedup_key);

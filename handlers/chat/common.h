@@ -12,6 +12,9 @@
 
 namespace gebi::handlers {
 
+// The reply of template key rendered with args, in the sender's community's texts.
+Reply Text(const Context& ctx, std::string_view key, const TemplateArgs& args = {});
+
 // Queues a push to recipient in ctx's transaction: payload {"text": text, ...extra}. dedup_key
 // makes a repeated cause queue it once. An empty recipient is skipped.
 Status QueuePush(Context& ctx, const std::string& recipient, std::string_view kind,

@@ -31,10 +31,6 @@ constexpr std::string_view kFlow = "join";
 // Pending requests a worker sees in one 待审核 reply (更多 pages on).
 constexpr int kMaxListed = 10;
 
-Reply Text(const Context& ctx, std::string_view key, const TemplateArgs& args = {}) {
-  return Reply::Text(ctx.templates.Render(key, args));
-}
-
 // Contacts of every community office, one line each ("桂柑社区 0577-88000000").
 Result<std::string> OfficeContacts(storage::Tx& tx) {
   GEBI_ASSIGN_OR_RETURN(auto communities, storage::ListUnits(tx, "community"));

@@ -30,10 +30,6 @@ constexpr int64_t kUrgeEverySeconds = 24 * 3600;
 // The reporter's tickets looked at when 催办 comes without a number.
 constexpr int kOwnTickets = 10;
 
-Reply Text(const Context& ctx, std::string_view key, const TemplateArgs& args = {}) {
-  return Reply::Text(ctx.templates.Render(key, args));
-}
-
 bool Active(const storage::Ticket& t) {
   return t.status == "open" || t.status == "reopened" || t.status == "claimed";
 }

@@ -31,16 +31,6 @@ constexpr int kMaxNamesListed = 40;
 // Places a recruitment may offer.
 constexpr int64_t kMaxQuota = 1000;
 
-Reply Text(const Context& ctx, std::string_view key, const TemplateArgs& args = {}) {
-  return Reply::Text(ctx.templates.Render(key, args));
-}
-
-size_t Utf8Chars(std::string_view s) {
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
-
 // "a,b、c" -> {"a", "b", "c"} (empty parts dropped). The normaliser already made "，" a ",".
 std::vector<std::string> SplitNames(std::string_view list) {
   std::vector<std::string> out;

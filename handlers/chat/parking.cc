@@ -64,10 +64,6 @@ std::string Upper(std::string s) {
   return s;
 }
 
-Reply Text(const Context& ctx, std::string_view key, const TemplateArgs& args = {}) {
-  return Reply::Text(ctx.templates.Render(key, args));
-}
-
 // The community office: its staff, else (none registered) the sender's grid workers.
 Result<std::vector<std::string>> Office(storage::Tx& tx, int64_t community_id,
                                         std::optional<int64_t> grid_id) {

@@ -44,10 +44,6 @@ constexpr std::string_view kEmptyDescriptions[] = {"一下", "下", "吧", "了"
 // A repair description is a sentence or two.
 constexpr size_t kMaxDescriptionBytes = 600;
 
-Reply Text(const Context& ctx, std::string_view key, const TemplateArgs& args = {}) {
-  return Reply::Text(ctx.templates.Render(key, args));
-}
-
 std::string StatusLabel(const Context& ctx, const std::string& status) {
   return ctx.templates.Render("ticket.status." + status);
 }

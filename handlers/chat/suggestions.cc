@@ -28,10 +28,6 @@ constexpr int kMaxRemindedPerRun = 500;
 // How much of a suggestion a list line or a reminder repeats.
 constexpr size_t kExcerptChars = 30;
 
-Reply Text(const Context& ctx, std::string_view key, const TemplateArgs& args = {}) {
-  return Reply::Text(ctx.templates.Render(key, args));
-}
-
 // The first n characters of text (whole UTF-8 characters), with "…" when cut.
 std::string Excerpt(const std::string& text, size_t n) {
   size_t chars = 0, i = 0;

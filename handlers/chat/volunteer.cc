@@ -33,10 +33,6 @@ constexpr std::string_view kSharePhoneWords[] = {"公开电话", "留电话", "�
 constexpr size_t kMaxWords = 12;
 constexpr int kMaxListed = 5;
 
-Reply Text(const Context& ctx, std::string_view key, const TemplateArgs& args = {}) {
-  return Reply::Text(ctx.templates.Render(key, args));
-}
-
 std::string Join(const std::vector<std::string>& v, std::string_view sep) {
   std::string out;
   for (const auto& s : v) {
