@@ -199,36 +199,39 @@ HandlerRow kFreeSpot{.name = "free_spot",
 HandlerRow kSpots{
     .name = "spots", .fn = HandleSpots, .keywords = "车位|spots", .help_key = "help.line.spots"};
 
-// The escalation ladder (S4): grid -> community -> street -> district.
+// The escalation ladder (S4): grid -> community -> street -> district. Street and district
+// staff work tickets on the ladder: their short menu is these four rows.
 constexpr std::string_view kLevelStaffWho = "这一级的网格员和工作人员";
 HandlerRow kEscalate{.name = "escalate",
                      .fn = HandleEscalate,
                      .keywords = "升级|escalate",
                      .roles = kStaffRoles,
                      .who = kLevelStaffWho,
-                     .help_key = "help.line.escalate"};
-HandlerRow kUrge{.name = "urge",
-                 .fn = HandleUrge,
-                 .keywords = "催办|urge",
-                 .help_key = "help.line.urge"};
+                     .help_key = "help.line.escalate",
+                     .menu = kStreetStaff};
+HandlerRow kUrge{
+    .name = "urge", .fn = HandleUrge, .keywords = "催办|urge", .help_key = "help.line.urge"};
 HandlerRow kAccept{.name = "accept",
                    .fn = HandleAccept,
                    .keywords = "受理|accept",
                    .roles = kStaffRoles,
                    .who = kLevelStaffWho,
-                   .help_key = "help.line.accept"};
+                   .help_key = "help.line.accept",
+                   .menu = kStreetStaff};
 HandlerRow kSendBack{.name = "send_back",
                      .fn = HandleSendBack,
                      .keywords = "退回|send back",
                      .roles = kStaffRoles,
                      .who = kLevelStaffWho,
-                     .help_key = "help.line.send_back"};
+                     .help_key = "help.line.send_back",
+                     .menu = kStreetStaff};
 HandlerRow kResolve{.name = "resolve",
                     .fn = HandleResolve,
                     .keywords = "办结|resolve",
                     .roles = kStaffRoles,
                     .who = kLevelStaffWho,
-                    .help_key = "help.line.resolve"};
+                    .help_key = "help.line.resolve",
+                    .menu = kStreetStaff};
 
 // Public-good circles, notices with receipts and recruitment (S6): handlers/chat/circles.cc and
 // handlers/chat/notices.cc. Managers of a circle hold kCircleManager (handlers/roles.h).

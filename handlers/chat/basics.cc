@@ -21,9 +21,11 @@ namespace {
 // Suggestions under "没看懂": a few commands, so the reply stays one short screen.
 constexpr size_t kSuggestions = 3;
 
-// The role whose short menu a sender sees: staff first, then volunteers, then residents.
+// The role whose short menu a sender sees: staff first (grid and community staff work the
+// grid's rows; street and district staff the ladder's), then volunteers, then residents.
 uint32_t MainRole(uint32_t roles) {
-  if (roles & kStaffRoles) return kGridWorker;
+  if (roles & (kGridWorker | kCommunityStaff)) return kGridWorker;
+  if (roles & (kStreetStaff | kDistrictAdmin)) return kStreetStaff;
   if (roles & kVolunteer) return kVolunteer;
   return kResident;
 }

@@ -168,6 +168,16 @@ TEST_CASE("Ladder: every refusal says what to do instead and changes nothing",
     std::string staff_help = w.Say("o_demo_street", "更多");
     REQUIRE(Has(staff_help, "受理"));
     REQUIRE(Has(staff_help, "办结"));
+    // Street and district staff's short menu is the ladder's four commands, not the grid's.
+    for (const char* upper : {"o_demo_street", "o_demo_district"}) {
+      std::string menu = w.Say(upper, "帮助");
+      CAPTURE(upper, menu);
+      REQUIRE(Has(menu, w.Render("help.line.accept")));
+      REQUIRE(Has(menu, w.Render("help.line.resolve")));
+      REQUIRE(Has(menu, w.Render("help.line.escalate")));
+      REQUIRE(Has(menu, w.Render("help.line.send_back")));
+    }
+    REQUIRE(!Has(w.Say("o_demo_worker1", "帮助"), w.Render("help.line.accept")));
   }
   SECTION("staff of another level or another grid") {
     // A worker of another grid cannot move this grid's ticket.
