@@ -28,6 +28,8 @@ constexpr std::string_view kOffsetText = "+08:00";
 // The spec lets a server refuse date ranges longer than 90 days; a query without dates covers
 // the last 90 days.
 constexpr int64_t kMaxRangeSeconds = 90 * 86400;
+// Refused calls (no valid key) audited per minute, across all callers.
+constexpr int64_t kMaxRefusedAuditedPerMinute = 120;
 // When this server's API last changed (discovery's changeset).
 constexpr std::string_view kChangeset = "2026-12-02T00:00:00+08:00";
 constexpr std::string_view kSpecification = "http://wiki.open311.org/GeoReport_v2";
@@ -119,8 +121,7 @@ Result<json> RequestJson(storage::Tx& tx, const Templates& texts, const Open311S
          {"service_notice", ""},
          {"requested_datetime", W3CDate(p.created_at)},
          {"updated_datetime", W3CDate(p.updated_at)},
-         {"address", p.community_name + p.grid_name + (p.building.empty() ? "" : " ") +
-                         p.building},
+         {"address", p.community_name + p.grid_name + (p.building.empty() ? "" : " ") + p.building},
          {"address_id", p.grid_code},
          {"zipcode", ""},
          {"media_url", ""}};
@@ -257,12 +258,12 @@ Result<Open311Answer> PostRequest(storage::Tx& tx, const Templates& texts, int64
     GEBI_RETURN_IF_ERROR(storage::AddTicketMedia(tx, m).status());
   }
   GEBI_ASSIGN_OR_RETURN(std::string grid, GridLabel(tx, t.grid_id));
-  const std::string text = texts.Render(
-      "ladder.push_open311_new", {{"id", std::to_string(t.id)},
-                                  {"source", key.name},
-                                  {"grid", m.label.empty() ? grid : grid + " " + m.label},
-                                  {"description", MaskPersonalNumbers(description)},
-                                  {"category", category->label}});
+  const std::string text = texts.Render("ladder.push_open311_new",
+                                        {{"id", std::to_string(t.id)},
+                                         {"source", key.name},
+                                         {"grid", m.label.empty() ? grid : grid + " " + m.label},
+                                         {"description", MaskPersonalNumbers(description)},
+                                         {"category", category->label}});
   GEBI_ASSIGN_OR_RETURN(auto workers, GridWorkers(tx, t.grid_id));
   for (const auto& w : workers) {
     GEBI_RETURN_IF_ERROR(QueuePushIn(tx, now, w, "ticket_new", text,
@@ -322,12 +323,12 @@ Open311Answer Discovery(const Open311Settings& settings) {
   a.body = json{{"changeset", kChangeset},
                 {"contact", "请联系社区工作人员"},
                 {"key_service", "请社区管理员用 gebi apikey add 名称 发放 api_key"},
-                {"endpoints", json::array({json{{"specification", kSpecification},
-                                                {"url", settings.base_url},
-                                                {"changeset", kChangeset},
-                                                {"type", "production"},
-                                                {"formats", json::array({"text/xml",
-                                                                         "application/json"})}}})}};
+                {"endpoints",
+                 json::array({json{{"specification", kSpecification},
+                                   {"url", settings.base_url},
+                                   {"changeset", kChangeset},
+                                   {"type", "production"},
+                                   {"formats", json::array({"text/xml", "application/json"})}}})}};
   a.xml_root = "discovery";
   return a;
 }
@@ -351,14 +352,14 @@ std::optional<int64_t> ParseW3CDate(std::string_view s) {
     if (ec != std::errc() || end != s.data() + at + len) return std::nullopt;
     return v;
   };
-  if (s.size() < 20 || s.size() > 40 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') ||
-      s[13] != ':' || s[16] != ':') {
+  if (s.size() < 20 || s.size() > 40 || s[4] != '-' || s[7] != '-' ||
+      (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':') {
     return std::nullopt;
   }
   auto y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2),
        se = num(17, 2);
-  if (!y || !mo || !d || !h || !mi || !se || *mo < 1 || *mo > 12 || *d < 1 || *d > 31 ||
-      *h > 23 || *mi > 59 || *se > 60) {
+  if (!y || !mo || !d || !h || !mi || !se || *mo < 1 || *mo > 12 || *d < 1 || *d > 31 || *h > 23 ||
+      *mi > 59 || *se > 60) {
     return std::nullopt;
   }
   size_t at = 19;
@@ -414,8 +415,8 @@ Result<std::string> IssueApiKey(storage::Database& db, std::string_view name, in
   k.name = std::string(name);
   k.key_hash = HashApiKey(key);
   k.prefix = key.substr(0, 9);
-  GEBI_RETURN_IF_ERROR(db.WithTransaction(
-      [&](storage::Tx& tx) { return storage::AddApiKey(tx, k, now).status(); }));
+  GEBI_RETURN_IF_ERROR(
+      db.WithTransaction([&](storage::Tx& tx) { return storage::AddApiKey(tx, k, now).status(); }));
   return key;
 }
 
@@ -459,6 +460,26 @@ Open311Answer HandleOpen311(storage::Database& db, const Templates& texts, int64
   // Everything about requests needs a key, and is audited and rate-limited.
   Open311Answer a;
   const std::string path = "/open311/v2/" + call.resource + "." + call.format;
+  // A call without a valid key is refused on a read. Refused calls are audited up to
+  // kMaxRefusedAuditedPerMinute a minute: past that, a flood of bad keys is answered without
+  // taking the write lock the residents' messages need, and without growing the audit table.
+  bool refused_unaudited = false;
+  Status read = db.WithRead([&](storage::Tx& tx) -> Status {
+    const std::string key = Param(call, "api_key");
+    std::optional<storage::ApiKey> k;
+    if (!key.empty() && key.size() <= 100) {
+      GEBI_ASSIGN_OR_RETURN(k, storage::ApiKeyByHash(tx, HashApiKey(key)));
+    }
+    if (k && !k->revoked_at) return Status::Ok();
+    GEBI_ASSIGN_OR_RETURN(int64_t refused, storage::RefusedCallsSince(tx, now - 60));
+    if (refused >= kMaxRefusedAuditedPerMinute) {
+      a = Err(403, key.empty() ? "缺少 api_key" : "api_key 无效或已停用");
+      refused_unaudited = true;
+    }
+    return Status::Ok();
+  });
+  if (!read.ok()) return Err(500, "服务器出错了，请稍后再试");
+  if (refused_unaudited) return a;
   Status s = db.WithTransaction([&](storage::Tx& tx) -> Status {
     const std::string key = Param(call, "api_key");
     std::optional<storage::ApiKey> k;

@@ -8,8 +8,7 @@ namespace {
 
 constexpr std::string_view kInsertKey =
     "INSERT INTO api_keys(name, key_hash, prefix, created_at) VALUES (?1, ?2, ?3, ?4)";
-constexpr std::string_view kKeyTaken =
-    "SELECT 1 FROM api_keys WHERE name = ?1 OR key_hash = ?2";
+constexpr std::string_view kKeyTaken = "SELECT 1 FROM api_keys WHERE name = ?1 OR key_hash = ?2";
 #define GEBI_KEY_COLUMNS \
   "SELECT id, name, key_hash, prefix, created_at, revoked_at, last_used_at FROM api_keys "
 constexpr std::string_view kListKeys = GEBI_KEY_COLUMNS "ORDER BY name";
@@ -24,14 +23,15 @@ constexpr std::string_view kInsertAudit =
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 constexpr std::string_view kCallsSince =
     "SELECT COUNT(*) FROM api_audit WHERE key_id = ?1 AND at >= ?2";
+constexpr std::string_view kRefusedSince =
+    "SELECT COUNT(*) FROM api_audit WHERE key_id IS NULL AND at >= ?1";
 constexpr std::string_view kAuditSince =
     "SELECT COALESCE(k.name, ''), COUNT(*), SUM(a.status >= 400) FROM api_audit a "
     "LEFT JOIN api_keys k ON k.id = a.key_id WHERE a.at >= ?1 GROUP BY 1 ORDER BY 1";
 
 constexpr std::string_view kInsertToken =
     "INSERT INTO open311_tokens(token, ticket_id, key_id, created_at) VALUES (?1, ?2, ?3, ?4)";
-constexpr std::string_view kTicketOfToken =
-    "SELECT ticket_id FROM open311_tokens WHERE token = ?1";
+constexpr std::string_view kTicketOfToken = "SELECT ticket_id FROM open311_tokens WHERE token = ?1";
 
 // Only columns that may leave: never reporter, claimed_by, done_by or a phone. A resident's
 // ticket says the building; a ticket a consumer posted says the address it gave.
@@ -57,7 +57,7 @@ constexpr std::string_view kPublicTickets =
 constexpr std::string_view kStartHandoff =
     "INSERT INTO district_handoffs(ticket_id, created_at) VALUES (?1, ?2) "
     "ON CONFLICT(ticket_id) DO NOTHING";
-#define GEBI_HANDOFF_COLUMNS                                                                   \
+#define GEBI_HANDOFF_COLUMNS                                                                  \
   "SELECT ticket_id, remote_id, remote_status, remote_notes, created_at, sent_at, pulled_at " \
   "FROM district_handoffs "
 constexpr std::string_view kGetHandoff = GEBI_HANDOFF_COLUMNS "WHERE ticket_id = ?1";
@@ -118,9 +118,9 @@ Result<std::optional<ApiKey>> ApiKeyByHash(Tx& tx, std::string_view key_hash) {
 Status TouchApiKey(Tx& tx, int64_t id, int64_t now) { return tx.Run(kTouchKey, id, now); }
 
 Status AddApiAudit(Tx& tx, std::optional<int64_t> key_id, int64_t now, std::string_view method,
-                std::string_view path, int status, std::string_view peer) {
-  return tx.Run(kInsertAudit, key_id, now, std::string(method), std::string(path),
-                int64_t{status}, std::string(peer));
+                   std::string_view path, int status, std::string_view peer) {
+  return tx.Run(kInsertAudit, key_id, now, std::string(method), std::string(path), int64_t{status},
+                std::string(peer));
 }
 
 Result<int64_t> CallsSince(Tx& tx, int64_t key_id, int64_t since) {
@@ -128,9 +128,17 @@ Result<int64_t> CallsSince(Tx& tx, int64_t key_id, int64_t since) {
   return n.value_or(0);
 }
 
+Result<int64_t> RefusedCallsSince(Tx& tx, int64_t since) {
+  GEBI_ASSIGN_OR_RETURN(auto n, tx.QueryInt(kRefusedSince, since));
+  return n.value_or(0);
+}
+
 Result<std::vector<AuditCount>> ApiAuditSince(Tx& tx, int64_t since) {
   return tx.QueryRows<AuditCount>(
-      kAuditSince, [](const Stmt& st) { return AuditCount{st.Text(0), st.Int(1), st.Int(2)}; },
+      kAuditSince,
+      [](const Stmt& st) {
+        return AuditCount{st.Text(0), st.Int(1), st.Int(2)};
+      },
       since);
 }
 
@@ -169,8 +177,8 @@ Result<std::vector<PublicTicket>> PublicTickets(Tx& tx, const PublicFilter& f) {
     p.community_id = st.Int(18);
     return p;
   };
-  return tx.QueryRows<PublicTicket>(kPublicTickets, read, ids, categories, f.start, f.end,
-                                    f.status, int64_t{f.limit});
+  return tx.QueryRows<PublicTicket>(kPublicTickets, read, ids, categories, f.start, f.end, f.status,
+                                    int64_t{f.limit});
 }
 
 Result<bool> StartHandoff(Tx& tx, int64_t ticket_id, int64_t now) {

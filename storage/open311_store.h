@@ -36,9 +36,11 @@ Status TouchApiKey(Tx& tx, int64_t id, int64_t now);
 
 // One audited call (key_id nullopt: no valid key). path is the route without the query.
 Status AddApiAudit(Tx& tx, std::optional<int64_t> key_id, int64_t now, std::string_view method,
-                std::string_view path, int status, std::string_view peer);
+                   std::string_view path, int status, std::string_view peer);
 // Calls of key_id audited at or after since.
 Result<int64_t> CallsSince(Tx& tx, int64_t key_id, int64_t since);
+// Refused calls (no valid key) audited at or after since.
+Result<int64_t> RefusedCallsSince(Tx& tx, int64_t since);
 // Audited calls per key name ("" for calls without a valid key) at or after since.
 struct AuditCount {
   std::string name;
@@ -74,10 +76,10 @@ struct PublicTicket {
   int64_t community_id = 0;
 };
 struct PublicFilter {
-  std::vector<int64_t> ids;            // empty: any
-  std::vector<std::string> categories; // empty: any
-  std::optional<int64_t> start, end;   // created_at range, inclusive
-  std::string status;                  // open | closed | "" (any)
+  std::vector<int64_t> ids;             // empty: any
+  std::vector<std::string> categories;  // empty: any
+  std::optional<int64_t> start, end;    // created_at range, inclusive
+  std::string status;                   // open | closed | "" (any)
   int limit = 200;
 };
 // Newest first.
