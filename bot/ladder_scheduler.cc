@@ -5,7 +5,7 @@
 #include <chrono>
 
 #include "bot/push/district.h"
-#include "handlers/district.h"
+#include "handlers/org/district.h"
 
 namespace gebi::bot {
 

@@ -14,7 +14,7 @@
 #include <thread>
 
 #include "bot/app.h"
-#include "handlers/ladder.h"
+#include "handlers/org/ladder.h"
 
 namespace gebi::bot {
 

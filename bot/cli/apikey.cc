@@ -5,7 +5,7 @@
 #include <iostream>
 
 #include "bot/app.h"
-#include "handlers/open311.h"
+#include "handlers/org/open311.h"
 #include "storage/open311_store.h"
 
 namespace gebi::bot {

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "bot/app.h"
-#include "handlers/open311.h"
+#include "handlers/org/open311.h"
 
 namespace gebi::bot {
 

@@ -7,8 +7,8 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "handlers/district.h"
-#include "handlers/ladder.h"
+#include "handlers/org/district.h"
+#include "handlers/org/ladder.h"
 #include "handlers/privacy.h"
 #include "storage/open311_store.h"
 

@@ -2,7 +2,7 @@
 // config.district.open311_base. SendHandoff POSTs one ticket (a district_handoff outbox row;
 // the outbox worker retries or dead-letters by the returned code) and records the district's
 // service_request_id; PullDistrict GETs requests/{id} for every handed-off ticket still open
-// there and applies what changed (handlers/district.h). Residents' openids and phones are never
+// there and applies what changed (handlers/org/district.h). Residents' openids and phones are never
 // sent; the address is at building level. No HTTP call runs inside a database transaction.
 // Stateless functions; thread-safe.
 #pragma once

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
-#include "handlers/district.h"
+#include "handlers/org/district.h"
 #include "storage/outbox.h"
 
 namespace gebi::bot {

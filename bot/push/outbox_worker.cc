@@ -13,7 +13,7 @@
 #include "bot/log.h"
 #include "bot/push/district.h"
 #include "bot/wechat/access_token.h"
-#include "handlers/district.h"
+#include "handlers/org/district.h"
 #include "storage/media_store.h"
 #include "storage/user_store.h"
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "handlers/chat/common.h"
-#include "handlers/open311.h"
+#include "handlers/org/open311.h"
 
 namespace gebi::handlers::admin {
 

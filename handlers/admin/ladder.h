@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "handlers/admin/auth.h"
-#include "handlers/ladder.h"
+#include "handlers/org/ladder.h"
 #include "handlers/texts/templates.h"
 #include "storage/clock.h"
 #include "storage/database.h"

@@ -11,7 +11,7 @@
 
 #include "handlers/chat/common.h"
 #include "handlers/chat/phrases.h"
-#include "handlers/ladder.h"
+#include "handlers/org/ladder.h"
 #include "handlers/normalize.h"
 #include "storage/ladder_store.h"
 #include "storage/org_store.h"

@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "bot/ladder_scheduler.h"
-#include "handlers/district.h"
+#include "handlers/org/district.h"
 #include "handlers/org/demo_data.h"
 #include "storage/ladder_store.h"
 #include "storage/open311_store.h"

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/open311/server.h"
-#include "handlers/open311.h"
+#include "handlers/org/open311.h"
 #include "handlers/org/demo_data.h"
 #include "storage/ladder_store.h"
 #include "storage/open311_store.h"

@@ -5,7 +5,7 @@
 #include "handlers/chat/ladder.h"
 
 #include "bot/app.h"
-#include "handlers/ladder.h"
+#include "handlers/org/ladder.h"
 #include "storage/ladder_store.h"
 #include "storage/migrations.h"
 #include "tests/support/handler_env.h"

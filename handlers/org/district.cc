@@ -1,11 +1,11 @@
-#include "handlers/district.h"
+#include "handlers/org/district.h"
 
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 
 #include "handlers/chat/common.h"
-#include "handlers/ladder.h"
+#include "handlers/org/ladder.h"
 #include "storage/ladder_store.h"
 #include "storage/open311_store.h"
 #include "storage/outbox.h"

@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "handlers/ladder.h"
+#include "handlers/org/ladder.h"
 #include "handlers/texts/templates.h"
 #include "storage/database.h"
 

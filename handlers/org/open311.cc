@@ -1,4 +1,4 @@
-#include "handlers/open311.h"
+#include "handlers/org/open311.h"
 
 #include <fmt/format.h>
 #include <sodium.h>

@@ -1,4 +1,4 @@
-#include "handlers/ladder.h"
+#include "handlers/org/ladder.h"
 
 #include <fmt/format.h>
 
