@@ -107,7 +107,7 @@ HttpServer::HttpServer(App& app, Routes routes) : app_(app) {
   });
   // Last net: an exception escaping a route must not become a bare 500 that WeChat retries.
   server_.set_exception_handler(
-      [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
         std::string what = "unknown";
         try {
           if (ep) std::rethrow_exception(ep);

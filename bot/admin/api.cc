@@ -398,8 +398,8 @@ void AdminApi::Mount(httplib::Server& server) {
   server.Put(p + "/.*", not_found);
   server.Delete(p + "/.*", not_found);
 
-  auto file = [this](const std::string* content, const char* type) {
-    return [this, content, type](const httplib::Request&, httplib::Response& res) {
+  auto file = [](const std::string* content, const char* type) {
+    return [content, type](const httplib::Request&, httplib::Response& res) {
       SecurityHeaders(res);
       if (content->empty()) {
         res.status = 503;

@@ -62,7 +62,7 @@ void AddAdminCommands(CLI::App& app, Cli& cli) {
 
   auto* list = admin->add_subcommand("list", "list the accounts");
   cli.AddConfigOption(list);
-  cli.RunWithApp(list, [&args](App& app) {
+  cli.RunWithApp(list, [](App& app) {
     std::vector<storage::AdminAccount> accounts;
     Status s = app.db().WithRead([&](storage::Tx& tx) -> Status {
       GEBI_ASSIGN_OR_RETURN(accounts, storage::ListAdminAccounts(tx));
