@@ -9,7 +9,7 @@ dir=build/sanitize
 # Debug at -O1: compiles much faster than -O2 under ASan and runs fast enough; -g1 (line
 # tables) is all a report's file:line needs and keeps the objects small. At -O1 under ASan,
 # GCC 12's -Wmaybe-uninitialized misfires inside libstdc++'s <regex> as cpp-httplib's route
-# matching instantiates it (13 warnings, all in std_function.h); the -O2 build of
+# matching instantiates it (10 warnings, all in std_function.h); the -O2 build of
 # deploy/test.sh keeps the warning and fails on any (GEBI_WERROR).
 cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1 -Wno-maybe-uninitialized" \
