@@ -39,24 +39,24 @@ constexpr size_t kMaxLocationBytes = 150;
 constexpr int kMaxSpotsListed = 10;
 
 // Province, an optional separator, the city letter, an optional separator, the serial (its
-// length and letters are checked after the match). Normalised text: ASCII is lower case.
+// length and letters are checked after the match), and the character that ends a trailer's,
+// learner car's, police car's or Hong Kong / Macau car's plate (浙C1234挂, 浙C1234学).
+// Normalised text: ASCII is lower case.
 const RE2& PlateRe() {
   static const RE2 re(
       "(京|津|沪|渝|冀|豫|云|辽|黑|湘|皖|鲁|新|苏|浙|赣|鄂|桂|甘|晋|蒙|陕|吉|闽|贵|粤|青|藏|"
-      "川|宁|琼)[ ]?[·•・.\\-]?[ ]?([a-z])[ ]?[·•・.\\-]?[ ]?([a-z0-9]+)");
+      "川|宁|琼)[ ]?[·•・.\\-]?[ ]?([a-z])[ ]?[·•・.\\-]?[ ]?([a-z0-9]+)(挂|学|警|港|澳)?");
   return re;
 }
 
-bool ValidSerial(const std::string& serial) {
-  if (serial.size() != 5 && serial.size() != 6) return false;
-  for (char c : serial) {
-    if (c == 'I' || c == 'O') return false;
-  }
-  if (serial.size() == 6) {  // new energy: D / F first (small cars) or last (large ones)
-    const auto df = [](char c) { return c == 'D' || c == 'F'; };
-    return df(serial.front()) || df(serial.back());
-  }
-  return true;
+bool ValidSerial(const std::string& serial, bool suffixed) {
+  if (serial.find_first_of("IO") != std::string::npos) return false;  // never used: 1 and 0
+  if (suffixed) return serial.size() == 4;
+  if (serial.size() == 5) return true;
+  if (serial.size() != 6) return false;
+  // New energy: D / F first (small cars) or last (large ones).
+  const auto df = [](char c) { return c == 'D' || c == 'F'; };
+  return df(serial.front()) || df(serial.back());
 }
 
 std::string Upper(std::string s) {
@@ -109,15 +109,21 @@ std::optional<PlateMatch> FindPlate(std::string_view normalized) {
   std::string lower(normalized);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   re2::StringPiece input(lower);
-  re2::StringPiece groups[4];
-  if (!PlateRe().Match(input, 0, input.size(), RE2::UNANCHORED, groups, 4)) return std::nullopt;
+  re2::StringPiece groups[5];
+  if (!PlateRe().Match(input, 0, input.size(), RE2::UNANCHORED, groups, 5)) return std::nullopt;
   const std::string serial = Upper(std::string(groups[3]));
-  if (!ValidSerial(serial)) return std::nullopt;
+  std::string suffix(groups[4]);
+  size_t length = groups[0].size();
+  if (!suffix.empty() && serial.size() != 4) {  // 浙C12345挂了罚单: the 挂 is a word after it
+    length -= suffix.size();
+    suffix.clear();
+  }
+  if (!ValidSerial(serial, !suffix.empty())) return std::nullopt;
   PlateMatch m;
-  m.plate = std::string(groups[1]) + Upper(std::string(groups[2])) + serial;
+  m.plate = std::string(groups[1]) + Upper(std::string(groups[2])) + serial + suffix;
   const size_t start = static_cast<size_t>(groups[0].data() - lower.data());
   m.before = TrimPunct(normalized.substr(0, start));
-  m.after = TrimPunct(normalized.substr(start + groups[0].size()));
+  m.after = TrimPunct(normalized.substr(start + length));
   return m;
 }
 

@@ -28,6 +28,10 @@ TEST_CASE("FindPlate writes one plate one way and keeps the words around it",
       {"浙C·D12345 北门", "浙CD12345", "", "北门"},  // new energy, small car
       {"浙c d12345", "浙CD12345", "", ""},
       {"粤B12345F 地库", "粤B12345F", "", "地库"},  // new energy, large car
+      {"浙C·1234挂 路边", "浙C1234挂", "", "路边"},  // trailer
+      {"浙c1234学，驾校门口", "浙C1234学", "", "驾校门口"},  // learner car
+      {"粤Z 1234港", "粤Z1234港", "", ""},  // Hong Kong car
+      {"浙C12345挂了罚单", "浙C12345", "", "挂了罚单"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.text);
@@ -42,7 +46,8 @@ TEST_CASE("FindPlate writes one plate one way and keeps the words around it",
 TEST_CASE("FindPlate finds no plate in text that holds none", "[handlers][parking]") {
   for (const char* text :
        {"门口有辆车乱停", "浙C1234 门口", "浙C123456 门口", "浙CI2345", "浙CO2345", "ABC12345",
-        "浙12345", "", "浙", "C12345 门口", "浙C1234567"}) {
+        "浙12345", "", "浙", "C12345 门口", "浙C1234567", "浙C123挂",
+        "浙CO234学"}) {
     CAPTURE(text);
     CHECK_FALSE(FindPlate(Normalize(text)).has_value());
   }
@@ -51,6 +56,7 @@ TEST_CASE("FindPlate finds no plate in text that holds none", "[handlers][parkin
 TEST_CASE("NormalizePlate accepts a plate alone", "[handlers][parking]") {
   CHECK(NormalizePlate("浙c·12345") == std::optional<std::string>("浙C12345"));
   CHECK(NormalizePlate(" 浙C D12345 ") == std::optional<std::string>("浙CD12345"));
+  CHECK(NormalizePlate("浙C 1234挂") == std::optional<std::string>("浙C1234挂"));
   CHECK_FALSE(NormalizePlate("浙C12345 门口").has_value());
   CHECK_FALSE(NormalizePlate("我的车").has_value());
 }
