@@ -1237,7 +1237,8 @@ void AdminApi::ConversationCsv(Call& c) {
   if (!from.ok()) return c.Fail(from.status());
   auto to = c.QueryInt("to");
   if (!to.ok()) return c.Fail(to.status());
-  auto conv = handlers::admin::GetConversation(app_.db(), c.who, Param(c.req, "openid"), *from, *to);
+  auto conv = handlers::admin::ExportConversation(app_.db(), app_.clock(), c.who,
+                                                 Param(c.req, "openid"), *from, *to);
   if (!conv.ok()) return c.Fail(conv.status());
   c.res.status = 200;
   c.res.set_header("Content-Disposition", "attachment; filename=\"conversation.csv\"");

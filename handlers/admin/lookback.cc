@@ -150,4 +150,19 @@ std::string ConversationCsv(const Conversation& c) {
   return out;
 }
 
+Result<Conversation> ExportConversation(storage::Database& db, const Clock& clock,
+                                        const Principal& principal, const std::string& openid,
+                                        std::optional<int64_t> from, std::optional<int64_t> to) {
+  GEBI_ASSIGN_OR_RETURN(auto c, GetConversation(db, principal, openid, from, to));
+  const nlohmann::json what{{"from", from.value_or(0)},
+                            {"to", to.value_or(0)},
+                            {"entries", c.entries.size()}};
+  const std::string who = c.person_name.empty() ? std::string("居民") : c.person_name;
+  GEBI_RETURN_IF_ERROR(db.WithTransaction([&](storage::Tx& tx) -> Status {
+    return Audit(tx, principal, "lookback.export", "person:" + who, principal.CommunityFilter(),
+                 "", what.dump(), clock.NowSeconds());
+  }));
+  return c;
+}
+
 }  // namespace gebi::handlers::admin

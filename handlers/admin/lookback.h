@@ -3,7 +3,8 @@
 // (what they wrote, the replies, the notices pushed to them, their ticket actions); and that
 // timeline as a CSV file for a dispute. The record is shown as kept: masked numbers stay
 // masked, text past the retention days stays blank; texts that never went through the
-// ledger's masking (replies, pushes) are masked here. Read-only; thread-safe.
+// ledger's masking (replies, pushes) are masked here. Read-only but for the export's audit
+// row; thread-safe.
 #pragma once
 
 #include <optional>
@@ -55,5 +56,11 @@ Result<Conversation> GetConversation(storage::Database& db, const Principal& pri
 
 // The conversation as CSV (时间 in Beijing time, 谁, 内容), cells safe for spreadsheets.
 std::string ConversationCsv(const Conversation& c);
+
+// GetConversation for the CSV download: a record leaving the console is audited
+// ("lookback.export": whose, which time span, how many entries).
+Result<Conversation> ExportConversation(storage::Database& db, const Clock& clock,
+                                        const Principal& principal, const std::string& openid,
+                                        std::optional<int64_t> from, std::optional<int64_t> to);
 
 }  // namespace gebi::handlers::admin

@@ -679,6 +679,11 @@ const AUDIT_VERBS = {
   'outbox.retry': '重发了通知', 'ticket.assign': '指派了工单', 'ticket.close': '关闭了工单', 'ticket.cancel': '取消了工单',
   'volunteer.vet': '认证了志愿者', 'volunteer.unvet': '取消了志愿者认证', 'account.create': '开了管理员账号', 'account.reset_password': '重置了管理员密码',
   'account.change_password': '修改了自己的密码', login: '登录了后台', 'person.forget': '按居民要求删除了个人信息',
+  'account.disable': '停用了管理员账号', 'suggestion.reply': '答复了建议', 'suggestion.adopt': '采纳了建议', 'suggestion.decline': '不采纳建议',
+  'circle.update': '修改了圈子', 'circle.manager_add': '设了圈子管理员', 'circle.manager_remove': '取消了圈子管理员',
+  'notice.remind': '提醒了没回复的人', 'notice.withdraw': '撤回了通知', 'plate.confirm': '确认了车牌', 'parking.spot_sharing': '修改了空位转发设置',
+  'ladder.deadline': '修改了办理期限', 'ladder.deadline_reset': '把办理期限恢复成默认', 'apikey.add': '开了对接账号', 'apikey.revoke': '停用了对接账号',
+  'lookback.export': '导出了聊天记录',
 };
 
 // One audit row as a sentence: who did what to which thing (its name, never its code).
@@ -695,6 +700,9 @@ function auditSentence(e) {
   } else if (kind === 'join' || kind === 'ticket' || kind === 'outbox') what = ` ${rest[0]}号`;
   else if (kind === 'volunteer' && e.after) what = `「${e.after}」`;
   else if (kind === 'account' && (e.action === 'account.create' || e.action === 'account.reset_password')) what = `「${rest.join(':')}」`;
+  else if (kind === 'suggestion' || kind === 'notice') what = ` ${rest[0]}号`;
+  else if (kind === 'plate' || kind === 'apikey') what = `「${rest.join(':')}」`;
+  else if (kind === 'person') what = `（${rest.join(':')}）`;
   let detail = '';
   if (kind === 'join' && e.after.startsWith('rejected: ')) detail = '，原因：' + e.after.slice(10);
   if (kind === 'ticket' && e.after) detail = '：' + e.after;

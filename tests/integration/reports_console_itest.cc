@@ -271,6 +271,15 @@ TEST_CASE(
   CHECK(!Has(csv->body, "13912345678"));
   CHECK(Has(csv->body, "\"'=HYPERLINK(\"\"http://x\"\")\""));  // shown as text, never run
   CHECK(Has(csv->body, "公众号自动回复,建议已收到"));
+  // The download is audited: whose record, by whom.
+  const auto audit = Body(gg.Get("/api/v1/audit"))["audit"];
+  REQUIRE_FALSE(audit.empty());
+  CHECK(audit[0]["action"] == "lookback.export");
+  CHECK(audit[0]["object"] == "person:金阿婆");
+  CHECK(audit[0]["account"] == "gg_admin");
+  // A refused export writes nothing.
+  CHECK(lo.Get("/api/v1/lookback/conversation.csv?openid=o_demo_jin")->status == 403);
+  CHECK(Body(gg.Get("/api/v1/audit"))["audit"].size() == audit.size());
 }
 
 }  // namespace
