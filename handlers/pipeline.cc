@@ -153,9 +153,15 @@ Result<Outcome> Pipeline::Route(Context& ctx, const Router::Snapshot& rules) {
   const HandlerRow* row = nullptr;
   std::optional<RuleMatch> match;
   std::string route;
+  // A command the sender may not use yields to another rule their words match.
+  const Router::RuleFilter usable = [&ctx](const storage::Rule& r) {
+    if (r.target_kind != "handler") return true;
+    const HandlerRow* h = FindHandler(r.target);
+    return h == nullptr || (h->roles & ctx.roles) != 0;
+  };
 
   if (!ctx.text.empty() || m.msg_type == "text") {
-    match = Router::MatchTextIn(rules, ctx.text, ctx.community_id);
+    match = Router::MatchTextIn(rules, ctx.text, ctx.community_id, usable);
     // Inside a conversation that takes the next message (its flow has a row) only commands
     // (exact / prefix rules) interrupt it; a passive one (a list's 更多 cursor) takes nothing.
     if (match && ctx.conversation && !IsCommandMatch(*match) &&
@@ -169,7 +175,7 @@ Result<Outcome> Pipeline::Route(Context& ctx, const Router::Snapshot& rules) {
         !match && ev == "click" && click != settings_.click_texts.end()) {
       // A menu button behaves like the keyword it stands for.
       ctx.text = Normalize(click->second);
-      match = Router::MatchTextIn(rules, ctx.text, ctx.community_id);
+      match = Router::MatchTextIn(rules, ctx.text, ctx.community_id, usable);
       if (!match) {
         row = FindHandler("default");
         route = "row:default";

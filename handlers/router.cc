@@ -149,31 +149,42 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-// Keeps the candidate with the lowest rule index (rules are sorted by priority, then id). The
-// args are a view into the text, copied once for the winner, so offering costs no copy.
+// Keeps the candidate with the lowest rule index (rules are sorted by priority, then id), and
+// with a filter also the lowest one the filter accepts. The args are a view into the text,
+// copied once for the winner, so offering costs no copy.
 struct Best {
-  size_t index = SIZE_MAX;
-  const char* kind = "";
-  std::string_view args;
-  void Offer(size_t i, const char* k, std::string_view a) {
-    if (i < index) {
-      index = i;
-      kind = k;
-      args = a;
+  struct Slot {
+    size_t index = SIZE_MAX;
+    const char* kind = "";
+    std::string_view args;
+  };
+  Slot any;
+  Slot usable;  // only with a filter
+  const Router::Snapshot* snap = nullptr;
+  const Router::RuleFilter* filter = nullptr;
+
+  // Candidates at or past this index can change nothing.
+  size_t Limit() const { return filter != nullptr ? usable.index : any.index; }
+  // True when i settles the search of its list (later entries of a list rank lower).
+  bool Offer(size_t i, const char* k, std::string_view a) {
+    if (i < any.index) any = Slot{i, k, a};
+    if (filter == nullptr) return true;
+    if (i < usable.index && (*filter)(snap->rules[i])) {
+      usable = Slot{i, k, a};
+      return true;
     }
+    return false;
   }
+  const Slot& Winner() const { return usable.index != SIZE_MAX ? usable : any; }
 };
 
-// Offers the first rule of list (in rule order) that is in scope: it is the best of the list.
+// Offers the rules of list (in rule order) that are in scope, up to the first that settles it.
 void OfferFirst(const std::vector<size_t>& list, const Router::Snapshot& snap,
                 std::optional<int64_t> community_id, Best& best, const char* kind,
                 std::string_view args) {
   for (size_t i : list) {
-    if (i >= best.index) return;
-    if (InScope(snap.rules[i], community_id)) {
-      best.Offer(i, kind, args);
-      return;
-    }
+    if (i >= best.Limit()) return;
+    if (InScope(snap.rules[i], community_id) && best.Offer(i, kind, args)) return;
   }
 }
 
@@ -185,12 +196,12 @@ void OfferFrom(const std::unordered_map<std::string, std::vector<size_t>>& m,
 }
 
 std::optional<RuleMatch> Finish(const Router::Snapshot& snap, const Best& best) {
-  if (best.index == SIZE_MAX) return std::nullopt;
-  const std::string& pattern = snap.patterns[best.index];
-  std::string why = std::string_view(best.kind) == "regex"
-                        ? "regex /" + pattern + "/"
-                        : std::string(best.kind) + " '" + pattern + "'";
-  return RuleMatch{snap.rules[best.index], std::string(Trim(best.args)), std::move(why)};
+  const Best::Slot& w = best.Winner();
+  if (w.index == SIZE_MAX) return std::nullopt;
+  const std::string& pattern = snap.patterns[w.index];
+  std::string why = std::string_view(w.kind) == "regex" ? "regex /" + pattern + "/"
+                                                        : std::string(w.kind) + " '" + pattern + "'";
+  return RuleMatch{snap.rules[w.index], std::string(Trim(w.args)), std::move(why)};
 }
 
 // The regex options every compile uses (router and admin validation alike): UTF-8, so '.' and
@@ -241,7 +252,15 @@ std::shared_ptr<const Router::Snapshot> Router::Compile(const std::vector<storag
 
 std::optional<RuleMatch> Router::MatchTextIn(const Snapshot& snap, std::string_view text,
                                              std::optional<int64_t> community_id) {
+  return MatchTextIn(snap, text, community_id, RuleFilter());
+}
+
+std::optional<RuleMatch> Router::MatchTextIn(const Snapshot& snap, std::string_view text,
+                                             std::optional<int64_t> community_id,
+                                             const RuleFilter& usable) {
   Best best;
+  best.snap = &snap;
+  if (usable) best.filter = &usable;
   if (!snap.exact.empty()) {
     OfferFrom(snap.exact, std::string(text), snap, community_id, best, "exact");
   }
@@ -282,7 +301,7 @@ std::optional<RuleMatch> Router::MatchTextIn(const Snapshot& snap, std::string_v
   // itself, so it is only tried at the start of the text.
   for (const Snapshot::Regex& r : snap.regexes) {
     const size_t i = r.index;
-    if (i >= best.index) break;
+    if (i >= best.Limit()) break;
     if (!InScope(snap.rules[i], community_id)) continue;
     // The whole match, and the first group when there is one: that group is the args,
     // otherwise the text after the match is.
@@ -292,8 +311,7 @@ std::optional<RuleMatch> Router::MatchTextIn(const Snapshot& snap, std::string_v
       std::string_view args = wanted == 2
                                   ? std::string_view(groups[1].data(), groups[1].size())
                                   : text.substr(static_cast<size_t>(groups[0].end() - text.data()));
-      best.Offer(i, "regex", args);
-      break;
+      if (best.Offer(i, "regex", args)) break;
     }
   }
   return Finish(snap, best);

@@ -6,6 +6,7 @@
 // Thread-safe: the snapshot is swapped under a mutex and shared immutably.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -51,6 +52,14 @@ class Router {
                                                  int64_t version);
   static std::optional<RuleMatch> MatchTextIn(const Snapshot& snap, std::string_view normalized,
                                               std::optional<int64_t> community_id);
+  // The same, preferring rules the sender may use: the first match for which usable(rule) is
+  // true, else (none usable) the first match. "提醒一下，楼道灯坏了" from a resident is their
+  // repair, not the grid workers' 提醒 N; "提醒 3" alone still reaches 提醒 and its refusal.
+  // One pass over the text, as above.
+  using RuleFilter = std::function<bool(const storage::Rule&)>;
+  static std::optional<RuleMatch> MatchTextIn(const Snapshot& snap, std::string_view normalized,
+                                              std::optional<int64_t> community_id,
+                                              const RuleFilter& usable);
   static std::optional<RuleMatch> MatchEventIn(const Snapshot& snap, std::string_view event,
                                                std::string_view event_key,
                                                std::optional<int64_t> community_id);

@@ -201,6 +201,29 @@ TEST_CASE("Contains rules match anywhere in the text and the first by priority w
   CHECK(Target(snap, "今天天气很好") == "t6");
 }
 
+TEST_CASE("A rule the sender may not use yields to another that matches, else still fires",
+          "[handlers]") {
+  auto snap = Router::Compile(
+      {
+          TextRule(1, "prefix", "提醒", 20),         // a grid worker's command
+          TextRule(2, "contains", "灯坏了", 50),     // a resident's repair phrase
+          TextRule(3, "regex", "^(提醒)", 10),       // ranked first, not usable either
+      },
+      1);
+  const Router::RuleFilter resident = [](const storage::Rule& r) { return r.id == 2; };
+  auto m = Router::MatchTextIn(*snap, "提醒一下,楼道灯坏了", std::nullopt, resident);
+  REQUIRE(m);
+  CHECK(m->rule.id == 2);
+  CHECK(m->why == "contains '灯坏了'");
+  // Nothing usable matches: the first match fires, and its handler refuses with a next step.
+  m = Router::MatchTextIn(*snap, "提醒 3", std::nullopt, resident);
+  REQUIRE(m);
+  CHECK(m->rule.id == 3);
+  // A sender who may use everything gets the first match, as without a filter.
+  const Router::RuleFilter worker = [](const storage::Rule&) { return true; };
+  CHECK(Router::MatchTextIn(*snap, "提醒一下,楼道灯坏了", std::nullopt, worker)->rule.id == 3);
+}
+
 TEST_CASE("Anchored regex rules match only at the start and other regexes anywhere", "[handlers]") {
   auto snap = Router::Compile(
       {
@@ -305,6 +328,15 @@ TEST_CASE("The indexes find what a plain scan finds on random rules and texts", 
       CAPTURE(round, text, community.value_or(0), rule_list);
       REQUIRE(Show(Router::MatchTextIn(*snap, text, community)) ==
               Show(ScanMatch(rules, text, community)));
+      // With a filter (the sender's roles): the first usable match, else the first match.
+      const Router::RuleFilter usable = [](const storage::Rule& r) { return r.id % 3 != 0; };
+      std::vector<storage::Rule> usable_rules;
+      for (const auto& r : rules) {
+        if (usable(r)) usable_rules.push_back(r);
+      }
+      auto expected = ScanMatch(usable_rules, text, community);
+      if (!expected) expected = ScanMatch(rules, text, community);
+      REQUIRE(Show(Router::MatchTextIn(*snap, text, community, usable)) == Show(expected));
     }
   }
 }
