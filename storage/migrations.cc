@@ -802,6 +802,24 @@ INSERT INTO rules(match_kind, pattern, priority, target_kind, target, note, crea
 UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'rules_version';
 )sql";
 
+// v11: more ways people say something is broken. 水管漏了, 门锁坏啦, 墙上渗水 were not
+// understood (the reply asked them to try 报修); each phrase is precise enough that it means a
+// repair wherever it occurs (not 打不开 or 没电了: a link, a phone).
+constexpr std::string_view kV11MorePhrases = R"sql(
+INSERT INTO rules(match_kind, pattern, priority, target_kind, target, note, created_at, updated_at) VALUES
+  ('contains', '漏了', 40, 'handler', 'repair', '…漏了', 0, 0),
+  ('contains', '漏啦', 40, 'handler', 'repair', '…漏啦', 0, 0),
+  ('contains', '坏啦', 40, 'handler', 'repair', '…坏啦', 0, 0),
+  ('contains', '堵啦', 40, 'handler', 'repair', '…堵啦', 0, 0),
+  ('contains', '堵住', 40, 'handler', 'repair', '…堵住了', 0, 0),
+  ('contains', '渗水', 40, 'handler', 'repair', '…渗水', 0, 0),
+  ('contains', '滴水', 40, 'handler', 'repair', '…一直滴水', 0, 0),
+  ('contains', '失灵', 40, 'handler', 'repair', '…失灵了', 0, 0),
+  ('contains', '不好使', 40, 'handler', 'repair', '…不好使', 0, 0),
+  ('contains', '修一下', 40, 'handler', 'repair', '麻烦修一下…', 0, 0);
+UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'rules_version';
+)sql";
+
 const std::vector<Migration> kMigrations = {
     {1, "core", kV1Core},
     {2, "grid", kV2Grid},
@@ -813,6 +831,7 @@ const std::vector<Migration> kMigrations = {
     {8, "reports", kV8Reports},
     {9, "ladder", kV9Ladder},
     {10, "circles", kV10Circles},
+    {11, "more repair phrases", kV11MorePhrases},
 };
 
 }  // namespace

@@ -185,6 +185,15 @@ TEST_CASE("Repairs: command words, intent phrases, punctuation and filler",
       {"您好，我家灯坏了", "您好，我家灯坏了", "electrical"},
       {"REPAIR Kitchen Leak", "Kitchen Leak", "plumbing"},
       {"报修 楼道灯坏了~", "楼道灯坏了", "electrical"},
+      {"水管漏了", "水管漏了", "plumbing"},
+      {"屋顶漏啦，快来看看", "屋顶漏啦，快来看看", "plumbing"},
+      {"门锁坏啦", "门锁坏啦", "lock"},
+      {"下水道堵住了", "下水道堵住了", "plumbing"},
+      {"墙上渗水了", "墙上渗水了", "plumbing"},
+      {"水龙头一直滴水", "水龙头一直滴水", "plumbing"},
+      {"楼道声控灯失灵了", "楼道声控灯失灵了", "electrical"},
+      {"门锁不好使了", "门锁不好使了", "lock"},
+      {"麻烦修一下楼道的灯", "麻烦修一下楼道的灯", "electrical"},
   };
   HandlerEnv w;
   NoLimits(w);
@@ -200,6 +209,32 @@ TEST_CASE("Repairs: command words, intent phrases, punctuation and filler",
     CHECK(w.Ticket(t)->category == c.category);
     CHECK(w.Ticket(t)->reporter == who);
   }
+}
+
+TEST_CASE("A resident's words that start with a staff command are their repair, not a refusal",
+          "[handlers][understanding]") {
+  HandlerEnv w;
+  NoLimits(w);
+  const std::string who = "o_demo_jin";  // a resident: no 提醒, 通知 or 撤回 of her own
+  const std::vector<RepairCase> cases = {
+      {"提醒一下，楼道灯坏了", "提醒一下，楼道灯坏了", "electrical"},
+      {"通知一下物业，水管漏了", "通知一下物业，水管漏了", "plumbing"},
+      {"撤回来的时候发现家里漏水了", "撤回来的时候发现家里漏水了", "plumbing"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.text);
+    std::string reply = w.Say(who, c.text);
+    CHECK(EndsWith(w.LastRoute(who), ":repair"));
+    CHECK(Has(reply, "已登记报修"));
+    const int64_t t = w.Count("SELECT MAX(id) FROM tickets");
+    CHECK(w.Ticket(t)->description == c.description);
+    CHECK(w.Ticket(t)->category == c.category);
+  }
+  // The command itself, with nothing else it could mean, still says who may use it.
+  const int64_t tickets = w.Count("SELECT COUNT(*) FROM tickets");
+  CHECK(Has(w.Say(who, "提醒 3"), "「提醒」是"));
+  CHECK(Has(w.Say(who, "撤回 3"), "「撤回」是"));
+  CHECK(w.Count("SELECT COUNT(*) FROM tickets") == tickets);
 }
 
 TEST_CASE("A command word alone asks, and the next message is its argument",
