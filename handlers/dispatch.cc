@@ -45,7 +45,7 @@ HandlerRow kRepair{.name = "repair",
                    .fn = HandleRepair,
                    .keywords = "报修|repair|我要报修|我想报修|要报修|帮我报修|申请报修|坏了|坏掉|"
                                "漏水|堵了|不亮|不出水|跳闸|帮我修|帮忙修|来修|冒火花|冒烟|煤气|燃气|"
-                               "漏电|漏了|漏啦|坏啦|堵啦|堵住|渗水|滴水|失灵|不好使|修一下",
+                               "漏电|漏了|漏啦|坏啦|堵啦|渗水|滴水|失灵|不好使|修一下",
                    .help_key = "help.line.repair",
                    .menu = kResident};
 HandlerRow kMyRepairs{.name = "my_repairs",
@@ -70,7 +70,8 @@ HandlerRow kCancelRepair{.name = "cancel_repair",
                          .help_key = "help.line.cancel_repair"};
 HandlerRow kVolunteerRow{.name = "volunteer",
                          .fn = HandleVolunteer,
-                         .keywords = "志愿者|我要当志愿者|我要当义工|volunteer",
+                         .keywords = "志愿者|我要当志愿者|我要当义工|volunteer|报名志愿者|报名当志愿者|"
+                                     "申请志愿者|申请当志愿者|我想当志愿者|我要做志愿者|我想做志愿者",
                          .help_key = "help.line.volunteer"};
 HandlerRow kMyService{.name = "my_service",
                       .fn = HandleMyService,

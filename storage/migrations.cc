@@ -804,19 +804,27 @@ UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'rules_version';
 
 // v11: more ways people say something is broken. 水管漏了, 门锁坏啦, 墙上渗水 were not
 // understood (the reply asked them to try 报修); each phrase is precise enough that it means a
-// repair wherever it occurs (not 打不开 or 没电了: a link, a phone).
+// repair wherever it occurs (not 打不开 or 没电了: a link, a phone; not 堵住: a car blocking a
+// gate is a parking report). And ways to offer help:
+// 报名志愿者 went to 报名 N (a recruitment's number), so it ranks before 报名.
 constexpr std::string_view kV11MorePhrases = R"sql(
 INSERT INTO rules(match_kind, pattern, priority, target_kind, target, note, created_at, updated_at) VALUES
   ('contains', '漏了', 40, 'handler', 'repair', '…漏了', 0, 0),
   ('contains', '漏啦', 40, 'handler', 'repair', '…漏啦', 0, 0),
   ('contains', '坏啦', 40, 'handler', 'repair', '…坏啦', 0, 0),
   ('contains', '堵啦', 40, 'handler', 'repair', '…堵啦', 0, 0),
-  ('contains', '堵住', 40, 'handler', 'repair', '…堵住了', 0, 0),
   ('contains', '渗水', 40, 'handler', 'repair', '…渗水', 0, 0),
   ('contains', '滴水', 40, 'handler', 'repair', '…一直滴水', 0, 0),
   ('contains', '失灵', 40, 'handler', 'repair', '…失灵了', 0, 0),
   ('contains', '不好使', 40, 'handler', 'repair', '…不好使', 0, 0),
-  ('contains', '修一下', 40, 'handler', 'repair', '麻烦修一下…', 0, 0);
+  ('contains', '修一下', 40, 'handler', 'repair', '麻烦修一下…', 0, 0),
+  ('prefix', '报名志愿者', 15, 'handler', 'volunteer', '报名志愿者', 0, 0),
+  ('prefix', '报名当志愿者', 15, 'handler', 'volunteer', '报名当志愿者', 0, 0),
+  ('prefix', '申请志愿者', 15, 'handler', 'volunteer', '申请志愿者', 0, 0),
+  ('prefix', '申请当志愿者', 15, 'handler', 'volunteer', '申请当志愿者', 0, 0),
+  ('prefix', '我想当志愿者', 20, 'handler', 'volunteer', '我想当志愿者', 0, 0),
+  ('prefix', '我要做志愿者', 20, 'handler', 'volunteer', '我要做志愿者', 0, 0),
+  ('prefix', '我想做志愿者', 20, 'handler', 'volunteer', '我想做志愿者', 0, 0);
 UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'rules_version';
 )sql";
 

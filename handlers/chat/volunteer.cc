@@ -92,7 +92,7 @@ Result<std::string> Catalogue(storage::Tx& tx) {
 Result<Reply> HandleVolunteer(Context& ctx) {
   if (!ctx.community_id) return NotMemberYet(ctx, "volunteer.join_first");
   GEBI_ASSIGN_OR_RETURN(std::string catalogue, Catalogue(ctx.tx));
-  if (ctx.args.empty()) {
+  if (TrimPunct(ctx.args).empty()) {  // 申请当志愿者。
     GEBI_RETURN_IF_ERROR(AskNext(ctx, "volunteer", "", "volunteer.ask"));
     return Text(ctx, "volunteer.ask", {{"skills", catalogue}});
   }

@@ -188,7 +188,7 @@ TEST_CASE("Repairs: command words, intent phrases, punctuation and filler",
       {"水管漏了", "水管漏了", "plumbing"},
       {"屋顶漏啦，快来看看", "屋顶漏啦，快来看看", "plumbing"},
       {"门锁坏啦", "门锁坏啦", "lock"},
-      {"下水道堵住了", "下水道堵住了", "plumbing"},
+      {"下水道堵啦", "下水道堵啦", "plumbing"},
       {"墙上渗水了", "墙上渗水了", "plumbing"},
       {"水龙头一直滴水", "水龙头一直滴水", "plumbing"},
       {"楼道声控灯失灵了", "楼道声控灯失灵了", "electrical"},
@@ -269,6 +269,16 @@ TEST_CASE("A command word alone asks, and the next message is its argument",
     CHECK(w.LastRoute(who) == "flow:ask");
     CHECK(w.Count("SELECT COUNT(*) FROM volunteer_skills WHERE openid = '" + who +
                   "' AND skill = '水电维修'") == 1);
+  }
+  SECTION("报名志愿者, 我想当志愿者: the offer of help, not a recruitment's 报名 N") {
+    for (const char* text : {"报名志愿者", "我想当志愿者", "申请当志愿者。"}) {
+      CAPTURE(text);
+      CHECK(Has(w.Say(who, text), "您会什么"));
+      CHECK(EndsWith(w.LastRoute(who), ":volunteer"));
+    }
+    CHECK(Has(w.Say(who, "报名志愿者 水电 周末"), "已登记为志愿者"));
+    CHECK(Has(w.Say(who, "报名 3"), "3"));  // 报名 N still reaches the recruitment
+    CHECK(EndsWith(w.LastRoute(who), ":signup"));
   }
   SECTION("接单 alone asks for the number") {
     const int64_t t = w.Repair("o_demo_jin", "楼道灯坏了");
