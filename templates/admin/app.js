@@ -686,6 +686,13 @@ const AUDIT_VERBS = {
   'lookback.export': '导出了聊天记录',
 };
 
+// The thing a row names as people wrote it (a plate, a resident's or a district account's
+// name): shown after the sentence, as written.
+function auditWritten(e) {
+  const [kind, ...rest] = (e.object || '').split(':');
+  return ['plate', 'apikey', 'person'].includes(kind) ? `「${rest.join(':')}」` : '';
+}
+
 // One audit row as a sentence: who did what to which thing (its name, never its code).
 function auditSentence(e) {
   const who = e.account === 'cli' ? '技术人员（命令行）' : e.account;
@@ -701,8 +708,7 @@ function auditSentence(e) {
   else if (kind === 'volunteer' && e.after) what = `「${e.after}」`;
   else if (kind === 'account' && (e.action === 'account.create' || e.action === 'account.reset_password')) what = `「${rest.join(':')}」`;
   else if (kind === 'suggestion' || kind === 'notice') what = ` ${rest[0]}号`;
-  else if (kind === 'plate' || kind === 'apikey') what = `「${rest.join(':')}」`;
-  else if (kind === 'person') what = `（${rest.join(':')}）`;
+
   let detail = '';
   if (kind === 'join' && e.after.startsWith('rejected: ')) detail = '，原因：' + e.after.slice(10);
   if (kind === 'ticket' && e.after) detail = '：' + e.after;
@@ -714,7 +720,8 @@ async function pageAudit() {
   const a = await api('GET', '/audit?limit=200');
   main().replaceChildren(el('h2', { text: '操作记录' }), el('section', { class: 'card', id: 'audit' },
     a.audit.length ? null : el('p', { class: 'muted', text: '还没有操作记录。' }),
-    a.audit.map((e) => el('div', { class: 'item' }, el('div', { class: 'audit-line', text: auditSentence(e) }),
+    a.audit.map((e) => el('div', { class: 'item' }, el('div', { class: 'audit-line' }, auditSentence(e),
+      auditWritten(e) ? el('span', { class: 'as-written', text: auditWritten(e) }) : null),
       el('div', { class: 'meta', text: `${fmtTime(e.created_at)}${e.community_id ? ' · ' + (unitName(e.community_id) || '') : ''}` })))));
 }
 
