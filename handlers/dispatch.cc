@@ -180,7 +180,8 @@ HandlerRow kDeclineSuggestion{.name = "decline_suggestion",
 HandlerRow kParking{.name = "parking",
                     .fn = HandleParking,
                     .keywords = "停车|parking",
-                    .help_key = "help.line.parking"};
+                    .help_key = "help.line.parking",
+                    .takes = TakesParking};
 HandlerRow kMyCar{
     .name = "my_car", .fn = HandleMyCar, .keywords = "我的车|my car", .help_key = "help.line.my_car"};
 HandlerRow kConfirmPlate{.name = "confirm_plate",

@@ -37,6 +37,10 @@ struct HandlerRow {
   // the sender's main role decides which); every listed row shows in 更多.
   uint32_t menu = 0;
   std::string_view flow;      // non-empty: this row continues conversations of that flow
+  // Optional: whether the row takes a text its keyword matched (ctx.text and ctx.args set).
+  // A row that does not yields to the next rule the text matches; when none does, it runs
+  // anyway and answers with its usage. 停车 takes a plate: 停车费多少 is the office's question.
+  bool (*takes)(const Context& ctx) = nullptr;
   // Counters (relaxed atomics).
   mutable std::atomic<uint64_t> calls{0};
   mutable std::atomic<uint64_t> failures{0};

@@ -162,6 +162,22 @@ Result<Outcome> Pipeline::Route(Context& ctx, const Router::Snapshot& rules) {
 
   if (!ctx.text.empty() || m.msg_type == "text") {
     match = Router::MatchTextIn(rules, ctx.text, ctx.community_id, usable);
+    if (const HandlerRow* h = match && match->rule.target_kind == "handler"
+                                  ? FindHandler(match->rule.target)
+                                  : nullptr;
+        h != nullptr && h->takes != nullptr) {
+      ctx.args = match->args;
+      if (!h->takes(ctx)) {
+        const int64_t declined = match->rule.id;
+        const Router::RuleFilter other = [&](const storage::Rule& r) {
+          return r.id != declined && usable(r);
+        };
+        if (auto next = Router::MatchTextIn(rules, ctx.text, ctx.community_id, other);
+            next && next->rule.id != declined && other(next->rule)) {
+          match = std::move(next);
+        }
+      }
+    }
     // Inside a conversation that takes the next message (its flow has a row) only commands
     // (exact / prefix rules) interrupt it; a passive one (a list's 更多 cursor) takes nothing.
     if (match && ctx.conversation && !IsCommandMatch(*match) &&

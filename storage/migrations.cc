@@ -806,7 +806,10 @@ UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'rules_version';
 // understood (the reply asked them to try 报修); each phrase is precise enough that it means a
 // repair wherever it occurs (not 打不开 or 没电了: a link, a phone; not 堵住: a car blocking a
 // gate is a parking report). And ways to offer help:
-// 报名志愿者 went to 报名 N (a recruitment's number), so it ranks before 报名.
+// 报名志愿者 went to 报名 N (a recruitment's number), so it ranks before 报名. 停车 moves
+// before the repair phrases (停车 浙C12345 堵了消防通道 was a repair ticket): without a plate
+// it yields to the next rule (the parking row's `takes`), so 停车费多少 still reaches the
+// office's own rule.
 constexpr std::string_view kV11MorePhrases = R"sql(
 INSERT INTO rules(match_kind, pattern, priority, target_kind, target, note, created_at, updated_at) VALUES
   ('contains', '漏了', 40, 'handler', 'repair', '…漏了', 0, 0),
@@ -825,6 +828,9 @@ INSERT INTO rules(match_kind, pattern, priority, target_kind, target, note, crea
   ('prefix', '我想当志愿者', 20, 'handler', 'volunteer', '我想当志愿者', 0, 0),
   ('prefix', '我要做志愿者', 20, 'handler', 'volunteer', '我要做志愿者', 0, 0),
   ('prefix', '我想做志愿者', 20, 'handler', 'volunteer', '我想做志愿者', 0, 0);
+UPDATE rules SET priority = 35
+ WHERE target_kind = 'handler' AND target = 'parking' AND match_kind = 'prefix'
+   AND pattern IN ('停车', 'parking') AND priority = 120;
 UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'rules_version';
 )sql";
 

@@ -134,6 +134,10 @@ std::optional<std::string> NormalizePlate(std::string_view text) {
   return m->plate;
 }
 
+bool TakesParking(const Context& ctx) {
+  return TrimPunct(ctx.args).empty() || FindPlate(ctx.args).has_value();
+}
+
 Result<Reply> HandleParking(Context& ctx) {
   GEBI_ASSIGN_OR_RETURN(auto home, HomeOf(ctx));
   if (!home) return NotMemberYet(ctx, "parking.join_first");

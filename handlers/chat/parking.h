@@ -17,6 +17,8 @@
 namespace gebi::handlers {
 
 Result<Reply> HandleParking(Context& ctx);
+// Whether 停车 … is a report: a plate in it, or nothing after the keyword (the bot asks).
+bool TakesParking(const Context& ctx);
 Result<Reply> HandleMyCar(Context& ctx);
 Result<Reply> HandleConfirmPlate(Context& ctx);
 Result<Reply> HandleCarMoved(Context& ctx);

@@ -181,6 +181,26 @@ TEST_CASE(
   }
 }
 
+TEST_CASE("停车 with a plate outranks the repair phrases; without one it yields to the office's rule",
+          "[integration][parking]") {
+  World w;
+  CHECK(Has(w.Say("o_demo_jin", "停车 浙C12345 3幢门口，堵了消防通道，门口的灯都坏了"),
+            "第 1 号停车反映：浙C12345"));
+  CHECK(w.Count("SELECT COUNT(*) FROM tickets") == 0);
+  // The office's own answer to a question that starts with 停车 (a console rule, priority 100).
+  REQUIRE_OK(w.app().db().WithTransaction([&](storage::Tx& tx) -> Status {
+    GEBI_RETURN_IF_ERROR(
+        tx.Exec("INSERT INTO rules(match_kind, pattern, priority, target_kind, target, note, "
+                "created_at, updated_at) VALUES ('contains', '停车费', 100, 'text', "
+                "'小区停车费每月 150 元。', '', 0, 0)"));
+    return tx.Exec("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'rules_version'");
+  }));
+  CHECK(w.Say("o_demo_jin", "停车费多少") == "小区停车费每月 150 元。");
+  // No plate and no other rule: the parking reply says what is missing.
+  CHECK(Has(w.Say("o_demo_jin", "停车 门口有辆车乱停"), "没认出车牌号"));
+  CHECK(w.Count("SELECT COUNT(*) FROM parking_reports") == 1);
+}
+
 TEST_CASE(
     "S8: plates in any writing, joined reports, the owner asked to move without the "
     "reporter's identity, free spots that expire",
