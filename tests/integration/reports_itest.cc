@@ -181,7 +181,7 @@ TEST_CASE(
   }
 }
 
-TEST_CASE("停车 with a plate outranks the repair phrases; without one it yields to the office's rule",
+TEST_CASE("停车 with a plate outranks the repair phrases, and without one yields to the office's rule",
           "[integration][parking]") {
   World w;
   CHECK(Has(w.Say("o_demo_jin", "停车 浙C12345 3幢门口，堵了消防通道，门口的灯都坏了"),

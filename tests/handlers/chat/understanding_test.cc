@@ -142,6 +142,21 @@ struct RepairCase {
   std::string text, description, category;
 };
 
+// Each text, sent by who, files a repair with that description and category.
+void CheckRepairs(HandlerEnv& w, const std::string& who, const std::vector<RepairCase>& cases) {
+  for (const auto& c : cases) {
+    CAPTURE(c.text);
+    std::string reply = w.Say(who, c.text);
+    CHECK(EndsWith(w.LastRoute(who), ":repair"));
+    CHECK(Has(reply, "已登记报修"));
+    const int64_t t = w.Count("SELECT MAX(id) FROM tickets");
+    CHECK(Has(reply, N(t) + " 号"));
+    CHECK(w.Ticket(t)->description == c.description);
+    CHECK(w.Ticket(t)->category == c.category);
+    CHECK(w.Ticket(t)->reporter == who);
+  }
+}
+
 TEST_CASE("Repairs: command words, intent phrases, punctuation and filler",
           "[handlers][understanding]") {
   const std::vector<RepairCase> cases = {
@@ -197,18 +212,7 @@ TEST_CASE("Repairs: command words, intent phrases, punctuation and filler",
   };
   HandlerEnv w;
   NoLimits(w);
-  const std::string who = "o_demo_floorleader";
-  for (const auto& c : cases) {
-    CAPTURE(c.text);
-    std::string reply = w.Say(who, c.text);
-    CHECK(EndsWith(w.LastRoute(who), ":repair"));
-    CHECK(Has(reply, "已登记报修"));
-    const int64_t t = w.Count("SELECT MAX(id) FROM tickets");
-    CHECK(Has(reply, N(t) + " 号"));
-    CHECK(w.Ticket(t)->description == c.description);
-    CHECK(w.Ticket(t)->category == c.category);
-    CHECK(w.Ticket(t)->reporter == who);
-  }
+  CheckRepairs(w, "o_demo_floorleader", cases);
 }
 
 TEST_CASE("A resident's words that start with a staff command are their repair, not a refusal",
@@ -221,15 +225,7 @@ TEST_CASE("A resident's words that start with a staff command are their repair, 
       {"通知一下物业，水管漏了", "通知一下物业，水管漏了", "plumbing"},
       {"撤回来的时候发现家里漏水了", "撤回来的时候发现家里漏水了", "plumbing"},
   };
-  for (const auto& c : cases) {
-    CAPTURE(c.text);
-    std::string reply = w.Say(who, c.text);
-    CHECK(EndsWith(w.LastRoute(who), ":repair"));
-    CHECK(Has(reply, "已登记报修"));
-    const int64_t t = w.Count("SELECT MAX(id) FROM tickets");
-    CHECK(w.Ticket(t)->description == c.description);
-    CHECK(w.Ticket(t)->category == c.category);
-  }
+  CheckRepairs(w, who, cases);
   // The command itself, with nothing else it could mean, still says who may use it.
   const int64_t tickets = w.Count("SELECT COUNT(*) FROM tickets");
   CHECK(Has(w.Say(who, "提醒 3"), "「提醒」是"));
