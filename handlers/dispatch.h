@@ -37,6 +37,9 @@ struct HandlerRow {
   // the sender's main role decides which); every listed row shows in 更多.
   uint32_t menu = 0;
   std::string_view flow;      // non-empty: this row continues conversations of that flow
+  // Whose 帮助 lists the row when that differs from who may use it (0: roles). 谢谢 is for
+  // anyone to say, but only care families are shown it.
+  uint32_t help_roles = 0;
   // Counters (relaxed atomics).
   mutable std::atomic<uint64_t> calls{0};
   mutable std::atomic<uint64_t> failures{0};
