@@ -7,21 +7,23 @@ namespace {
 constexpr std::string_view kInsertElder =
     "INSERT INTO care_elders(circle_id, name, resident_openid, added_by, created_at) VALUES (?1, "
     "?2, ?3, ?4, ?5)";
-#define GEBI_ELDER_COLUMNS                                                                     \
-  "e.id, e.circle_id, e.name, e.resident_openid, c.name, (SELECT COUNT(*) FROM care_links l "  \
+#define GEBI_ELDER_COLUMNS                                                                    \
+  "e.id, e.circle_id, e.name, e.resident_openid, c.name, (SELECT COUNT(*) FROM care_links l " \
   "WHERE l.elder_id = e.id AND l.role = 'family'), (SELECT COUNT(*) FROM care_links l WHERE " \
   "l.elder_id = e.id AND l.role = 'volunteer')"
-constexpr std::string_view kElderById =
-    "SELECT " GEBI_ELDER_COLUMNS " FROM care_elders e JOIN circles c ON c.id = e.circle_id "
-    "WHERE e.id = ?1";
+constexpr std::string_view kElderById = "SELECT " GEBI_ELDER_COLUMNS
+                                        " FROM care_elders e JOIN circles c ON c.id = e.circle_id "
+                                        "WHERE e.id = ?1";
 constexpr std::string_view kEldersOfCircle =
-    "SELECT " GEBI_ELDER_COLUMNS " FROM care_elders e JOIN circles c ON c.id = e.circle_id "
+    "SELECT " GEBI_ELDER_COLUMNS
+    " FROM care_elders e JOIN circles c ON c.id = e.circle_id "
     "WHERE e.circle_id = ?1 ORDER BY e.name, e.id";
-constexpr std::string_view kAllElders =
-    "SELECT " GEBI_ELDER_COLUMNS " FROM care_elders e JOIN circles c ON c.id = e.circle_id "
-    "ORDER BY e.circle_id, e.name, e.id";
+constexpr std::string_view kAllElders = "SELECT " GEBI_ELDER_COLUMNS
+                                        " FROM care_elders e JOIN circles c ON c.id = e.circle_id "
+                                        "ORDER BY e.circle_id, e.name, e.id";
 constexpr std::string_view kEldersLinked =
-    "SELECT " GEBI_ELDER_COLUMNS " FROM care_elders e JOIN circles c ON c.id = e.circle_id "
+    "SELECT " GEBI_ELDER_COLUMNS
+    " FROM care_elders e JOIN circles c ON c.id = e.circle_id "
     "JOIN care_links k ON k.elder_id = e.id WHERE k.openid = ?1 AND k.role = ?2 "
     "ORDER BY e.name, e.id";
 #undef GEBI_ELDER_COLUMNS
@@ -239,7 +241,8 @@ Result<std::vector<std::string>> MarkCareRelaySent(Tx& tx, int64_t id, int64_t n
   if (deliverable.value_or(0) == 0) return std::vector<std::string>();
   GEBI_RETURN_IF_ERROR(tx.Run(kInsertRecipients, id));
   GEBI_RETURN_IF_ERROR(tx.Run(kMarkSent, id, now));
-  return tx.QueryRows<std::string>(kRecipients, [](const Stmt& st) { return st.Text(0); }, id);
+  return tx.QueryRows<std::string>(
+      kRecipients, [](const Stmt& st) { return st.Text(0); }, id);
 }
 
 Result<std::optional<int64_t>> LatestRelayTo(Tx& tx, const std::string& openid) {

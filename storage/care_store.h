@@ -67,8 +67,7 @@ Result<std::vector<CareElder>> EldersLinkedTo(Tx& tx, const std::string& openid,
 Result<bool> LinkCare(Tx& tx, int64_t elder_id, const std::string& openid, std::string_view role,
                       const std::string& by, int64_t now);
 // Removes a link; returns true when a row was removed.
-Result<bool> UnlinkCare(Tx& tx, int64_t elder_id, const std::string& openid,
-                        std::string_view role);
+Result<bool> UnlinkCare(Tx& tx, int64_t elder_id, const std::string& openid, std::string_view role);
 // The family and volunteers of an elder (family first, then by name).
 Result<std::vector<CarePerson>> CarePeople(Tx& tx, int64_t elder_id);
 // Active volunteers of community_id (role "volunteer"), by name: whom the console may assign.

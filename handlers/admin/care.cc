@@ -44,8 +44,8 @@ Result<std::optional<int64_t>> CommunityOfUnit(storage::Tx& tx, std::optional<in
 }
 
 // The elder, checked against the principal's scope for a change.
-Result<storage::CareElder> ChangeableElder(storage::Tx& tx, const Principal& principal,
-                                           int64_t id, std::optional<int64_t>* community) {
+Result<storage::CareElder> ChangeableElder(storage::Tx& tx, const Principal& principal, int64_t id,
+                                           std::optional<int64_t>* community) {
   GEBI_ASSIGN_OR_RETURN(auto e, storage::GetCareElder(tx, id));
   if (!e) return Status::NotFound(fmt::format("老人 {} 不存在", id));
   GEBI_ASSIGN_OR_RETURN(auto c, storage::GetCircleInfo(tx, e->circle_id));
@@ -121,9 +121,9 @@ Result<int64_t> AddCareElderFromConsole(storage::Database& db, const Clock& cloc
                                         const Principal& principal, int64_t circle_id,
                                         const std::string& name_in) {
   const std::string name = TrimPunct(name_in);
-  if (name.empty()) return Status::InvalidArgument("name: 请写老人的称呼，例如：金阿婆");
+  if (name.empty()) return Status::InvalidArgument("elder_name: 请写老人的称呼，例如：金阿婆");
   if (Utf8Chars(name) > kMaxElderChars) {
-    return Status::InvalidArgument(fmt::format("name: 称呼最多 {} 个字", kMaxElderChars));
+    return Status::InvalidArgument(fmt::format("elder_name: 称呼最多 {} 个字", kMaxElderChars));
   }
   const int64_t now = clock.NowSeconds();
   int64_t id = 0;
@@ -156,8 +156,8 @@ Result<int64_t> AddCareElderFromConsole(storage::Database& db, const Clock& cloc
         return Status::PermissionDenied(fmt::format("无权管理「{}」", c->name));
       }
     }
-    auto added = storage::AddCareElder(tx, c->id, name, std::nullopt,
-                                       "console:" + principal.name, now);
+    auto added =
+        storage::AddCareElder(tx, c->id, name, std::nullopt, "console:" + principal.name, now);
     if (!added.ok() && added.status().code() == Status::Code::kAlreadyExists) {
       return Status::AlreadyExists(fmt::format("「{}」里已经有{}了", c->name, name));
     }
@@ -216,9 +216,8 @@ Status DecideCareFamilyFromConsole(storage::Database& db, const Clock& clock, Pi
     if (!c) return Status::NotFound(fmt::format("申请 {} 的圈子不存在", request_id));
     const std::string by = "console:" + principal.name;
     GEBI_ASSIGN_OR_RETURN(bool applied,
-                          storage::DecideCircleJoinRequest(tx, req->id,
-                                                           approve ? "approved" : "rejected",
-                                                           reason, by, now));
+                          storage::DecideCircleJoinRequest(
+                              tx, req->id, approve ? "approved" : "rejected", reason, by, now));
     if (!applied) return Status::FailedPrecondition("这个申请已经处理过了");
     GEBI_ASSIGN_OR_RETURN(auto texts, pipeline.TemplatesFor(tx, community));
     const nlohmann::json extra = {
@@ -228,11 +227,11 @@ Status DecideCareFamilyFromConsole(storage::Database& db, const Clock& clock, Pi
       GEBI_ASSIGN_OR_RETURN(bool added, storage::AddMember(tx, c->id, req->openid, req->name, now));
       (void)added;  // already a member is fine
       GEBI_RETURN_IF_ERROR(LinkApprovedCareFamily(tx, *req, by, now));
-      text = texts->Render(
-          "push.circle_joined",
-          {{"circle", c->name},
-           {"convention",
-            c->convention.empty() ? texts->Render("circle.convention") : c->convention}});
+      text =
+          texts->Render("push.circle_joined",
+                        {{"circle", c->name},
+                         {"convention", c->convention.empty() ? texts->Render("circle.convention")
+                                                              : c->convention}});
     } else {
       text = texts->Render("push.circle_rejected", {{"circle", c->name}, {"reason", reason}});
     }

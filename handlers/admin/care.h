@@ -48,9 +48,9 @@ struct CareVolunteerChoice {
 };
 
 struct CarePage {
-  std::vector<CareElderView> elders;             // by circle, then name
-  std::vector<CareCircleChoice> circles;         // care circles the principal may change
-  std::vector<CareVolunteerChoice> volunteers;   // assignable: the elders' communities' volunteers
+  std::vector<CareElderView> elders;            // by circle, then name
+  std::vector<CareCircleChoice> circles;        // care circles the principal may change
+  std::vector<CareVolunteerChoice> volunteers;  // assignable: the elders' communities' volunteers
 };
 
 // The 关爱 page for principal at now.
@@ -58,8 +58,8 @@ Result<CarePage> LoadCarePage(storage::Database& db, const Principal& principal,
 
 // Adds elder name (at most 12 characters) to care circle circle_id, or when circle_id is 0 to a
 // new circle "<name>关爱圈" of the principal's community. Returns the elder id.
-// InvalidArgument "name: ..." / "circle_id: ..."; NotFound; PermissionDenied outside the scope;
-// AlreadyExists when the circle has that elder.
+// InvalidArgument "elder_name: ..." / "circle_id: ..."; NotFound; PermissionDenied outside the
+// scope; AlreadyExists when the circle has that elder.
 Result<int64_t> AddCareElderFromConsole(storage::Database& db, const Clock& clock,
                                         const Principal& principal, int64_t circle_id,
                                         const std::string& name);

@@ -135,8 +135,8 @@ Result<Reply> RelayPhoto(Context& ctx, const storage::CareRelay& parent) {
     return Text(ctx, "care.photo_limit",
                 {{"max", std::to_string(kMaxPhotosPerRelay)}, {"elder", elder_name}});
   }
-  GEBI_ASSIGN_OR_RETURN(int64_t recent, storage::CountRelaysSince(ctx.tx, ctx.msg.from_user,
-                                                                  ctx.now - 3600));
+  GEBI_ASSIGN_OR_RETURN(int64_t recent,
+                        storage::CountRelaysSince(ctx.tx, ctx.msg.from_user, ctx.now - 3600));
   if (recent >= kMaxRelaysPerHour) return Text(ctx, "care.rate_limited");
   storage::CareRelay photo;
   photo.circle_id = parent.circle_id;
@@ -163,20 +163,20 @@ Result<int64_t> DeliverCareRelay(storage::Tx& tx, const Templates& templates, in
   }
   if (relay->status == "sent") return int64_t{0};
   GEBI_ASSIGN_OR_RETURN(auto elder, storage::GetCareElder(tx, relay->elder_id));
-  if (!elder) return Status::NotFound(fmt::format("elder {} of relay {}", relay->elder_id, relay_id));
+  if (!elder)
+    return Status::NotFound(fmt::format("elder {} of relay {}", relay->elder_id, relay_id));
   GEBI_ASSIGN_OR_RETURN(std::string volunteer, ShownName(tx, relay->volunteer));
   GEBI_ASSIGN_OR_RETURN(auto recipients, storage::MarkCareRelaySent(tx, relay_id, now));
   const std::string id = std::to_string(relay_id);
   const bool photo = relay->body.empty();
-  const std::string text =
-      photo ? templates.Render("push.care_photo", {{"elder", elder->name},
-                                                   {"volunteer", volunteer},
-                                                   {"url", relay->pic_url},
-                                                   {"id", id}})
-            : templates.Render("push.care_relay", {{"elder", elder->name},
-                                                   {"volunteer", volunteer},
-                                                   {"text", relay->body},
-                                                   {"id", id}});
+  const std::string text = photo ? templates.Render("push.care_photo", {{"elder", elder->name},
+                                                                        {"volunteer", volunteer},
+                                                                        {"url", relay->pic_url},
+                                                                        {"id", id}})
+                                 : templates.Render("push.care_relay", {{"elder", elder->name},
+                                                                        {"volunteer", volunteer},
+                                                                        {"text", relay->body},
+                                                                        {"id", id}});
   json extra = {{"relay_id", relay_id}, {"elder_id", relay->elder_id}};
   if (photo && !relay->pic_url.empty()) extra["url"] = relay->pic_url;
   for (const std::string& openid : recipients) {
@@ -195,12 +195,11 @@ Result<bool> AssignCareVolunteer(storage::Tx& tx, const Templates& templates, in
   GEBI_ASSIGN_OR_RETURN(std::string name, PersonName(tx, openid));
   GEBI_ASSIGN_OR_RETURN(bool member, storage::AddMember(tx, elder->circle_id, openid, name, now));
   (void)member;  // a volunteer of another elder in the same circle is a member already
-  GEBI_RETURN_IF_ERROR(
-      QueuePushIn(tx, now, openid, "care_assigned",
-                  templates.Render("push.care_assigned",
-                                   {{"elder", elder->name}, {"circle", elder->circle_name}}),
-                  json{{"elder_id", elder_id}},
-                  fmt::format("care_assigned:{}:{}:{}", elder_id, openid, now)));
+  GEBI_RETURN_IF_ERROR(QueuePushIn(
+      tx, now, openid, "care_assigned",
+      templates.Render("push.care_assigned",
+                       {{"elder", elder->name}, {"circle", elder->circle_name}}),
+      json{{"elder_id", elder_id}}, fmt::format("care_assigned:{}:{}:{}", elder_id, openid, now)));
   return true;
 }
 
@@ -208,7 +207,8 @@ Status LinkApprovedCareFamily(storage::Tx& tx, const storage::CircleJoinRequest&
                               const std::string& by, int64_t now) {
   GEBI_ASSIGN_OR_RETURN(auto elder_id, storage::CareRequestElder(tx, req.id));
   if (!elder_id) return Status::Ok();
-  GEBI_ASSIGN_OR_RETURN(bool linked, storage::LinkCare(tx, *elder_id, req.openid, "family", by, now));
+  GEBI_ASSIGN_OR_RETURN(bool linked,
+                        storage::LinkCare(tx, *elder_id, req.openid, "family", by, now));
   (void)linked;  // approving twice links once
   return Status::Ok();
 }
@@ -238,7 +238,8 @@ Result<Reply> JoinCareCircle(Context& ctx, const storage::CircleInfo& c, const s
   }
   GEBI_ASSIGN_OR_RETURN(std::string name, PersonName(ctx.tx, me));
   if (name.empty()) name = given;
-  GEBI_ASSIGN_OR_RETURN(int64_t id, storage::CreateCircleJoinRequest(ctx.tx, c.id, me, name, ctx.now));
+  GEBI_ASSIGN_OR_RETURN(int64_t id,
+                        storage::CreateCircleJoinRequest(ctx.tx, c.id, me, name, ctx.now));
   GEBI_RETURN_IF_ERROR(storage::SetCareRequest(ctx.tx, id, elder->id));
   const std::string text = ctx.templates.Render(
       "push.care_family_request",
@@ -348,8 +349,8 @@ Result<Reply> HandleCareRelay(Context& ctx) {
     return Text(ctx, "care.no_family",
                 {{"elder", elder->name}, {"code", c ? c->invite_code : std::string("—")}});
   }
-  GEBI_ASSIGN_OR_RETURN(int64_t recent, storage::CountRelaysSince(ctx.tx, ctx.msg.from_user,
-                                                                  ctx.now - 3600));
+  GEBI_ASSIGN_OR_RETURN(int64_t recent,
+                        storage::CountRelaysSince(ctx.tx, ctx.msg.from_user, ctx.now - 3600));
   if (recent >= kMaxRelaysPerHour) return Text(ctx, "care.rate_limited");
   storage::CareRelay r;
   r.circle_id = elder->circle_id;
@@ -358,14 +359,16 @@ Result<Reply> HandleCareRelay(Context& ctx) {
   r.body = body;
   GEBI_ASSIGN_OR_RETURN(int64_t id, storage::RecordCareRelay(ctx.tx, r, ctx.now));
   GEBI_ASSIGN_OR_RETURN(int64_t sent, DeliverCareRelay(ctx.tx, ctx.templates, id, ctx.now));
-  return Text(ctx, "care.relay_sent",
-              {{"id", std::to_string(id)}, {"elder", elder->name}, {"count", std::to_string(sent)}});
+  return Text(
+      ctx, "care.relay_sent",
+      {{"id", std::to_string(id)}, {"elder", elder->name}, {"count", std::to_string(sent)}});
 }
 
 Result<Reply> HandleCareImage(Context& ctx) {
   const int64_t since = ctx.now - kPhotoWindowSeconds;
   GEBI_ASSIGN_OR_RETURN(auto relay, storage::LatestTextRelayOf(ctx.tx, ctx.msg.from_user, since));
-  GEBI_ASSIGN_OR_RETURN(auto parking, storage::LatestParkingItemOf(ctx.tx, ctx.msg.from_user, since));
+  GEBI_ASSIGN_OR_RETURN(auto parking,
+                        storage::LatestParkingItemOf(ctx.tx, ctx.msg.from_user, since));
   GEBI_ASSIGN_OR_RETURN(auto ticket, storage::LatestOpenTicketOf(ctx.tx, ctx.msg.from_user, since));
   // The newest of the sender's commands takes the photo.
   if (relay && (!parking || parking->created_at <= relay->created_at) &&
@@ -384,7 +387,8 @@ Result<Reply> HandleCareThanks(Context& ctx) {
   NumberArgs a = ParseNumberAndRest(ctx.args);
   std::optional<int64_t> relay_id;
   if (a.number > 0) {
-    GEBI_ASSIGN_OR_RETURN(bool received, storage::ReceivedRelay(ctx.tx, a.number, ctx.msg.from_user));
+    GEBI_ASSIGN_OR_RETURN(bool received,
+                          storage::ReceivedRelay(ctx.tx, a.number, ctx.msg.from_user));
     if (!received) return Text(ctx, "care.thanks_unknown", {{"id", std::to_string(a.number)}});
     relay_id = a.number;
   } else {
@@ -405,7 +409,8 @@ Result<Reply> HandleCareThanks(Context& ctx) {
     if (got_parent) target = *relay->parent_id;
   }
   const std::string id = std::to_string(target);
-  GEBI_ASSIGN_OR_RETURN(bool first, storage::ThankRelay(ctx.tx, target, ctx.msg.from_user, ctx.now));
+  GEBI_ASSIGN_OR_RETURN(bool first,
+                        storage::ThankRelay(ctx.tx, target, ctx.msg.from_user, ctx.now));
   GEBI_ASSIGN_OR_RETURN(std::string volunteer, ShownName(ctx.tx, relay->volunteer));
   if (!first) return Text(ctx, "care.thanks_again", {{"id", id}, {"volunteer", volunteer}});
   GEBI_ASSIGN_OR_RETURN(bool tell, storage::MarkVolunteerThanked(ctx.tx, target, ctx.now));
@@ -414,9 +419,9 @@ Result<Reply> HandleCareThanks(Context& ctx) {
     GEBI_ASSIGN_OR_RETURN(int64_t total, storage::ThanksOfVolunteer(ctx.tx, relay->volunteer));
     GEBI_RETURN_IF_ERROR(QueuePush(
         ctx, relay->volunteer, "care_thanks",
-        ctx.templates.Render("push.care_thanked", {{"elder", elder ? elder->name : ""},
-                                                   {"id", id},
-                                                   {"thanks", std::to_string(total)}}),
+        ctx.templates.Render(
+            "push.care_thanked",
+            {{"elder", elder ? elder->name : ""}, {"id", id}, {"thanks", std::to_string(total)}}),
         json{{"relay_id", target}}, fmt::format("care_thanks:{}", target)));
   }
   return Text(ctx, "care.thanked", {{"id", id}, {"volunteer", volunteer}});

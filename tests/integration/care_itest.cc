@@ -102,7 +102,7 @@ bool Has(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
-constexpr char kWorker[] = "o_demo_worker1";      // grid worker of 桂柑社区第一网格, owns 金阿婆关爱圈
+constexpr char kWorker[] = "o_demo_worker1";  // grid worker of 桂柑社区第一网格, owns 金阿婆关爱圈
 constexpr char kVolunteer[] = "o_demo_volunteer";  // 施青松, assigned to 金阿婆 (demo)
 constexpr char kDaughter[] = "o_demo_jin_family";  // 金阿婆's daughter, family (demo)
 constexpr char kSon[] = "o_s7_son";                // 金阿婆's son: joins in the story

@@ -21,8 +21,8 @@ struct Fixture {
       CircleInfo c{0, "elderly_care", "关爱组", std::nullopt, "o_worker", "", "approval", "333333"};
       GEBI_ASSIGN_OR_RETURN(circle, InsertCircle(tx, c, 1));
       GEBI_ASSIGN_OR_RETURN(jin, AddCareElder(tx, circle, "金阿婆", std::nullopt, "o_worker", 1));
-      GEBI_ASSIGN_OR_RETURN(wang, AddCareElder(tx, circle, "王阿公", std::string("o_wang"),
-                                               "o_worker", 1));
+      GEBI_ASSIGN_OR_RETURN(
+          wang, AddCareElder(tx, circle, "王阿公", std::string("o_wang"), "o_worker", 1));
       GEBI_RETURN_IF_ERROR(LinkCare(tx, jin, "o_daughter", "family", "o_worker", 1).status());
       GEBI_RETURN_IF_ERROR(LinkCare(tx, jin, "o_son", "family", "o_worker", 1).status());
       GEBI_RETURN_IF_ERROR(LinkCare(tx, wang, "o_wang_son", "family", "o_worker", 1).status());
@@ -184,7 +184,8 @@ TEST_CASE("Thanks count once per family member; the volunteer is told once", "[s
 TEST_CASE("Family requests remember their elder", "[storage][care]") {
   Fixture f;
   f.Write([&](Tx& tx) -> Status {
-    GEBI_ASSIGN_OR_RETURN(int64_t req, CreateCircleJoinRequest(tx, f.circle, "o_new", "金阿婆家属", 5));
+    GEBI_ASSIGN_OR_RETURN(int64_t req,
+                          CreateCircleJoinRequest(tx, f.circle, "o_new", "金阿婆家属", 5));
     GEBI_RETURN_IF_ERROR(SetCareRequest(tx, req, f.jin));
     GEBI_ASSIGN_OR_RETURN(auto elder, CareRequestElder(tx, req));
     CHECK(elder == std::optional<int64_t>(f.jin));

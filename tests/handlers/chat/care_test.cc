@@ -59,7 +59,8 @@ TEST_CASE("关爱 reaches the elder's family only, with the photo that follows i
     CHECK(w.Say(kFamily, "谢谢！") ==
           w.Render("care.thanked", {{"id", "1"}, {"volunteer", "施青松"}}));
     CHECK(Pushes(w, "care_thanks", kVolunteer) == 1);
-    CHECK(Has(w.Text("SELECT payload FROM outbox WHERE kind = 'care_thanks'"), "一共收到 1 次感谢"));
+    CHECK(
+        Has(w.Text("SELECT payload FROM outbox WHERE kind = 'care_thanks'"), "一共收到 1 次感谢"));
     CHECK(w.Say(kFamily, "谢谢 1") ==
           w.Render("care.thanks_again", {{"id", "1"}, {"volunteer", "施青松"}}));
     CHECK(Pushes(w, "care_thanks") == 1);
@@ -147,8 +148,8 @@ TEST_CASE("Family join by invite code naming the elder; the grid worker approves
   CHECK(Has(w.Text("SELECT payload FROM outbox WHERE kind = 'circle_join_request'"), "入圈通过 1"));
   CHECK(w.Count("SELECT COUNT(*) FROM care_links WHERE openid = '" + kNewcomer + "'") == 0);
   CHECK(Has(w.Say(kWorker, "入圈通过 1"), "1"));
-  CHECK(w.Count("SELECT COUNT(*) FROM care_links WHERE role = 'family' AND openid = '" +
-                kNewcomer + "'") == 1);
+  CHECK(w.Count("SELECT COUNT(*) FROM care_links WHERE role = 'family' AND openid = '" + kNewcomer +
+                "'") == 1);
   // Now both family members get the next relay, each once.
   CHECK(Has(w.Say(kVolunteer, "关爱 金阿婆 下午在活动室下棋"), "2 位家属"));
   CHECK(Pushes(w, "care_relay", kNewcomer) == 1);
