@@ -111,7 +111,7 @@ constexpr char kCleaner[] = "o_demo_cleaner";      // 江炳文, a volunteer of 
 constexpr char kJin[] = "o_demo_jin";              // 金阿婆 herself
 constexpr char kLeader[] = "o_demo_floorleader";   // in the building circle, not in care
 
-TEST_CASE("S7: relays reach one elder's family only, with the photo; thanks are counted",
+TEST_CASE("S7: relays reach one elder's family only, with the photo, and thanks are counted",
           "[integration][care]") {
   S7World w;
   const std::string jin_code = w.InviteCode("金阿婆关爱圈");

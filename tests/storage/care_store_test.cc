@@ -124,7 +124,7 @@ TEST_CASE("A relay is recorded pending and sent once to that elder's family", "[
   });
 }
 
-TEST_CASE("Held relays wait; rejected ones are never sent", "[storage][care]") {
+TEST_CASE("Held relays wait, rejected ones are never sent", "[storage][care]") {
   Fixture f;
   const int64_t held = f.Record(f.jin);
   const int64_t rejected = f.Record(f.jin);
@@ -146,7 +146,7 @@ TEST_CASE("Held relays wait; rejected ones are never sent", "[storage][care]") {
   CHECK(f.Send(held).size() == 2);
 }
 
-TEST_CASE("Thanks count once per family member; the volunteer is told once", "[storage][care]") {
+TEST_CASE("Thanks count once per family member and the volunteer is told once", "[storage][care]") {
   Fixture f;
   const int64_t id = f.Record(f.jin);
   f.Send(id);

@@ -129,7 +129,7 @@ TEST_CASE("关爱 refusals say what to do and change nothing", "[handlers][care]
   }
 }
 
-TEST_CASE("Family join by invite code naming the elder; the grid worker approves",
+TEST_CASE("Family join by invite code naming the elder, approved by the grid worker",
           "[handlers][care]") {
   HandlerEnv w;
   const std::string code = Code(w);
