@@ -6,6 +6,7 @@
 
 #include "storage/circle_store.h"
 #include "storage/migrations.h"
+#include "storage/privacy_store.h"
 #include "tests/support/test_env.h"
 
 namespace gebi::storage {
@@ -191,6 +192,37 @@ TEST_CASE("Family requests remember their elder", "[storage][care]") {
     CHECK(elder == std::optional<int64_t>(f.jin));
     GEBI_ASSIGN_OR_RETURN(auto none, CareRequestElder(tx, req + 1));
     CHECK_FALSE(none);
+    return Status::Ok();
+  });
+}
+
+TEST_CASE("Forgetting a person removes their care links and blanks their relays",
+          "[storage][care]") {
+  Fixture f;
+  const int64_t id = f.Record(f.jin, "今天在家包饺子");
+  f.Send(id);
+  f.Write([&](Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(bool thanked, ThankRelay(tx, id, "o_son", 30));
+    CHECK(thanked);
+    GEBI_ASSIGN_OR_RETURN(auto volunteer, ForgetPerson(tx, "o_vol", "forgotten:1"));
+    GEBI_ASSIGN_OR_RETURN(auto son, ForgetPerson(tx, "o_son", "forgotten:2"));
+    GEBI_ASSIGN_OR_RETURN(auto elder, ForgetPerson(tx, "o_wang", "forgotten:3"));
+    CHECK(volunteer.deleted >= 2);  // a volunteer link and a family link
+    CHECK(son.anonymised >= 1);
+    GEBI_ASSIGN_OR_RETURN(auto r, GetCareRelay(tx, id));
+    REQUIRE(r);
+    CHECK(r->volunteer == "forgotten:1");
+    CHECK(r->body == "[已删除]");
+    CHECK(r->thanks == 1);  // the numbers keep the thank-you
+    GEBI_ASSIGN_OR_RETURN(auto links, EldersLinkedTo(tx, "o_vol", "volunteer"));
+    CHECK(links.empty());
+    GEBI_ASSIGN_OR_RETURN(bool family, IsCareFamily(tx, "o_son"));
+    CHECK_FALSE(family);
+    GEBI_ASSIGN_OR_RETURN(bool got, ReceivedRelay(tx, id, "o_son"));
+    CHECK_FALSE(got);
+    GEBI_ASSIGN_OR_RETURN(auto wang, GetCareElder(tx, f.wang));
+    REQUIRE(wang);
+    CHECK_FALSE(wang->resident_openid.has_value());
     return Status::Ok();
   });
 }
