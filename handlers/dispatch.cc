@@ -4,6 +4,7 @@
 
 #include "handlers/chat/assist.h"
 #include "handlers/chat/basics.h"
+#include "handlers/chat/care.h"
 #include "handlers/chat/circles.h"
 #include "handlers/chat/join.h"
 #include "handlers/chat/parking.h"
@@ -140,7 +141,7 @@ HandlerRow kJoinFlow{.name = "join.flow", .fn = HandleJoinFlow, .flow = "join"};
 // Follow: the seeded event rule for subscribe names this row.
 HandlerRow kWelcome{.name = "welcome", .fn = HandleWelcome, .keywords = "subscribe"};
 HandlerRow kScan{.name = "event.scan", .fn = HandleScan};
-HandlerRow kImage{.name = "image", .fn = HandleImage};  // parking photos, else repair photos
+HandlerRow kImage{.name = "image", .fn = HandleCareImage};  // care, parking, else repair photos
 HandlerRow kLocation{.name = "location", .fn = HandleMedia};
 HandlerRow kDefault{.name = "default", .fn = HandleDefault};
 HandlerRow kUnsubscribe{.name = "event.unsubscribe", .fn = HandleUnsubscribe};
@@ -330,6 +331,35 @@ HandlerRow kCloseRecruit{.name = "close_recruit",
 // The 通知 conversation's confirmation step.
 HandlerRow kNoticeFlow{.name = "notice.flow", .fn = HandleNoticeFlow, .flow = "notice"};
 
+// Elderly-care relays (S7): handlers/chat/care.cc. Grid workers and staff set up elders and
+// volunteers; assigned volunteers relay; family (kCareFamily) thank. Family join and are
+// approved through 加入圈子 / 入圈通过 above.
+HandlerRow kCareAddElder{.name = "care_add_elder",
+                         .fn = HandleCareAddElder,
+                         .keywords = "添加老人",
+                         .roles = kStaffRoles,
+                         .who = kStaffWho,
+                         .help_key = "help.line.care_add_elder"};
+HandlerRow kCareAssign{.name = "care_assign",
+                       .fn = HandleCareAssign,
+                       .keywords = "指派志愿者",
+                       .roles = kStaffRoles,
+                       .who = kStaffWho,
+                       .help_key = "help.line.care_assign"};
+HandlerRow kCareRelay{.name = "care_relay",
+                      .fn = HandleCareRelay,
+                      .keywords = "关爱",
+                      .roles = kVolunteer,
+                      .who = "关爱志愿者",
+                      .help_key = "help.line.care_relay",
+                      .menu = kVolunteer};
+HandlerRow kCareThanks{.name = "care_thanks",
+                       .fn = HandleCareThanks,
+                       .keywords = "谢谢|感谢",
+                       .help_key = "help.line.care_thanks",
+                       .menu = kResident,
+                       .help_roles = kCareFamily};
+
 const std::vector<const HandlerRow*> kTable = {
     &kHelp,          &kCancel,       &kJoin,          &kRepair,       &kMyRepairs,
     &kHuman,         &kRate,         &kFixed,         &kLike,         &kReopen,
@@ -347,6 +377,8 @@ const std::vector<const HandlerRow*> kTable = {
     &kCreateCircle, &kCircleMembersRow, &kCircleApprove, &kCircleReject, &kNotice,
     &kNoticeStatus, &kNoticeRemind, &kNoticeWithdraw, &kRecruit, &kSignups, &kCloseRecruit,
     &kNoticeFlow,
+    // Elderly-care relays (S7).
+    &kCareAddElder, &kCareAssign, &kCareRelay, &kCareThanks,
 };
 
 }  // namespace

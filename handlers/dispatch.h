@@ -41,6 +41,9 @@ struct HandlerRow {
   // A row that does not yields to the next rule the text matches; when none does, it runs
   // anyway and answers with its usage. 停车 takes a plate: 停车费多少 is the office's question.
   bool (*takes)(const Context& ctx) = nullptr;
+  // Whose 帮助 lists the row when that differs from who may use it (0: roles). 谢谢 is for
+  // anyone to say, but only care families are shown it.
+  uint32_t help_roles = 0;
   // Counters (relaxed atomics).
   mutable std::atomic<uint64_t> calls{0};
   mutable std::atomic<uint64_t> failures{0};

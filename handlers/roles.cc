@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "storage/care_store.h"
 #include "storage/circle_store.h"
 #include "storage/org_store.h"
 #include "storage/volunteer_store.h"
@@ -44,6 +45,8 @@ Result<Sender> ResolveSender(storage::Tx& tx, const std::string& openid) {
   }
   GEBI_ASSIGN_OR_RETURN(bool manages_circle, storage::ManagesAnyCircle(tx, openid));
   if (manages_circle) s.roles |= kCircleManager;
+  GEBI_ASSIGN_OR_RETURN(bool care_family, storage::IsCareFamily(tx, openid));
+  if (care_family) s.roles |= kCareFamily;
   if (!s.community_id) {
     std::optional<int64_t> from = s.grid_id ? s.grid_id : staff_unit;
     if (from) {
@@ -59,7 +62,7 @@ std::string RoleNames(uint32_t roles) {
       {kFloorLeader, "楼道长"},       {kVolunteer, "志愿者"},
       {kGridWorker, "网格员"},        {kCommunityStaff, "社区工作人员"},
       {kStreetStaff, "街道工作人员"}, {kDistrictAdmin, "区管理员"},
-      {kCircleManager, "圈子管理员"},
+      {kCircleManager, "圈子管理员"}, {kCareFamily, "关爱家属"},
   };
   std::string out;
   for (const auto& [bit, name] : kNames) {

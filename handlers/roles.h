@@ -22,6 +22,9 @@ enum Role : uint32_t {
   // Owns or manages a circle other than a grid circle (storage/circle_store.h): may send
   // notices and recruit in the circles they run.
   kCircleManager = 1u << 7,
+  // Family of an elder in an elderly-care circle (storage/care_store.h): gets care relays and
+  // may thank the volunteer.
+  kCareFamily = 1u << 8,
 };
 constexpr uint32_t kAnyone = 0xFFFFFFFFu;
 constexpr uint32_t kStaffRoles = kGridWorker | kCommunityStaff | kStreetStaff | kDistrictAdmin;

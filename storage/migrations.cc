@@ -834,6 +834,69 @@ UPDATE rules SET priority = 35
 UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'rules_version';
 )sql";
 
+// v12: elderly-care relays (S7). An elderly_care circle holds elders (by the 称呼 people call
+// them, optionally a resident's openid), each with family members (joined by invite, approved
+// through the circle's join requests) and assigned volunteers. A relay is recorded first
+// ('pending') and delivered in a second step ('sent'); moderation may hold or reject it in
+// between. A photo after 关爱 is a relay of its own, pointing at the 关爱 it follows. Thanks
+// are one row per family member and relay.
+constexpr std::string_view kV12Care = R"sql(
+CREATE TABLE care_elders (
+  id              INTEGER PRIMARY KEY,
+  circle_id       INTEGER NOT NULL REFERENCES circles(id),
+  name            TEXT NOT NULL,
+  resident_openid TEXT,
+  added_by        TEXT NOT NULL DEFAULT '',
+  created_at      INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX care_elders_name ON care_elders(circle_id, name);
+CREATE TABLE care_links (
+  elder_id    INTEGER NOT NULL REFERENCES care_elders(id),
+  openid      TEXT NOT NULL,
+  role        TEXT NOT NULL CHECK (role IN ('family','volunteer')),
+  added_by    TEXT NOT NULL DEFAULT '',
+  created_at  INTEGER NOT NULL,
+  PRIMARY KEY (elder_id, openid, role)
+);
+CREATE INDEX care_links_openid ON care_links(openid, role);
+CREATE TABLE care_requests (
+  request_id  INTEGER PRIMARY KEY REFERENCES circle_join_requests(id),
+  elder_id    INTEGER NOT NULL REFERENCES care_elders(id)
+);
+CREATE TABLE care_relays (
+  id           INTEGER PRIMARY KEY,
+  circle_id    INTEGER NOT NULL REFERENCES circles(id),
+  elder_id     INTEGER NOT NULL REFERENCES care_elders(id),
+  volunteer    TEXT NOT NULL,
+  body         TEXT NOT NULL DEFAULT '',
+  media_id     TEXT NOT NULL DEFAULT '',
+  pic_url      TEXT NOT NULL DEFAULT '',
+  parent_id    INTEGER REFERENCES care_relays(id),
+  status       TEXT NOT NULL DEFAULT 'pending'
+               CHECK (status IN ('pending','sent','held','rejected')),
+  recipients   INTEGER NOT NULL DEFAULT 0,
+  created_at   INTEGER NOT NULL,
+  delivered_at INTEGER,
+  thanked_at   INTEGER
+);
+CREATE INDEX care_relays_volunteer ON care_relays(volunteer, created_at);
+CREATE INDEX care_relays_elder ON care_relays(elder_id, created_at);
+CREATE TABLE care_relay_recipients (
+  relay_id    INTEGER NOT NULL REFERENCES care_relays(id),
+  openid      TEXT NOT NULL,
+  thanked_at  INTEGER,
+  PRIMARY KEY (relay_id, openid)
+);
+CREATE INDEX care_relay_recipients_openid ON care_relay_recipients(openid, relay_id);
+INSERT INTO rules(match_kind, pattern, priority, target_kind, target, note, created_at, updated_at) VALUES
+  ('prefix', '添加老人', 20, 'handler', 'care_add_elder', '添加老人', 0, 0),
+  ('prefix', '指派志愿者', 20, 'handler', 'care_assign', '指派志愿者', 0, 0),
+  ('prefix', '关爱', 20, 'handler', 'care_relay', '关爱', 0, 0),
+  ('prefix', '谢谢', 20, 'handler', 'care_thanks', '谢谢', 0, 0),
+  ('prefix', '感谢', 20, 'handler', 'care_thanks', '感谢', 0, 0);
+UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'rules_version';
+)sql";
+
 const std::vector<Migration> kMigrations = {
     {1, "core", kV1Core},
     {2, "grid", kV2Grid},
@@ -846,6 +909,7 @@ const std::vector<Migration> kMigrations = {
     {9, "ladder", kV9Ladder},
     {10, "circles", kV10Circles},
     {11, "more repair phrases", kV11MorePhrases},
+    {12, "care", kV12Care},
 };
 
 }  // namespace

@@ -24,6 +24,8 @@ constexpr std::string_view kDeletes[] = {
     // Parking (v8): their plates and the photos they sent.
     "DELETE FROM car_plates WHERE openid = ?1",
     "DELETE FROM parking_media WHERE openid = ?1",
+    // Elderly care (v11): their family / volunteer links.
+    "DELETE FROM care_links WHERE openid = ?1",
 };
 
 // Rows the numbers need: the person becomes ?2 and their own words ?3.
@@ -43,6 +45,14 @@ constexpr std::string_view kAnonymise[] = {
     "UPDATE parking_reports SET owner = ?2 WHERE owner = ?1",
     "UPDATE parking_reporters SET openid = ?2 WHERE openid = ?1",
     "UPDATE parking_spots SET reporter = ?2 WHERE reporter = ?1",
+    // Elderly care (v11): relays a volunteer wrote, relays about an elder who is the person
+    // (before the elder is unlinked), relays received (thanks still count).
+    "UPDATE care_relays SET volunteer = ?2, body = CASE WHEN body = '' THEN '' ELSE ?3 END, "
+    "media_id = '', pic_url = '' WHERE volunteer = ?1",
+    "UPDATE care_relays SET body = CASE WHEN body = '' THEN '' ELSE ?3 END, media_id = '', "
+    "pic_url = '' WHERE elder_id IN (SELECT id FROM care_elders WHERE resident_openid = ?1)",
+    "UPDATE care_elders SET resident_openid = NULL WHERE resident_openid = ?1",
+    "UPDATE care_relay_recipients SET openid = ?2 WHERE openid = ?1",
 };
 
 // Photos of the tickets the person reported: their home, their door.

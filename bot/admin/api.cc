@@ -13,6 +13,7 @@
 #include "bot/admin/charts.h"
 #include "bot/admin/json.h"
 #include "bot/push/qr_poster.h"
+#include "handlers/admin/care.h"
 #include "handlers/admin/circles.h"
 #include "handlers/admin/commands.h"
 #include "handlers/admin/lookback.h"
@@ -387,6 +388,12 @@ void AdminApi::Mount(httplib::Server& server) {
       true);
   Add(server, "GET", p + "/recruitments", &AdminApi::ListRecruitments, false);
   Add(server, "GET", p + "/stats/circle-notices", &AdminApi::CircleNoticeNumbers, false);
+  // Elderly-care relays (S7).
+  Add(server, "GET", p + "/care", &AdminApi::CarePage, false);
+  Add(server, "POST", p + "/care/elders", &AdminApi::AddCareElder, true);
+  Add(server, "POST", p + R"(/care/elders/(\d+)/volunteers)", &AdminApi::SetCareVolunteer, true);
+  Add(server, "POST", p + R"(/care/requests/(\d+))", &AdminApi::DecideCareFamily, true);
+  Add(server, "GET", p + "/stats/care", &AdminApi::CareNumbers, false);
 
   // Anything else under the prefix is a JSON 404, not httplib's empty one.
   auto not_found = [](const httplib::Request&, httplib::Response& res) {
@@ -1536,6 +1543,104 @@ void AdminApi::CircleNoticeNumbers(Call& c) {
                     {"notices", r.notices},
                     {"recipients", r.recipients},
                     {"received", r.received}});
+  }
+  c.Ok({{"communities", list}});
+}
+
+// ---------- elderly-care relays (S7) ----------
+
+void AdminApi::CarePage(Call& c) {
+  auto page = handlers::admin::LoadCarePage(app_.db(), c.who, app_.clock().NowSeconds());
+  if (!page.ok()) return c.Fail(page.status());
+  auto people = [](const std::vector<storage::CarePerson>& list) {
+    json out = json::array();
+    for (const auto& p : list) out.push_back({{"openid", p.openid}, {"name", p.name}});
+    return out;
+  };
+  json elders = json::array();
+  for (const auto& v : page->elders) {
+    json pending = json::array();
+    for (const auto& r : v.pending) {
+      pending.push_back({{"id", r.id}, {"name", r.name}, {"created_at", r.created_at}});
+    }
+    elders.push_back({{"id", v.elder.id},
+                      {"name", v.elder.name},
+                      {"circle_id", v.elder.circle_id},
+                      {"circle", v.elder.circle_name},
+                      {"unit", v.unit_name},
+                      {"community_id", v.community_id ? json(*v.community_id) : json(nullptr)},
+                      {"invite_code", v.invite_code},
+                      {"linked_resident", v.elder.resident_openid.has_value()},
+                      {"family", people(v.family)},
+                      {"volunteers", people(v.volunteers)},
+                      {"pending", pending},
+                      {"relays_month", v.month.relays},
+                      {"photos_month", v.month.photos},
+                      {"thanks_month", v.month.thanks},
+                      {"editable", v.editable}});
+  }
+  json circles = json::array();
+  for (const auto& ci : page->circles) circles.push_back({{"id", ci.id}, {"name", ci.name}});
+  json volunteers = json::array();
+  for (const auto& v : page->volunteers) {
+    volunteers.push_back({{"community_id", v.community_id}, {"openid", v.openid}, {"name", v.name}});
+  }
+  c.Ok({{"elders", elders}, {"circles", circles}, {"volunteers", volunteers}});
+}
+
+void AdminApi::AddCareElder(Call& c) {
+  auto name = c.Str("elder_name");
+  if (!name.ok()) return c.Fail(name.status());
+  int64_t circle_id = 0;
+  if (auto it = c.body.find("circle_id"); it != c.body.end() && !it->is_null()) {
+    if (!it->is_number_integer() || it->get<int64_t>() < 0) {
+      return c.Fail(Status::InvalidArgument("circle_id: 请从列表里选关爱圈"));
+    }
+    circle_id = it->get<int64_t>();
+  }
+  auto id = handlers::admin::AddCareElderFromConsole(app_.db(), app_.clock(), c.who, circle_id,
+                                                     *name);
+  if (!id.ok()) return c.Fail(id.status());
+  c.Ok({{"id", *id}});
+}
+
+void AdminApi::SetCareVolunteer(Call& c) {
+  auto openid = c.Str("openid");
+  if (!openid.ok()) return c.Fail(openid.status());
+  auto it = c.body.find("assign");
+  if (it == c.body.end() || !it->is_boolean()) {
+    return c.Fail(Status::InvalidArgument("assign: 请选指派还是取消"));
+  }
+  Status s = handlers::admin::SetCareVolunteerFromConsole(app_.db(), app_.clock(), app_.pipeline(),
+                                                          c.who, c.Id(1), *openid,
+                                                          it->get<bool>());
+  if (!s.ok()) return c.Fail(s);
+  c.Ok({{"ok", true}});
+}
+
+void AdminApi::DecideCareFamily(Call& c) {
+  auto it = c.body.find("approve");
+  if (it == c.body.end() || !it->is_boolean()) {
+    return c.Fail(Status::InvalidArgument("approve: 请选同意还是不同意"));
+  }
+  auto reason = c.Str("reason", false);
+  if (!reason.ok()) return c.Fail(reason.status());
+  Status s = handlers::admin::DecideCareFamilyFromConsole(app_.db(), app_.clock(), app_.pipeline(),
+                                                          c.who, c.Id(1), it->get<bool>(),
+                                                          *reason);
+  if (!s.ok()) return c.Fail(s);
+  c.Ok({{"ok", true}});
+}
+
+void AdminApi::CareNumbers(Call& c) {
+  auto rows = handlers::admin::ListCareNumbers(app_.db(), c.who);
+  if (!rows.ok()) return c.Fail(rows.status());
+  json list = json::array();
+  for (const auto& r : *rows) {
+    list.push_back({{"community_id", r.community_id ? json(*r.community_id) : json(nullptr)},
+                    {"community", r.community},
+                    {"relays", r.relays},
+                    {"thanks", r.thanks}});
   }
   c.Ok({{"communities", list}});
 }

@@ -104,6 +104,12 @@ class AdminApi {
   void WithdrawCircleNotice(Call& c);
   void ListRecruitments(Call& c);
   void CircleNoticeNumbers(Call& c);
+  // Elderly-care relays (S7): the 关爱 page (handlers/admin/care.h).
+  void CarePage(Call& c);
+  void AddCareElder(Call& c);
+  void SetCareVolunteer(Call& c);
+  void DecideCareFamily(Call& c);
+  void CareNumbers(Call& c);
 
   App& app_;
   handlers::admin::AuthSettings auth_;

@@ -52,6 +52,8 @@ std::string FieldLabel(std::string_view field) {
       {"claim_hours", "没人受理多久升级（小时）"},
       {"resolve_hours", "受理后多久要办好（小时）"},
       {"consumer", "使用方"},
+      {"elder_name", "老人称呼"},
+      {"circle_id", "关爱圈"},
   };
   for (const auto& [key, label] : kLabels) {
     if (key == field) return std::string(label);

@@ -7,6 +7,8 @@
 
 #include "handlers/roles.h"
 #include "storage/admin_query.h"
+#include "storage/care_store.h"
+#include "storage/org_store.h"
 
 namespace gebi::handlers::admin {
 
@@ -165,6 +167,36 @@ std::string MessagesCsv(const Numbers& n) {
   for (const DayCount& d : n.messages_per_day) {
     out += fmt::format("{},{},{}\n", d.day, community, d.count);
   }
+  return out;
+}
+
+// ---------- elderly-care relays (S7) ----------
+
+Result<std::vector<CareNumbers>> ListCareNumbers(storage::Database& db,
+                                                 const Principal& principal) {
+  std::map<std::optional<int64_t>, CareNumbers> by_community;
+  GEBI_RETURN_IF_ERROR(db.WithRead([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(auto circles, storage::CareCountsByCircle(tx));
+    for (const auto& c : circles) {
+      std::optional<int64_t> community;
+      if (c.unit_id) {
+        GEBI_ASSIGN_OR_RETURN(auto unit, storage::AncestorOfKind(tx, *c.unit_id, "community"));
+        if (unit) community = unit->id;
+      }
+      if (!principal.CanSee(community)) continue;
+      CareNumbers& n = by_community[community];
+      if (n.community.empty() && community) {
+        GEBI_ASSIGN_OR_RETURN(auto unit, storage::GetUnit(tx, *community));
+        if (unit) n.community = unit->name;
+      }
+      n.community_id = community;
+      n.relays += c.relays;
+      n.thanks += c.thanks;
+    }
+    return Status::Ok();
+  }));
+  std::vector<CareNumbers> out;
+  for (auto& [id, n] : by_community) out.push_back(std::move(n));
   return out;
 }
 

@@ -53,4 +53,14 @@ std::string NumbersCsv(const Numbers& numbers);
 // Messages per day as CSV (header line, one line per day).
 std::string MessagesCsv(const Numbers& numbers);
 
+// Elderly-care relays (S7): delivered relays (texts and photos) and thank-yous per community in
+// principal's scope, by community id.
+struct CareNumbers {
+  std::optional<int64_t> community_id;
+  std::string community;
+  int64_t relays = 0;
+  int64_t thanks = 0;
+};
+Result<std::vector<CareNumbers>> ListCareNumbers(storage::Database& db, const Principal& principal);
+
 }  // namespace gebi::handlers::admin

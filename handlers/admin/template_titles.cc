@@ -30,6 +30,8 @@ constexpr Pair kGroups[] = {
     // Circles, notices and recruitment (templates/circles.toml).
     {"circle", "圈子"}, {"notice", "圈子通知"}, {"receipt", "圈子通知"}, {"recruit", "招募报名"},
     {"push.circle", "推送：圈子"}, {"push.notice", "推送：圈子通知"}, {"push.recruit", "推送：招募报名"},
+    // Elderly-care relays (templates/care.toml).
+    {"care", "关爱老人"}, {"push.care", "推送：关爱老人"},
 };
 
 constexpr Pair kTitles[] = {
@@ -453,6 +455,48 @@ constexpr Pair kTitles[] = {
     {"push.recruit", "推送给成员：招募"},
     {"push.recruit_full", "推送给发起人：名额已满"},
     {"push.recruit_promoted", "推送给候补：转为正式报名"},
+    // Elderly-care relays (templates/care.toml).
+    {"help.line.care_add_elder", "帮助：添加老人"},
+    {"help.line.care_assign", "帮助：指派关爱志愿者"},
+    {"help.line.care_relay", "帮助：发关爱消息"},
+    {"help.line.care_thanks", "帮助：谢谢志愿者"},
+    {"care.add_usage", "添加老人：没写称呼"},
+    {"care.elder_too_long", "添加老人：称呼太长"},
+    {"care.not_care_circle", "添加老人：写的不是关爱圈"},
+    {"care.elder_exists", "添加老人：圈里已有这位老人"},
+    {"care.elder_added", "添加老人成功（附邀请码）"},
+    {"care.assign_usage", "指派志愿者：没写全"},
+    {"care.elder_unknown_staff", "指派志愿者：没有这位老人"},
+    {"care.elder_ambiguous", "指派志愿者：同名老人不止一位"},
+    {"care.volunteer_unknown", "指派志愿者：没有这位志愿者"},
+    {"care.volunteer_ambiguous", "指派志愿者：同名志愿者不止一位"},
+    {"care.already_assigned", "指派志愿者：已经指派过"},
+    {"care.assigned", "指派志愿者成功"},
+    {"care.not_volunteer", "关爱：发的人没被指派"},
+    {"care.relay_usage", "关爱：怎么写"},
+    {"care.elder_not_yours", "关爱：不是他关爱的老人"},
+    {"care.relay_empty", "关爱：没写内容"},
+    {"care.relay_too_long", "关爱：内容太长"},
+    {"care.no_family", "关爱：老人还没有家属加入"},
+    {"care.rate_limited", "关爱：一小时内发太多"},
+    {"care.relay_sent", "关爱消息已发给家属"},
+    {"care.photo_sent", "关爱照片已发给家属"},
+    {"care.photo_limit", "关爱：照片太多"},
+    {"care.photo_no_relay", "关爱：照片前没发关爱"},
+    {"care.no_elders_yet", "家属加入：圈里还没有老人"},
+    {"care.ask_elder", "家属加入：问是哪位老人的家属"},
+    {"care.given_too_long", "家属加入：写得太长"},
+    {"care.join_elder_unknown", "家属加入：没有这位老人"},
+    {"care.request_sent", "家属加入：申请已提交"},
+    {"care.thanks_unknown", "谢谢：没有这条关爱消息"},
+    {"care.thanks_welcome", "谢谢：不是关爱家属时的回复"},
+    {"care.thanks_again", "谢谢：已经谢过"},
+    {"care.thanked", "谢谢：已转告志愿者"},
+    {"push.care_relay", "推送：关爱消息（发给家属）"},
+    {"push.care_photo", "推送：关爱照片（发给家属）"},
+    {"push.care_family_request", "推送：家属申请加入关爱圈（发给网格员）"},
+    {"push.care_assigned", "推送：请志愿者关爱老人"},
+    {"push.care_thanked", "推送：家属谢谢志愿者"},
 };
 
 constexpr Pair kPlaceholders[] = {
@@ -493,6 +537,11 @@ constexpr Pair kPlaceholders[] = {
     {"taken", "已报名人数"},
     {"told", "已告知人数"},
     {"waiting", "等待人数"},
+    // Elderly-care relays.
+    {"elder", "老人称呼"},
+    {"elders", "老人名单"},
+    {"volunteer", "志愿者"},
+    {"url", "照片链接"},
 };
 
 constexpr Pair kSamples[] = {
@@ -567,6 +616,11 @@ constexpr Pair kSamples[] = {
     {"taken", "6"},
     {"told", "5"},
     {"waiting", "2"},
+    // Elderly-care relays.
+    {"elder", "金阿婆"},
+    {"elders", "金阿婆、王阿公"},
+    {"volunteer", "李明"},
+    {"url", "https://mmbiz.qpic.cn/photo.jpg"},
 };
 
 std::string_view Find(const Pair* begin, const Pair* end, std::string_view key) {

@@ -31,7 +31,8 @@ uint32_t MainRole(uint32_t roles) {
 }
 
 bool Listed(const Context& ctx, const HandlerRow& row) {
-  return !row.help_key.empty() && (row.roles & ctx.roles) != 0;
+  const uint32_t shown_to = row.help_roles != 0 ? row.help_roles : row.roles;
+  return !row.help_key.empty() && (shown_to & ctx.roles) != 0;
 }
 
 // A member has no use for 加入网格 in a four-line menu.

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "handlers/chat/care.h"
 #include "handlers/chat/common.h"
 #include "handlers/chat/phrases.h"
 #include "handlers/normalize.h"
@@ -132,6 +133,8 @@ Status TellManagers(Context& ctx, const storage::CircleInfo& c, int64_t request_
 Result<Reply> JoinCircle(Context& ctx, const storage::CircleInfo& c, std::string given_name) {
   const std::string& me = ctx.msg.from_user;
   if (c.kind == "grid") return Text(ctx, "circle.grid_by_join");
+  // Family join an elderly-care circle for one elder (handlers/chat/care.h).
+  if (c.kind == "elderly_care") return JoinCareCircle(ctx, c, given_name);
   GEBI_ASSIGN_OR_RETURN(auto role, storage::MemberRole(ctx.tx, c.id, me));
   if (role) return Text(ctx, "circle.already_member", {{"circle", c.name}});
   GEBI_ASSIGN_OR_RETURN(std::string name, PersonName(ctx.tx, me));
@@ -190,6 +193,7 @@ Result<Reply> Decide(Context& ctx, bool approve) {
     GEBI_ASSIGN_OR_RETURN(bool added,
                           storage::AddMember(ctx.tx, c->id, req->openid, req->name, ctx.now));
     (void)added;  // already a member (added by the console meanwhile) is fine
+    GEBI_RETURN_IF_ERROR(LinkApprovedCareFamily(ctx.tx, *req, ctx.msg.from_user, ctx.now));
     GEBI_RETURN_IF_ERROR(QueuePush(
         ctx, req->openid, "circle_join_result",
         ctx.templates.Render(
@@ -241,6 +245,12 @@ std::string UnnamedLabel(const std::string& openid) {
   (void)openid;  // an openid means nothing to a manager (and is Latin on a Chinese screen)
   return "未留名居民";
 }
+
+Result<std::optional<int64_t>> StaffUnitOf(storage::Tx& tx, const std::string& openid) {
+  return StaffUnit(tx, openid);
+}
+
+Result<std::string> NewCircleInviteCode(storage::Tx& tx) { return NewInviteCode(tx); }
 
 int64_t SceneCircle(std::string_view key, std::string_view prefix) {
   if (key.substr(0, prefix.size()) != prefix) return -1;

@@ -6,6 +6,7 @@
 // Stateless; thread-safe (each call works in its delivery's Tx).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,5 +37,11 @@ Result<std::vector<storage::CircleInfo>> CirclesRunBy(storage::Tx& tx, const std
 Result<std::string> PersonName(storage::Tx& tx, const std::string& openid);
 // How a person without a name is listed to managers ("未留名居民"): never their openid.
 std::string UnnamedLabel(const std::string& openid);
+
+// The unit a circle openid creates belongs to: their grid, else community, street or district
+// (the first grant of that order), or nullopt for someone without a grant.
+Result<std::optional<int64_t>> StaffUnitOf(storage::Tx& tx, const std::string& openid);
+// An unused 6-digit invite code. ResourceExhausted when several tries all collide.
+Result<std::string> NewCircleInviteCode(storage::Tx& tx);
 
 }  // namespace gebi::handlers

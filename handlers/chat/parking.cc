@@ -12,9 +12,9 @@
 #include "handlers/chat/common.h"
 #include "handlers/chat/join.h"
 #include "handlers/chat/phrases.h"
+#include "handlers/chat/photos.h"
 #include "handlers/chat/repair.h"
 #include "handlers/normalize.h"
-#include "storage/media_store.h"
 #include "storage/org_store.h"
 #include "storage/parking_store.h"
 #include "storage/ticket_store.h"
@@ -27,8 +27,6 @@ using nlohmann::json;
 
 // A second report of the same plate this soon joins the first.
 constexpr int64_t kJoinWindowSeconds = 30 * 60;
-// A photo this soon after 停车 / 空位 belongs to that report or spot.
-constexpr int64_t kPhotoWindowSeconds = 10 * 60;
 // Reports and spots one sender may make per hour: a busy evening, not a flood.
 constexpr int kMaxPerHour = 10;
 // Plates one person may register (a family's cars).
@@ -354,15 +352,7 @@ Result<Reply> HandleImage(Context& ctx) {
                                                 ctx.msg.pic_url, ctx.now)
                            .status());
   // Downloaded like a repair photo (WeChat keeps media 3 days), within the daily quota.
-  if (!ctx.msg.media_id.empty()) {
-    const int quota = ctx.settings.limits.media_per_day;
-    GEBI_ASSIGN_OR_RETURN(int64_t today,
-                          storage::CountMediaSince(ctx.tx, ctx.msg.from_user, ctx.now - 86400));
-    if (quota == 0 || today < quota) {
-      GEBI_RETURN_IF_ERROR(storage::QueueMediaFetch(ctx.tx, ctx.msg.from_user, ctx.msg.media_id,
-                                                    ctx.msg.pic_url, ctx.now));
-    }
-  }
+  GEBI_RETURN_IF_ERROR(KeepPhoto(ctx));
   if (item->kind == "report") {
     return Text(ctx, "parking.photo", {{"id", std::to_string(item->id)}});
   }

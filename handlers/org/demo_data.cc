@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include "handlers/chat/circles.h"
 #include "handlers/org/directory.h"
+#include "storage/care_store.h"
+#include "storage/circle_store.h"
 #include "storage/org_store.h"
 #include "storage/rule_store.h"
 #include "storage/volunteer_store.h"
@@ -92,6 +95,8 @@ constexpr DemoPerson kPeople[] = {
      "volunteer cleaner 江炳文 (保洁)"},
     {"o_demo_massage", "GG-03", "李志美", "25幢", "402", false, "按摩", "周末",
      "volunteer masseuse 李志美 (按摩)"},
+    {"o_demo_jin_family", nullptr, "", "", "", false, nullptr, "",
+     "金阿婆's daughter 金晓燕 (lives elsewhere), family in 金阿婆关爱圈: gets 关爱 relays, 谢谢"},
 };
 
 std::string DemoAddresses() {
@@ -124,6 +129,35 @@ Status SeedRules(storage::Tx& tx, int64_t now, std::string* report) {
   }
   report->append(fmt::format("keyword rules: {} demo rules added (办事时间, 社区电话)\n", added));
   return Status::Ok();
+}
+
+// 金阿婆关爱圈 (S7): an elderly-care circle of grid 1 owned by its grid worker, with 金阿婆 (the
+// resident o_demo_jin), her daughter as family and the electrician volunteer assigned. Returns
+// the circle's invite code. Idempotent.
+Result<std::string> SeedCareCircle(storage::Tx& tx, int64_t grid_id, int64_t now) {
+  GEBI_ASSIGN_OR_RETURN(auto existing, storage::CircleByName(tx, "金阿婆关爱圈"));
+  if (existing) return existing->invite_code;
+  storage::CircleInfo c;
+  c.kind = "elderly_care";
+  c.name = "金阿婆关爱圈";
+  c.unit_id = grid_id;
+  c.owner = "o_demo_worker1";
+  c.join_mode = "approval";
+  GEBI_ASSIGN_OR_RETURN(c.invite_code, NewCircleInviteCode(tx));
+  GEBI_ASSIGN_OR_RETURN(int64_t circle, storage::InsertCircle(tx, c, now));
+  GEBI_ASSIGN_OR_RETURN(int64_t elder, storage::AddCareElder(tx, circle, "金阿婆",
+                                                             std::string("o_demo_jin"),
+                                                             "o_demo_worker1", now));
+  GEBI_ASSIGN_OR_RETURN(bool family, storage::AddMember(tx, circle, "o_demo_jin_family",
+                                                        "金晓燕（金阿婆女儿）", now));
+  GEBI_ASSIGN_OR_RETURN(bool linked, storage::LinkCare(tx, elder, "o_demo_jin_family", "family",
+                                                       "o_demo_worker1", now));
+  GEBI_ASSIGN_OR_RETURN(bool member, storage::AddMember(tx, circle, "o_demo_volunteer", "施青松",
+                                                        now));
+  GEBI_ASSIGN_OR_RETURN(bool assigned, storage::LinkCare(tx, elder, "o_demo_volunteer",
+                                                         "volunteer", "o_demo_worker1", now));
+  (void)family, (void)linked, (void)member, (void)assigned;  // a fresh circle: all new
+  return c.invite_code;
 }
 
 }  // namespace
@@ -169,6 +203,7 @@ Status SeedDemo(storage::Tx& tx, int64_t now, std::string* report) {
 
   GEBI_ASSIGN_OR_RETURN(auto grid1, storage::GetUnitByCode(tx, "GG-01"));
   if (!grid1) return Status::Internal("the demo grid GG-01 is missing");
+  GEBI_ASSIGN_OR_RETURN(std::string care_code, SeedCareCircle(tx, grid1->id, now));
   report->append(fmt::format(
       "grid 1 = 桂柑社区第一网格, id {0}: its QR code sends subscribe EventKey qrscene_grid-{0} "
       "(SCAN: grid-{0})\n",
@@ -182,8 +217,11 @@ Status SeedDemo(storage::Tx& tx, int64_t now, std::string* report) {
       "         then reply 「张三 5幢301」, 「是」; as o_demo_worker1: 「通过 N」\n"
       "play S3: as o_demo_resident 「报修 楼道灯坏了」; as o_demo_volunteer 「接单 N」, "
       "「完成 N 换了灯泡」; as o_demo_resident 「评价 N 5」\n"
-      "play S5: as o_demo_resident 「志愿者 保洁 周末」, 「我的服务」\n",
-      grid1->id));
+      "play S5: as o_demo_resident 「志愿者 保洁 周末」, 「我的服务」\n"
+      "play S7: as o_demo_volunteer 「关爱 金阿婆 今天午饭吃了一碗面」, then a photo "
+      "(--image); as o_demo_jin_family 「谢谢」; a new family member: as o_demo_resident "
+      "「加入圈子 {} 金阿婆家属」, as o_demo_worker1 「入圈通过 N」\n",
+      grid1->id, care_code));
   return Status::Ok();
 }
 

@@ -684,6 +684,8 @@ const AUDIT_VERBS = {
   'notice.remind': '提醒了没回复的人', 'notice.withdraw': '撤回了通知', 'plate.confirm': '确认了车牌', 'parking.spot_sharing': '修改了空位转发设置',
   'ladder.deadline': '修改了办理期限', 'ladder.deadline_reset': '把办理期限恢复成默认', 'apikey.add': '开了对接账号', 'apikey.revoke': '停用了对接账号',
   'lookback.export': '导出了聊天记录',
+  'care.elder_add': '添加了关爱的老人', 'care.volunteer_assign': '指派了关爱志愿者', 'care.volunteer_unassign': '取消了关爱志愿者',
+  'care.family_approve': '同意了家属加入关爱圈', 'care.family_reject': '拒绝了家属加入关爱圈',
 };
 
 // The thing a row names as people wrote it (a plate, a resident's or a district account's
@@ -1120,4 +1122,76 @@ PAGES.numbers = async () => {
     s.communities.length ? cardTable('notice-number-table', ['社区', '发出通知', '应收人次', '已收到', '收到比例'],
       s.communities.map((c) => [el('strong', { text: c.community || '未归属社区' }), c.notices, c.recipients, c.received, percent(c.received, c.recipients)]))
       : el('p', { class: 'muted', text: '还没有发过圈子通知。' })));
+};
+
+// ---------- elderly-care relays (S7) ----------
+Object.assign(NOTICE_KIND, { care_relay: '关爱消息', care_assigned: '关爱指派', care_thanks: '家属感谢' });
+Object.assign(AUDIT_VERBS, { 'care.elder_add': '登记了关爱老人', 'care.volunteer_assign': '指派了关爱志愿者', 'care.volunteer_unassign': '取消了关爱志愿者', 'care.family_approve': '同意了家属加入', 'care.family_reject': '拒绝了家属加入' });
+
+function careCard(e, all) {
+  const volunteers = all.filter((v) => v.community_id === e.community_id);
+  const names = (list, none) => list.map((p) => p.name).join('、') || none;
+  const pick = el('select', { id: `care-volunteer-${e.id}` }, el('option', { value: '', text: '选一位志愿者' }),
+    volunteers.filter((v) => !e.volunteers.some((a) => a.openid === v.openid)).map((v) => el('option', { value: v.openid, text: v.name })));
+  return el('div', { class: 'item care-elder', 'data-elder': e.name },
+    el('div', {}, el('span', { class: 'tag', text: '关爱' }), el('strong', { class: 'care-name', text: e.name }),
+      el('span', { class: 'muted', text: ` ${e.circle} · ${e.unit || '未归属'}` })),
+    el('div', { class: 'meta care-month', text: `本月关爱消息 ${e.relays_month} 条，照片 ${e.photos_month} 张，家属感谢 ${e.thanks_month} 次` }),
+    el('p', { class: 'meta care-family', text: '家属：' + names(e.family, `还没有（请家属发「加入圈子 ${e.invite_code || '邀请码'} ${e.name}家属」）`) }),
+    el('div', { class: 'care-volunteers' }, el('span', { class: 'meta', text: '志愿者：' + (e.volunteers.length ? '' : '还没有指派') }),
+      e.volunteers.map((v) => el('span', { class: 'actions member' }, el('span', { text: v.name }),
+        e.editable ? el('button', { class: 'mini secondary care-unassign', text: '取消指派', onclick: () => guarded(async () => {
+          if (!confirm(`不再请${v.name}关爱${e.name}？`)) return;
+          await api('POST', `/care/elders/${e.id}/volunteers`, { openid: v.openid, assign: false });
+          toast('已取消指派'); pageCare();
+        }) }) : null))),
+    e.pending.map((r) => el('div', { class: 'warn care-request', 'data-request-id': r.id },
+      el('span', { text: `${r.name} 申请作为${e.name}的家属加入（${fmtTime(r.created_at)}）` }),
+      e.editable ? el('div', { class: 'actions' },
+        el('button', { class: 'mini care-approve', text: '同意', onclick: () => guarded(async () => {
+          await api('POST', `/care/requests/${r.id}`, { approve: true });
+          toast('已同意，家属会收到通知'); pageCare();
+        }) }),
+        el('button', { class: 'mini danger care-reject', text: '不同意', onclick: () => guarded(async () => {
+          const reason = prompt('不同意的原因（会告诉申请人）：');
+          if (!reason) return;
+          await api('POST', `/care/requests/${r.id}`, { approve: false, reason });
+          toast('已拒绝，申请人会收到原因'); pageCare();
+        }) })) : null)),
+    e.editable && volunteers.length ? el('div', { class: 'actions' }, field(`care-volunteer-${e.id}`, '指派志愿者', pick),
+      el('button', { class: 'secondary care-assign', text: '指派', onclick: () => guarded(async () => {
+        if (!pick.value) { toast('请先选一位志愿者', true); return; }
+        await api('POST', `/care/elders/${e.id}/volunteers`, { openid: pick.value, assign: true });
+        toast('已指派，志愿者会收到通知'); pageCare();
+      }) })) : null);
+}
+
+async function pageCare() {
+  const data = await api('GET', '/care');
+  const circle = el('select', { id: 'care-circle' },
+    data.circles.map((c) => el('option', { value: c.id, text: c.name })),
+    state.account && state.account.role === 'community' ? el('option', { value: '0', text: '新建一个「称呼+关爱圈」' }) : null);
+  const name = el('input', { id: 'care-elder-name', maxlength: 12, placeholder: '例如：金阿婆' });
+  const canAdd = data.circles.length > 0 || (state.account && state.account.role === 'community');
+  main().replaceChildren(el('h2', { text: '关爱' }),
+    el('section', { class: 'card' }, el('p', { class: 'muted', text: '网格员在微信里发「添加老人 称呼」登记老人，「指派志愿者 称呼 姓名」指派志愿者。志愿者发「关爱 称呼 内容」和照片，只有这位老人的家属收到；家属回复「谢谢」。' }),
+      canAdd ? el('div', { id: 'care-add' }, field('care-circle', '关爱圈', circle), field('care-elder-name', '老人称呼', name),
+        el('button', { class: 'care-add', text: '登记老人', onclick: () => guarded(async () => {
+          await api('POST', '/care/elders', { circle_id: Number(circle.value), elder_name: name.value });
+          toast('已登记，把邀请码告诉家属'); pageCare();
+        }) })) : null),
+    el('section', { class: 'card', id: 'care-elders' }, el('h3', { text: `关爱的老人（${data.elders.length}）` }),
+      data.elders.length ? data.elders.map((e) => careCard(e, data.volunteers)) : el('p', { class: 'muted', text: '还没有登记老人。' })));
+}
+
+PAGES.care = pageCare;
+// The numbers page also shows relays and thanks per community.
+const pageNumbersBeforeCare = PAGES.numbers;
+PAGES.numbers = async () => {
+  await pageNumbersBeforeCare();
+  const s = await api('GET', '/stats/care');
+  main().append(el('section', { class: 'card', id: 'care-numbers' }, el('h3', { text: '关爱消息' }),
+    s.communities.length ? cardTable('care-number-table', ['社区', '关爱消息', '家属感谢'],
+      s.communities.map((c) => [el('strong', { text: c.community || '未归属社区' }), c.relays, c.thanks]))
+      : el('p', { class: 'muted', text: '还没有关爱消息。' })));
 };

@@ -514,6 +514,33 @@ async function main() {
   await page.waitForSelector('#notice-numbers');
   check((await page.textContent('#notice-numbers')).includes('桂柑社区'), 'numbers show notices and receipts per community');
 
+  // Elderly care (S7): a family request made by chat approved on the 关爱 page, a volunteer
+  // assigned there, a relay and a thank-you by chat, then the month's numbers and 数据.
+  const careMembers = await chat('o_demo_worker1', '圈子成员 金阿婆关爱圈');
+  const careCode = (careMembers.match(/邀请码 (\d{6})/) || [])[1];
+  check(careCode, 'the demo care circle has an invite code: ' + careMembers);
+  check((await chat('o_demo_resident', `加入圈子 ${careCode} 金阿婆家属`)).includes('作为金阿婆的家属加入'), 'a family member asks to join naming the elder');
+  await open('care');
+  const jinCare = page.locator('.care-elder[data-elder="金阿婆"]');
+  check((await jinCare.locator('.care-request').textContent()).includes('申请作为金阿婆的家属加入'), 'the family request waits on the 关爱 page');
+  await both('care');
+  await jinCare.locator('.care-approve').click();
+  await page.waitForFunction(() => document.querySelector('main[data-loaded="care"]') && !document.querySelector('.care-elder[data-elder="金阿婆"] .care-request'));
+  check((await jinCare.locator('.care-family').textContent()).includes('、'), 'approved in the console: two family members now');
+  await jinCare.locator('select').selectOption({ label: '江炳文' });
+  await jinCare.locator('.care-assign').click();
+  await page.waitForFunction(() => (document.querySelector('.care-elder[data-elder="金阿婆"] .care-volunteers')?.textContent || '').includes('江炳文'));
+  check((await chat('o_demo_cleaner', '关爱 金阿婆 帮她打扫了厨房')).includes('2 位家属'), 'the volunteer assigned in the console relays to both family members');
+  check((await chat('o_demo_jin_family', '谢谢')).includes('江炳文'), 'the family thanks the volunteer');
+  await open('numbers');
+  await page.waitForSelector('#care-numbers');
+  const careNumbers = await page.textContent('#care-numbers');
+  check(careNumbers.includes('桂柑社区') && careNumbers.includes('1'), 'numbers show relays and thanks per community: ' + careNumbers);
+  await open('care');
+  const month = await page.locator('.care-elder[data-elder="金阿婆"] .care-month').textContent();
+  check(month.includes('本月关爱消息 1 条') && month.includes('家属感谢 1 次'), 'the 关爱 page counts relays and thanks this month: ' + month);
+  await both('care');
+
   check(foreign.length === 0, 'no request left the server: ' + foreign.join(' '));
   check(dialogs.length === 0, 'no dialog opened');
   check(pageErrors.length === 0, 'no script error on any page');

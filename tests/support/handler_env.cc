@@ -140,7 +140,9 @@ std::string HandlerEnv::Fingerprint() {
   std::string out;
   for (const char* t :
        {"join_requests", "residents", "tickets", "ticket_events", "ticket_media", "ticket_likes",
-        "volunteers", "volunteer_skills", "outbox", "conversations", "circle_members"}) {
+        "volunteers", "volunteer_skills", "outbox", "conversations", "circle_members",
+        "circle_join_requests", "care_elders", "care_links", "care_requests", "care_relays",
+        "care_relay_recipients"}) {
     out += std::string(t) + "=" + std::to_string(Count(std::string("SELECT COUNT(*) FROM ") + t)) +
            " ";
   }
