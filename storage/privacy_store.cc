@@ -43,6 +43,16 @@ constexpr std::string_view kAnonymise[] = {
     "UPDATE parking_reports SET owner = ?2 WHERE owner = ?1",
     "UPDATE parking_reporters SET openid = ?2 WHERE openid = ?1",
     "UPDATE parking_spots SET reporter = ?2 WHERE reporter = ?1",
+    // Moderation (v12): a held item of theirs is never delivered any more.
+    "UPDATE held_items SET sender = ?2, text = ?3, payload = '{}', "
+    "status = CASE status WHEN 'held' THEN 'rejected' ELSE status END WHERE sender = ?1",
+    "UPDATE held_items SET decided_by = ?2 WHERE decided_by = ?1",
+    "UPDATE moderation_strikes SET openid = ?2 WHERE openid = ?1",
+    "UPDATE moderation_strikes SET lifted_by = ?2 WHERE lifted_by = ?1",
+    "UPDATE circle_removals SET openid = ?2 WHERE openid = ?1",
+    "UPDATE circle_removals SET proposed_by = ?2 WHERE proposed_by = ?1",
+    "UPDATE circle_removals SET confirmed_by = ?2 WHERE confirmed_by = ?1",
+    "UPDATE moderation_appeals SET openid = ?2, reason = ?3 WHERE openid = ?1",
 };
 
 // Photos of the tickets the person reported: their home, their door.

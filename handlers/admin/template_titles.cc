@@ -30,6 +30,8 @@ constexpr Pair kGroups[] = {
     // Circles, notices and recruitment (templates/circles.toml).
     {"circle", "圈子"}, {"notice", "圈子通知"}, {"receipt", "圈子通知"}, {"recruit", "招募报名"},
     {"push.circle", "推送：圈子"}, {"push.notice", "推送：圈子通知"}, {"push.recruit", "推送：招募报名"},
+    // Moderation (templates/moderation.toml).
+    {"moderation", "内容审核"}, {"push.moderation", "推送：内容审核"},
 };
 
 constexpr Pair kTitles[] = {
@@ -453,6 +455,61 @@ constexpr Pair kTitles[] = {
     {"push.recruit", "推送给成员：招募"},
     {"push.recruit_full", "推送给发起人：名额已满"},
     {"push.recruit_promoted", "推送给候补：转为正式报名"},
+    // Moderation (templates/moderation.toml).
+    {"help.line.release", "帮助里的一行：放行"},
+    {"help.line.reject_held", "帮助里的一行：驳回"},
+    {"help.line.remove_member", "帮助里的一行：踢出"},
+    {"help.line.confirm_removal", "帮助里的一行：确认踢出"},
+    {"help.line.appeal", "帮助里的一行：申诉"},
+    {"moderation.held", "内容被拦下，等审核"},
+    {"moderation.muted", "禁言中，不能发"},
+    {"moderation.no_circle", "待审核推送里：不在圈子里时写的地方"},
+    {"moderation.kind.notice", "审核内容类型：圈子通知"},
+    {"moderation.kind.recruit", "审核内容类型：招募"},
+    {"moderation.kind.suggestion_answer", "审核内容类型：建议的答复"},
+    {"moderation.kind.repair", "审核内容类型：报修"},
+    {"moderation.kind.parking", "审核内容类型：停车反映"},
+    {"moderation.status.held", "审核状态：待审核"},
+    {"moderation.status.released", "审核状态：放行"},
+    {"moderation.status.rejected", "审核状态：驳回"},
+    {"moderation.release_usage", "放行的写法"},
+    {"moderation.reject_usage", "驳回的写法"},
+    {"moderation.unknown", "审核：没有这个编号"},
+    {"moderation.not_yours", "审核：不归您审核"},
+    {"moderation.own_item", "审核：不能审自己发的"},
+    {"moderation.decided", "审核：已经处理过"},
+    {"moderation.released", "已放行"},
+    {"moderation.rejected", "已驳回，记一次违规"},
+    {"moderation.note_muted", "驳回后：已禁言"},
+    {"moderation.note_remove", "驳回后：可以提议踢出"},
+    {"moderation.reason_too_long", "审核：原因写得太长"},
+    {"moderation.remove_usage", "踢出的写法"},
+    {"moderation.remove_need_reason", "踢出：要写原因"},
+    {"moderation.remove_no_member", "踢出：圈子里没有这个人"},
+    {"moderation.remove_many", "踢出：几个圈子里都有这个名字"},
+    {"moderation.remove_owner", "踢出：圈主和自己不能踢"},
+    {"moderation.remove_already", "踢出：已经提议过"},
+    {"moderation.remove_proposed", "踢出：已提议，等网格员确认"},
+    {"moderation.confirm_usage", "确认踢出的写法"},
+    {"moderation.removal_unknown", "确认踢出：没有这个编号"},
+    {"moderation.removal_not_yours", "确认踢出：不归您确认"},
+    {"moderation.removal_done_before", "确认踢出：已经确认过"},
+    {"moderation.removal_confirmed", "确认踢出成功"},
+    {"moderation.appeal_none", "申诉：没有可申诉的"},
+    {"moderation.appeal_not_yours", "申诉：不是自己发的"},
+    {"moderation.appeal_already", "申诉：已经申诉过"},
+    {"moderation.appeal_ok", "申诉收到了"},
+    {"moderation.appeal_what_held", "申诉的对象：被拦下的内容"},
+    {"moderation.appeal_what_removal", "申诉的对象：被移出圈子"},
+    {"push.moderation_held", "推送：有内容待审核，发给圈子管理员"},
+    {"push.moderation_released", "推送：内容已放行，发给发的人"},
+    {"push.moderation_rejected", "推送：内容被驳回，发给发的人"},
+    {"push.moderation_warn_note", "推送：驳回时的提醒"},
+    {"push.moderation_muted_note", "推送：驳回时说明禁言到什么时候"},
+    {"push.moderation_removal", "推送：有人提议踢出，发给网格员"},
+    {"push.moderation_removed", "推送：被移出圈子，发给本人"},
+    {"push.moderation_removal_done", "推送：踢出已确认，发给提议的人"},
+    {"push.moderation_appeal", "推送：有人申诉，发给社区工作人员"},
 };
 
 constexpr Pair kPlaceholders[] = {
@@ -493,6 +550,13 @@ constexpr Pair kPlaceholders[] = {
     {"taken", "已报名人数"},
     {"told", "已告知人数"},
     {"waiting", "等待人数"},
+    // Moderation.
+    {"strikes", "违规次数"},
+    {"what", "申诉的对象"},
+    {"circles", "几个圈子的名字"},
+    {"until", "到什么时候"},
+    {"rule", "违反的规则"},
+    {"by", "提议的人"},
 };
 
 constexpr Pair kSamples[] = {
@@ -567,6 +631,13 @@ constexpr Pair kSamples[] = {
     {"taken", "6"},
     {"told", "5"},
     {"waiting", "2"},
+    // Moderation.
+    {"strikes", "2"},
+    {"what", "第 5 号被拦下的内容（广告）"},
+    {"circles", "5幢邻里群、党员圈"},
+    {"until", "12月9日 08:00"},
+    {"rule", "广告"},
+    {"by", "王芳"},
 };
 
 std::string_view Find(const Pair* begin, const Pair* end, std::string_view key) {

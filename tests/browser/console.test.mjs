@@ -514,6 +514,36 @@ async function main() {
   await page.waitForSelector('#notice-numbers');
   check((await page.textContent('#notice-numbers')).includes('桂柑社区'), 'numbers show notices and receipts per community');
 
+  // Moderation (S10): a notice with an advertisement is held; the 审核 queue shows it with the
+  // rule and the sender's name (no openid) and releases it; the members then receive it. The
+  // rules page tries a text; the violations page lists what was done.
+  check((await chat('o_demo_worker1', '通知 5幢邻里群 楼下新开超市，加我微信 shop888 领优惠券')).includes('共 3 人'), 'an advertising notice asks to confirm');
+  const held = await chat('o_demo_worker1', '是');
+  const heldId = (held.match(/第 (\d+) 号/) || [])[1];
+  check(heldId && held.includes('「广告」'), 'the notice is held for review: ' + held);
+  await open('moderation');
+  const heldCard = page.locator(`#held-queue .held-item[data-held-id="${heldId}"]`);
+  const heldText = await heldCard.textContent();
+  check(heldText.includes('广告') && heldText.includes('林晓') && heldText.includes('楼下新开超市'), 'the queue shows the text, the rule and the sender by name');
+  check(!heldText.includes('o_demo'), 'the queue never shows an openid');
+  await both('moderation');
+  await heldCard.locator('.held-release').click();
+  await page.waitForFunction((id) => !document.querySelector(`#held-queue .held-item[data-held-id="${id}"]`), heldId);
+  check((await page.textContent('#toast')).includes('已放行'), 'the held notice is released from the console');
+  const got = await chat('o_demo_jin', '收到');
+  check(/通知 \d+号/.test(got) && !got.includes('没有要回复'), 'a member received the released notice: ' + got);
+  await open('moderation-rules');
+  check((await page.textContent('#moderation-categories')).includes('不安全链接'), 'the ten categories are listed');
+  await page.fill('#moderation-try-text', '今晚六合彩开奖');
+  await page.click('#moderation-try-go');
+  await page.waitForFunction(() => !document.querySelector('#moderation-try-result').hidden);
+  check((await page.textContent('#moderation-try-result')).includes('赌博'), 'the tester names the category');
+  await both('moderation-rules');
+  await open('violations');
+  await both('violations');
+  await open('audit');
+  check((await page.textContent('#audit')).includes('放行了内容'), 'the release is in the audit log');
+
   check(foreign.length === 0, 'no request left the server: ' + foreign.join(' '));
   check(dialogs.length === 0, 'no dialog opened');
   check(pageErrors.length === 0, 'no script error on any page');
