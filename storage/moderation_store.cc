@@ -34,6 +34,9 @@ constexpr std::string_view kListHeld = GEBI_HELD_COLUMNS
 constexpr std::string_view kLatestHeldOf =
     GEBI_HELD_COLUMNS "WHERE sender = ?1 AND status IN ('held','rejected') ORDER BY id DESC LIMIT 1";
 #undef GEBI_HELD_COLUMNS
+constexpr std::string_view kRelayWithheld =
+    "SELECT COUNT(*) FROM held_items WHERE kind = ?1 AND status IN ('held','rejected') "
+    "AND json_extract(payload, '$.id') = ?2";
 
 #define GEBI_STRIKE_COLUMNS                                                             \
   "SELECT id, openid, circle_id, community_id, held_id, rule, status, muted_until, "   \
@@ -217,6 +220,11 @@ Result<std::vector<HeldItem>> ListHeldItems(Tx& tx, std::optional<int64_t> commu
                                             std::string_view status, int limit) {
   return tx.QueryRows<HeldItem>(kListHeld, ReadHeld, community, std::string(status),
                                 int64_t{limit});
+}
+
+Result<bool> RelayWithheld(Tx& tx, std::string_view kind, int64_t id) {
+  GEBI_ASSIGN_OR_RETURN(auto n, tx.QueryInt(kRelayWithheld, std::string(kind), id));
+  return n.value_or(0) > 0;
 }
 
 Result<std::optional<HeldItem>> LatestHeldOf(Tx& tx, const std::string& sender) {

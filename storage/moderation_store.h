@@ -55,6 +55,9 @@ Result<bool> DecideHeldItem(Tx& tx, int64_t id, std::string_view status, const s
 // Items of community (nullopt: all) with status ("" = any), newest first, at most limit.
 Result<std::vector<HeldItem>> ListHeldItems(Tx& tx, std::optional<int64_t> community,
                                             std::string_view status, int limit);
+// True when the relay of kind for record id (the payload's "id": a ticket, a parking report)
+// is held or was rejected: whatever lists that record to the relay's audience leaves it out.
+Result<bool> RelayWithheld(Tx& tx, std::string_view kind, int64_t id);
 // The sender's newest item that is held or rejected, if any.
 Result<std::optional<HeldItem>> LatestHeldOf(Tx& tx, const std::string& sender);
 

@@ -16,6 +16,7 @@
 #include "handlers/chat/phrases.h"
 #include "handlers/normalize.h"
 #include "storage/media_store.h"
+#include "storage/moderation_store.h"
 #include "storage/org_store.h"
 #include "storage/outbox.h"
 #include "storage/ticket_store.h"
@@ -673,7 +674,11 @@ Result<Reply> TicketsPage(Context& ctx, int offset) {
     GEBI_ASSIGN_OR_RETURN(
         auto some, storage::ActiveTickets(ctx.tx, std::nullopt, ctx.community_id, kMaxPaged));
     for (auto& t : some) {
-      if (t.status != "claimed" && (vetted || t.priority == 0)) tickets.push_back(std::move(t));
+      if (t.status == "claimed" || (!vetted && t.priority > 0)) continue;
+      // A ticket whose relay to volunteers waits for review (or was rejected) is not shown to
+      // them here either: the list would pass on the words the relay held.
+      GEBI_ASSIGN_OR_RETURN(bool withheld, storage::RelayWithheld(ctx.tx, "repair", t.id));
+      if (!withheld) tickets.push_back(std::move(t));
     }
   }
   if (!staff && (ctx.roles & (kStreetStaff | kDistrictAdmin))) {

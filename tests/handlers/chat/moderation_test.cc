@@ -192,7 +192,10 @@ TEST_CASE("A held repair relay: the ticket and the grid worker's push stand, vol
   // The community's staff decide (no circle); the volunteer gets the relay exactly once.
   CHECK(w.Count("SELECT COUNT(*) FROM outbox WHERE recipient = 'o_demo_staff' AND kind = "
                 "'moderation_held'") == 1);
+  // Nor does the volunteer read the held words in their 工单 list meanwhile.
+  CHECK_FALSE(Has(w.Say("o_demo_volunteer", "工单"), "招商加盟"));
   CHECK(Has(w.Say("o_demo_staff", "放行 1"), "已放行第 1 号，已发给 1 人"));
+  CHECK(Has(w.Say("o_demo_volunteer", "工单"), "招商加盟"));
   CHECK(w.Count("SELECT COUNT(*) FROM outbox WHERE recipient = 'o_demo_volunteer' AND kind = "
                 "'ticket_new'") == 1);
 }
