@@ -539,8 +539,24 @@ async function main() {
   await page.waitForFunction(() => !document.querySelector('#moderation-try-result').hidden);
   check((await page.textContent('#moderation-try-result')).includes('赌博'), 'the tester names the category');
   await both('moderation-rules');
+  // Rejected in the console: a strike, listed on the violations page and lifted there.
+  await chat('o_demo_worker1', '通知 5幢邻里群 今晚六合彩开奖');
+  const gamble = await chat('o_demo_worker1', '是');
+  const gambleId = (gamble.match(/第 (\d+) 号/) || [])[1];
+  check(gambleId && gamble.includes('「赌博」'), 'a gambling notice is held: ' + gamble);
+  await open('moderation');
+  const gambleCard = page.locator(`#held-queue .held-item[data-held-id="${gambleId}"]`);
+  await gambleCard.locator('.held-reason').fill('圈子里不能发赌博内容');
+  await gambleCard.locator('.held-reject').click();
+  await page.waitForFunction((id) => !document.querySelector(`#held-queue .held-item[data-held-id="${id}"]`), gambleId);
+  check((await page.textContent('#toast')).includes('第 1 次违规'), 'the rejection counts a strike');
   await open('violations');
+  const strikeCard = page.locator('#strikes .strike').first();
+  check((await strikeCard.textContent()).includes('林晓') && (await strikeCard.textContent()).includes('赌博'), 'the strike is listed by name and rule');
   await both('violations');
+  await strikeCard.locator('.strike-lift').click();
+  await page.waitForFunction(() => !document.querySelector('#strikes .strike-lift'));
+  check((await page.textContent('#strikes')).includes('已撤销'), 'the strike is lifted in the console');
   await open('audit');
   check((await page.textContent('#audit')).includes('放行了内容'), 'the release is in the audit log');
 
