@@ -200,6 +200,36 @@ TEST_CASE("A held repair relay: the ticket and the grid worker's push stand, vol
                 "'ticket_new'") == 1);
 }
 
+TEST_CASE("A held recruitment and a held suggestion answer go out only when released",
+          "[handlers][moderation]") {
+  HandlerEnv w;
+  const std::string circle = "桂柑社区第一网格5幢楼幢群";
+  CHECK(Has(w.Say("o_demo_floorleader", "圈子成员 " + circle), "邀请码"));
+  const std::string code =
+      w.Text("SELECT invite_code FROM circles WHERE name = '桂柑社区第一网格5幢楼幢群'");
+  CHECK(Has(w.Say("o_demo_jin", "加入圈子 " + code), "您已加入"));
+  // Recruitment: nothing is created or pushed until a manager releases it.
+  std::string r = w.Say("o_demo_floorleader", "招募 5 刷单返利，日赚三百 @" + circle);
+  CHECK(Has(r, "「诈骗」"));
+  CHECK(w.Count("SELECT COUNT(*) FROM recruitments") == 0);
+  CHECK(w.Count("SELECT COUNT(*) FROM outbox WHERE kind = 'recruit'") == 0);
+  CHECK(Has(w.Say("o_demo_worker1", "放行 1"), "已放行第 1 号，已发给 2 人"));
+  CHECK(w.Count("SELECT COUNT(*) FROM recruitments WHERE quota = 5") == 1);
+  CHECK(w.Count("SELECT COUNT(*) FROM outbox WHERE kind = 'recruit'") == 2);
+  CHECK(Has(w.Say("o_demo_jin", "报名 1"), "已报 1/5 人"));
+  // A suggestion's answer in chat: held, then delivered as the answer when released.
+  CHECK(Has(w.Say("o_demo_jin", "建议 晚上巡逻的喇叭太响了"), "编号 1"));
+  r = w.Say("o_demo_worker1", "回复 1 加我微信详聊");
+  CHECK(Has(r, "「广告」"));
+  CHECK(w.Text("SELECT status FROM suggestions WHERE id = 1") == "open");
+  CHECK(w.Count("SELECT COUNT(*) FROM outbox WHERE kind = 'suggestion_answer'") == 0);
+  CHECK(Has(w.Say("o_demo_staff", "放行 2"), "已放行第 2 号"));
+  CHECK(w.Text("SELECT status FROM suggestions WHERE id = 1") == "replied");
+  CHECK(w.Text("SELECT answer FROM suggestions WHERE id = 1") == "加我微信详聊");
+  CHECK(w.Count("SELECT COUNT(*) FROM outbox WHERE kind = 'suggestion_answer' AND recipient = "
+                "'o_demo_jin'") == 1);
+}
+
 TEST_CASE("Rejections strike, the second mutes, a muted person's relay is refused",
           "[handlers][moderation]") {
   HandlerEnv w;
