@@ -18,8 +18,8 @@ constexpr std::string_view kBumpVersion =
 constexpr std::string_view kSelectVersion =
     "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'moderation_version'";
 
-#define GEBI_HELD_COLUMNS                                                                 \
-  "SELECT id, kind, sender, circle_id, community_id, rule, text, payload, status, "      \
+#define GEBI_HELD_COLUMNS                                                           \
+  "SELECT id, kind, sender, circle_id, community_id, rule, text, payload, status, " \
   "decided_by, created_at, decided_at FROM held_items "
 constexpr std::string_view kInsertHeld =
     "INSERT INTO held_items(kind, sender, circle_id, community_id, rule, text, payload, "
@@ -31,15 +31,15 @@ constexpr std::string_view kDecideHeld =
 constexpr std::string_view kListHeld = GEBI_HELD_COLUMNS
     "WHERE (?1 IS NULL OR community_id = ?1) AND (?2 = '' OR status = ?2) "
     "ORDER BY id DESC LIMIT ?3";
-constexpr std::string_view kLatestHeldOf =
-    GEBI_HELD_COLUMNS "WHERE sender = ?1 AND status IN ('held','rejected') ORDER BY id DESC LIMIT 1";
+constexpr std::string_view kLatestHeldOf = GEBI_HELD_COLUMNS
+    "WHERE sender = ?1 AND status IN ('held','rejected') ORDER BY id DESC LIMIT 1";
 #undef GEBI_HELD_COLUMNS
 constexpr std::string_view kRelayWithheld =
     "SELECT COUNT(*) FROM held_items WHERE kind = ?1 AND status IN ('held','rejected') "
     "AND json_extract(payload, '$.id') = ?2";
 
-#define GEBI_STRIKE_COLUMNS                                                             \
-  "SELECT id, openid, circle_id, community_id, held_id, rule, status, muted_until, "   \
+#define GEBI_STRIKE_COLUMNS                                                          \
+  "SELECT id, openid, circle_id, community_id, held_id, rule, status, muted_until, " \
   "lifted_by, created_at FROM moderation_strikes "
 constexpr std::string_view kInsertStrike =
     "INSERT INTO moderation_strikes(openid, circle_id, community_id, held_id, rule, muted_until, "
@@ -58,8 +58,8 @@ constexpr std::string_view kListStrikes =
     GEBI_STRIKE_COLUMNS "WHERE (?1 IS NULL OR community_id = ?1) ORDER BY id DESC LIMIT ?2";
 #undef GEBI_STRIKE_COLUMNS
 
-#define GEBI_REMOVAL_COLUMNS                                                            \
-  "SELECT id, circle_id, community_id, openid, reason, proposed_by, status, "          \
+#define GEBI_REMOVAL_COLUMNS                                                  \
+  "SELECT id, circle_id, community_id, openid, reason, proposed_by, status, " \
   "confirmed_by, created_at FROM circle_removals "
 constexpr std::string_view kInsertRemoval =
     "INSERT INTO circle_removals(circle_id, community_id, openid, reason, proposed_by, "
@@ -74,8 +74,8 @@ constexpr std::string_view kLatestRemovalOf =
     GEBI_REMOVAL_COLUMNS "WHERE openid = ?1 ORDER BY id DESC LIMIT 1";
 #undef GEBI_REMOVAL_COLUMNS
 
-#define GEBI_APPEAL_COLUMNS                                                             \
-  "SELECT id, openid, held_id, removal_id, community_id, reason, status, created_at "  \
+#define GEBI_APPEAL_COLUMNS                                                           \
+  "SELECT id, openid, held_id, removal_id, community_id, reason, status, created_at " \
   "FROM moderation_appeals "
 constexpr std::string_view kInsertAppeal =
     "INSERT INTO moderation_appeals(openid, held_id, removal_id, community_id, reason, "
@@ -261,8 +261,8 @@ Result<std::vector<Strike>> ListStrikes(Tx& tx, std::optional<int64_t> community
 }
 
 Result<int64_t> InsertRemoval(Tx& tx, const Removal& r, int64_t now) {
-  GEBI_RETURN_IF_ERROR(tx.Run(kInsertRemoval, r.circle_id, r.community_id, r.openid, r.reason,
-                              r.proposed_by, now));
+  GEBI_RETURN_IF_ERROR(
+      tx.Run(kInsertRemoval, r.circle_id, r.community_id, r.openid, r.reason, r.proposed_by, now));
   return tx.LastInsertId();
 }
 
@@ -284,8 +284,8 @@ Result<std::optional<Removal>> LatestRemovalOf(Tx& tx, const std::string& openid
 }
 
 Result<int64_t> InsertAppeal(Tx& tx, const Appeal& a, int64_t now) {
-  GEBI_RETURN_IF_ERROR(tx.Run(kInsertAppeal, a.openid, a.held_id, a.removal_id, a.community_id,
-                              a.reason, now));
+  GEBI_RETURN_IF_ERROR(
+      tx.Run(kInsertAppeal, a.openid, a.held_id, a.removal_id, a.community_id, a.reason, now));
   return tx.LastInsertId();
 }
 
@@ -312,7 +312,8 @@ Result<std::vector<std::string>> CircleManagers(Tx& tx, int64_t circle_id) {
   return tx.QueryRows<std::string>(kCircleManagers, ReadOpenid, circle_id);
 }
 
-Result<std::optional<int64_t>> CircleJoinedAt(Tx& tx, int64_t circle_id, const std::string& openid) {
+Result<std::optional<int64_t>> CircleJoinedAt(Tx& tx, int64_t circle_id,
+                                              const std::string& openid) {
   return tx.QueryInt(kCircleJoinedAt, circle_id, openid);
 }
 

@@ -33,8 +33,8 @@ Result<int64_t> ModerationVersion(Tx& tx);
 
 struct HeldItem {
   int64_t id = 0;
-  std::string kind;    // the relay kind (handlers/chat/moderation.h): notice, recruit, ...
-  std::string sender;  // an openid, or "admin:<name>" for a console answer
+  std::string kind;       // the relay kind (handlers/chat/moderation.h): notice, recruit, ...
+  std::string sender;     // an openid, or "admin:<name>" for a console answer
   int64_t circle_id = 0;  // 0: no circle (the community's staff decide)
   std::optional<int64_t> community_id;
   std::string rule;     // the category's title, or the advertiser signal's name

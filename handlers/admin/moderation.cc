@@ -50,8 +50,7 @@ Status CheckLines(const std::string& field, const std::string& text, bool regex)
     while (!line.empty() && line.front() == ' ') line.erase(0, 1);
     if (line.empty()) continue;
     if (++count > kMaxModerationLines) {
-      return Status::InvalidArgument(
-          fmt::format("{}: 最多 {} 行", field, kMaxModerationLines));
+      return Status::InvalidArgument(fmt::format("{}: 最多 {} 行", field, kMaxModerationLines));
     }
     if (line.size() > kMaxModerationPatternBytes) {
       return Status::InvalidArgument(fmt::format("{}: 第 {} 行太长（最多 {} 个字节）", field,
@@ -70,8 +69,12 @@ Status CheckLines(const std::string& field, const std::string& text, bool regex)
 }
 
 json CategoryJson(const storage::ModerationCategory& c) {
-  return {{"id", c.id},          {"code", c.code},         {"title", c.title},
-          {"keywords", c.keywords}, {"patterns", c.patterns}, {"enabled", c.enabled},
+  return {{"id", c.id},
+          {"code", c.code},
+          {"title", c.title},
+          {"keywords", c.keywords},
+          {"patterns", c.patterns},
+          {"enabled", c.enabled},
           {"updated_at", c.updated_at}};
 }
 
@@ -147,8 +150,8 @@ Result<json> DecideHeldFromConsole(storage::Database& db, const Clock& clock, Pi
     const json after{{"rule", h->rule},
                      {"decision", action == "release" ? "released" : "rejected"},
                      {"reason", reason}};
-    return Audit(tx, principal, "moderation." + action, fmt::format("held:{}", id),
-                 h->community_id, json{{"status", "held"}}.dump(), after.dump(), now);
+    return Audit(tx, principal, "moderation." + action, fmt::format("held:{}", id), h->community_id,
+                 json{{"status", "held"}}.dump(), after.dump(), now);
   }));
   return out;
 }
@@ -234,15 +237,16 @@ Result<json> ModerationViolations(storage::Database& db, const Principal& princi
       GEBI_ASSIGN_OR_RETURN(std::string name, DisplayName(tx, s.openid));
       GEBI_ASSIGN_OR_RETURN(std::string circle, CircleName(tx, s.circle_id));
       const bool muted = s.status == "active" && s.muted_until && *s.muted_until > now;
-      strikes.push_back({{"id", s.id},
-                         {"name", name},
-                         {"circle", circle},
-                         {"rule", s.rule},
-                         {"held_id", Opt(s.held_id)},
-                         {"status", s.status},
-                         {"muted_until", muted ? json(*s.muted_until) : json(nullptr)},
-                         {"created_at", s.created_at},
-                         {"editable", s.status == "active" && principal.CanChange(s.community_id)}});
+      strikes.push_back(
+          {{"id", s.id},
+           {"name", name},
+           {"circle", circle},
+           {"rule", s.rule},
+           {"held_id", Opt(s.held_id)},
+           {"status", s.status},
+           {"muted_until", muted ? json(*s.muted_until) : json(nullptr)},
+           {"created_at", s.created_at},
+           {"editable", s.status == "active" && principal.CanChange(s.community_id)}});
     }
     GEBI_ASSIGN_OR_RETURN(auto rs, storage::ListRemovals(tx, scope, limit));
     for (const auto& r : rs) {
@@ -296,8 +300,8 @@ Status LiftStrikeFromConsole(storage::Database& db, const Clock& clock, const Pr
   });
 }
 
-Status CloseAppealFromConsole(storage::Database& db, const Clock& clock,
-                              const Principal& principal, int64_t id) {
+Status CloseAppealFromConsole(storage::Database& db, const Clock& clock, const Principal& principal,
+                              int64_t id) {
   const int64_t now = clock.NowSeconds();
   return db.WithTransaction([&](storage::Tx& tx) -> Status {
     GEBI_ASSIGN_OR_RETURN(auto a, storage::GetAppeal(tx, id));

@@ -55,7 +55,7 @@ Result<nlohmann::json> ModerationViolations(storage::Database& db, const Princip
 Status LiftStrikeFromConsole(storage::Database& db, const Clock& clock, const Principal& principal,
                              int64_t id);
 // Closes appeal id (handled). NotFound; PermissionDenied; FailedPrecondition when closed.
-Status CloseAppealFromConsole(storage::Database& db, const Clock& clock,
-                              const Principal& principal, int64_t id);
+Status CloseAppealFromConsole(storage::Database& db, const Clock& clock, const Principal& principal,
+                              int64_t id);
 
 }  // namespace gebi::handlers::admin

@@ -51,9 +51,9 @@ Result<Delivered> DeliverSuggestionAnswer(storage::Tx& tx, const Templates& text
   const int64_t id = payload.value("suggestion_id", int64_t{0});
   GEBI_ASSIGN_OR_RETURN(auto s, storage::GetSuggestion(tx, id));
   if (!s) return Status::NotFound(fmt::format("没有 {} 号建议", id));
-  GEBI_ASSIGN_OR_RETURN(bool done, ApplySuggestionAnswer(tx, texts, *s, payload.value("to", ""),
-                                                         payload.value("answer", ""),
-                                                         payload.value("by", ""), now));
+  GEBI_ASSIGN_OR_RETURN(
+      bool done, ApplySuggestionAnswer(tx, texts, *s, payload.value("to", ""),
+                                       payload.value("answer", ""), payload.value("by", ""), now));
   if (!done) return Status::FailedPrecondition(fmt::format("{} 号建议已经答复过了", id));
   return Delivered{id, 1};
 }
@@ -195,8 +195,9 @@ Result<Numbered> HeldFor(Context& ctx, std::string_view usage_key) {
     return n;
   }
   if (h->status != "held") {
-    n.refusal = Text(ctx, "moderation.decided",
-                     {{"id", id}, {"status", ctx.templates.Render("moderation.status." + h->status)}});
+    n.refusal =
+        Text(ctx, "moderation.decided",
+             {{"id", id}, {"status", ctx.templates.Render("moderation.status." + h->status)}});
     return n;
   }
   n.rest = TrimPunct(RawTail(ctx, a.rest));
@@ -300,8 +301,7 @@ Result<Delivered> DeliverPushes(storage::Tx& tx, const Templates&, const json& p
 
 Result<std::optional<std::string>> MutedReply(storage::Tx& tx, const Templates& texts,
                                               const std::string& sender,
-                                              const std::vector<int64_t>& circle_ids,
-                                              int64_t now) {
+                                              const std::vector<int64_t>& circle_ids, int64_t now) {
   std::vector<int64_t> scopes = circle_ids;
   if (scopes.empty()) scopes.push_back(0);
   for (int64_t circle : scopes) {
@@ -369,22 +369,21 @@ Result<Screened> ScreenRelay(storage::Tx& tx, const Templates& texts,
     if (c) circle = "「" + c->name + "」";
   }
   GEBI_ASSIGN_OR_RETURN(std::string name, DisplayName(tx, r.sender));
-  const std::string push = texts.Render("push.moderation_held",
-                                        {{"id", id},
-                                         {"name", name},
-                                         {"circle", circle},
-                                         {"kind", RelayKindLabel(texts, r.kind)},
-                                         {"rule", h.rule},
-                                         {"text", Cut(r.text, kExcerptChars)}});
+  const std::string push =
+      texts.Render("push.moderation_held", {{"id", id},
+                                            {"name", name},
+                                            {"circle", circle},
+                                            {"kind", RelayKindLabel(texts, r.kind)},
+                                            {"rule", h.rule},
+                                            {"text", Cut(r.text, kExcerptChars)}});
   GEBI_ASSIGN_OR_RETURN(auto moderators, Moderators(tx, h, r.grid_id));
   for (const auto& to : moderators) {
     GEBI_RETURN_IF_ERROR(QueuePushIn(tx, now, to, "moderation_held", push, json{{"held_id", h.id}},
                                      fmt::format("moderation_held:{}:{}", h.id, to)));
   }
-  GEBI_RETURN_IF_ERROR(AuditAct(tx, r.sender, r.community_id, "moderation.hold",
-                                fmt::format("held:{}", h.id),
-                                json{{"rule", h.rule}, {"kind", h.kind}, {"decision", "held"}},
-                                now));
+  GEBI_RETURN_IF_ERROR(
+      AuditAct(tx, r.sender, r.community_id, "moderation.hold", fmt::format("held:{}", h.id),
+               json{{"rule", h.rule}, {"kind", h.kind}, {"decision", "held"}}, now));
   if (IsAdmin(r.sender)) {
     storage::AuditEntry e;
     e.account_name = r.sender.substr(6);
@@ -414,7 +413,8 @@ Result<bool> MayModerate(storage::Tx& tx, const std::string& openid, const stora
 Result<Delivered> ReleaseHeld(storage::Tx& tx, const Templates& texts, const storage::HeldItem& h,
                               const std::string& by, int64_t now) {
   const RelayKind* kind = FindKind(h.kind);
-  if (kind == nullptr) return Status::InvalidArgument(fmt::format("kind: 不认识的内容类型 {}", h.kind));
+  if (kind == nullptr)
+    return Status::InvalidArgument(fmt::format("kind: 不认识的内容类型 {}", h.kind));
   GEBI_ASSIGN_OR_RETURN(bool decided, storage::DecideHeldItem(tx, h.id, "released", by, now));
   if (!decided) return Status::FailedPrecondition(fmt::format("第 {} 号已经处理过了", h.id));
   json payload = json::parse(h.payload, nullptr, /*allow_exceptions=*/false);
@@ -455,10 +455,9 @@ Result<RejectOutcome> RejectHeld(storage::Tx& tx, const Templates& texts,
     }
     out.suggest_removal = m.remove_after_strikes > 0 && out.strikes >= m.remove_after_strikes;
     GEBI_RETURN_IF_ERROR(storage::InsertStrike(tx, s, now).status());
-    const std::string note =
-        out.muted_until ? texts.Render("push.moderation_muted_note",
-                                       {{"until", DateText(*out.muted_until)}})
-                        : texts.Render("push.moderation_warn_note");
+    const std::string note = out.muted_until ? texts.Render("push.moderation_muted_note",
+                                                            {{"until", DateText(*out.muted_until)}})
+                                             : texts.Render("push.moderation_warn_note");
     GEBI_RETURN_IF_ERROR(QueuePushIn(
         tx, now, h.sender, "moderation_rejected",
         texts.Render("push.moderation_rejected", {{"id", std::to_string(h.id)},
@@ -469,7 +468,8 @@ Result<RejectOutcome> RejectHeld(storage::Tx& tx, const Templates& texts,
   }
   GEBI_RETURN_IF_ERROR(AuditAct(
       tx, by, h.community_id, "moderation.reject", fmt::format("held:{}", h.id),
-      json{{"rule", h.rule}, {"decision", "rejected"}, {"reason", reason}, {"strikes", out.strikes}},
+      json{
+          {"rule", h.rule}, {"decision", "rejected"}, {"reason", reason}, {"strikes", out.strikes}},
       now));
   return out;
 }
@@ -580,11 +580,11 @@ Result<Reply> HandleRemoveMember(Context& ctx) {
     GEBI_RETURN_IF_ERROR(QueuePush(ctx, w, "moderation_removal", push, json{{"removal_id", r.id}},
                                    fmt::format("moderation_removal:{}:{}", r.id, w)));
   }
-  GEBI_RETURN_IF_ERROR(AuditAct(ctx.tx, ctx.msg.from_user, r.community_id, "moderation.propose_removal",
-                                fmt::format("removal:{}", r.id),
-                                json{{"circle", circle.name}, {"member", name}, {"reason", reason},
-                                     {"decision", "proposed"}},
-                                ctx.now));
+  GEBI_RETURN_IF_ERROR(AuditAct(
+      ctx.tx, ctx.msg.from_user, r.community_id, "moderation.propose_removal",
+      fmt::format("removal:{}", r.id),
+      json{{"circle", circle.name}, {"member", name}, {"reason", reason}, {"decision", "proposed"}},
+      ctx.now));
   return Text(ctx, "moderation.remove_proposed",
               {{"id", id}, {"name", name}, {"circle", circle.name}});
 }
@@ -602,16 +602,16 @@ Result<bool> ConfirmRemovalNow(storage::Tx& tx, const Templates& texts, const st
       tx, now, r.openid, "moderation_removed",
       texts.Render("push.moderation_removed", {{"circle", circle_name}, {"reason", r.reason}}),
       json{{"removal_id", r.id}}, fmt::format("moderation_removed:{}", r.id)));
-  GEBI_RETURN_IF_ERROR(QueuePushIn(
-      tx, now, r.proposed_by, "moderation_removal_done",
-      texts.Render("push.moderation_removal_done",
-                   {{"id", id}, {"name", name}, {"circle", circle_name}}),
-      json{{"removal_id", r.id}}, fmt::format("moderation_removal_done:{}", r.id)));
-  GEBI_RETURN_IF_ERROR(AuditAct(tx, by, r.community_id, "moderation.confirm_removal",
-                                fmt::format("removal:{}", r.id),
-                                json{{"circle", circle_name}, {"member", name},
-                                     {"reason", r.reason}, {"decision", "removed"}},
-                                now));
+  GEBI_RETURN_IF_ERROR(
+      QueuePushIn(tx, now, r.proposed_by, "moderation_removal_done",
+                  texts.Render("push.moderation_removal_done",
+                               {{"id", id}, {"name", name}, {"circle", circle_name}}),
+                  json{{"removal_id", r.id}}, fmt::format("moderation_removal_done:{}", r.id)));
+  GEBI_RETURN_IF_ERROR(AuditAct(
+      tx, by, r.community_id, "moderation.confirm_removal", fmt::format("removal:{}", r.id),
+      json{
+          {"circle", circle_name}, {"member", name}, {"reason", r.reason}, {"decision", "removed"}},
+      now));
   return true;
 }
 
@@ -663,8 +663,7 @@ Result<Reply> HandleAppeal(Context& ctx) {
       ap.removal_id = removal->id;
       ap.community_id = removal->community_id;
       GEBI_ASSIGN_OR_RETURN(auto c, storage::GetCircleInfo(ctx.tx, removal->circle_id));
-      what = ctx.templates.Render("moderation.appeal_what_removal",
-                                  {{"circle", c ? c->name : ""}});
+      what = ctx.templates.Render("moderation.appeal_what_removal", {{"circle", c ? c->name : ""}});
     } else if (held) {
       ap.held_id = held->id;
       ap.community_id = held->community_id;
@@ -691,10 +690,9 @@ Result<Reply> HandleAppeal(Context& ctx) {
     GEBI_RETURN_IF_ERROR(QueuePush(ctx, to, "moderation_appeal", push, json{{"appeal_id", ap.id}},
                                    fmt::format("moderation_appeal:{}:{}", ap.id, to)));
   }
-  GEBI_RETURN_IF_ERROR(AuditAct(ctx.tx, me, ap.community_id, "moderation.appeal",
-                                fmt::format("appeal:{}", ap.id),
-                                json{{"what", what}, {"reason", ap.reason}, {"decision", "appealed"}},
-                                ctx.now));
+  GEBI_RETURN_IF_ERROR(
+      AuditAct(ctx.tx, me, ap.community_id, "moderation.appeal", fmt::format("appeal:{}", ap.id),
+               json{{"what", what}, {"reason", ap.reason}, {"decision", "appealed"}}, ctx.now));
   return Text(ctx, "moderation.appeal_ok");
 }
 

@@ -31,7 +31,7 @@ namespace gebi::handlers {
 
 // Limits on what the console may store in a category (checked there; the compiler skips
 // anything beyond them as well).
-constexpr size_t kMaxModerationLines = 50;         // keywords, or patterns, per category
+constexpr size_t kMaxModerationLines = 50;          // keywords, or patterns, per category
 constexpr size_t kMaxModerationPatternBytes = 200;  // one keyword or pattern
 // The advertiser signal's rule name.
 constexpr std::string_view kNewMemberRule = "新成员发联系方式";
@@ -91,8 +91,7 @@ Result<Screened> ScreenRelay(storage::Tx& tx, const Templates& texts,
 // or asks a question first (通知) asks this before, so a refusal changes nothing.
 Result<std::optional<std::string>> MutedReply(storage::Tx& tx, const Templates& texts,
                                               const std::string& sender,
-                                              const std::vector<int64_t>& circle_ids,
-                                              int64_t now);
+                                              const std::vector<int64_t>& circle_ids, int64_t now);
 
 // What a delivered relay did: its own number (notice N, recruitment N ...) and how many people
 // it reached.
@@ -115,8 +114,8 @@ Result<bool> MayModerate(storage::Tx& tx, const std::string& openid, const stora
 // The shared cores of 放行 / 驳回 (chat and console). by: openid or "admin:<name>".
 // ReleaseHeld delivers the payload through the kind's row, marks it released, tells the
 // sender. FailedPrecondition when it is decided already; InvalidArgument for an unknown kind.
-Result<Delivered> ReleaseHeld(storage::Tx& tx, const Templates& texts,
-                              const storage::HeldItem& h, const std::string& by, int64_t now);
+Result<Delivered> ReleaseHeld(storage::Tx& tx, const Templates& texts, const storage::HeldItem& h,
+                              const std::string& by, int64_t now);
 // RejectHeld marks it rejected, records a strike (muting the sender in that circle when the
 // active strikes reach settings.moderation.mute_after_strikes) and tells the sender.
 struct RejectOutcome {
@@ -134,11 +133,11 @@ std::string RelayKindLabel(const Templates& texts, std::string_view kind);
 // "未留名居民". Never the openid.
 Result<std::string> DisplayName(storage::Tx& tx, const std::string& who);
 
-Result<Reply> HandleRelease(Context& ctx);        // 放行 N
-Result<Reply> HandleRejectHeld(Context& ctx);     // 驳回 N [原因]
-Result<Reply> HandleRemoveMember(Context& ctx);   // 踢出 [圈子] 成员 原因
-Result<Reply> HandleConfirmRemoval(Context& ctx); // 确认踢出 N
-Result<Reply> HandleAppeal(Context& ctx);         // 申诉 [N] [理由]
+Result<Reply> HandleRelease(Context& ctx);         // 放行 N
+Result<Reply> HandleRejectHeld(Context& ctx);      // 驳回 N [原因]
+Result<Reply> HandleRemoveMember(Context& ctx);    // 踢出 [圈子] 成员 原因
+Result<Reply> HandleConfirmRemoval(Context& ctx);  // 确认踢出 N
+Result<Reply> HandleAppeal(Context& ctx);          // 申诉 [N] [理由]
 
 // The shared core of 确认踢出 (chat and console): confirms proposal r, removes the member,
 // tells both sides. False when it was confirmed already.

@@ -192,7 +192,8 @@ Result<Reply> Send(Context& ctx, const json& slots) {
                         ScreenRelay(ctx.tx, ctx.templates, ctx.settings, relay, ctx.now));
   if (screened.verdict != Screened::Verdict::kPass) return Reply::Text(screened.reply);
   GEBI_ASSIGN_OR_RETURN(Delivered d, DeliverNotice(ctx.tx, ctx.templates, relay.payload, ctx.now));
-  return Text(ctx, "notice.sent", {{"id", std::to_string(d.id)}, {"count", std::to_string(d.count)}});
+  return Text(ctx, "notice.sent",
+              {{"id", std::to_string(d.id)}, {"count", std::to_string(d.count)}});
 }
 
 std::vector<int64_t> IdsOf(const json& payload) {

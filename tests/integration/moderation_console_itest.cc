@@ -221,8 +221,9 @@ TEST_CASE("Console moderation rules: the district edits, bad patterns are named,
   CHECK(Has(d.Say("o_demo_jin", "停车 浙C12345 门口，团购接龙看这里"), "已通知社区"));
   auto tried = Body(all.Post("/api/v1/moderation/try", {{"text", "团购接龙看这里"}}));
   CHECK(tried["hit"] == false);
-  REQUIRE(all.Put(path, {{"keywords", ads["keywords"].get<std::string>() + "\n团购接龙"}})
-              ->status == 200);
+  REQUIRE(
+      all.Put(path, {{"keywords", ads["keywords"].get<std::string>() + "\n团购接龙"}})->status ==
+      200);
   tried = Body(all.Post("/api/v1/moderation/try", {{"text", "团购接龙看这里"}}));
   CHECK(tried["hit"] == true);
   CHECK(tried["rule"] == "广告");

@@ -60,9 +60,9 @@ class S10World {
   // What the story's commands change: a refusal leaves it as it was.
   std::string Snapshot() {
     std::string out;
-    for (const char* table : {"held_items", "moderation_strikes", "circle_removals",
-                              "moderation_appeals", "notices", "circle_members", "outbox",
-                              "admin_audit", "tickets"}) {
+    for (const char* table :
+         {"held_items", "moderation_strikes", "circle_removals", "moderation_appeals", "notices",
+          "circle_members", "outbox", "admin_audit", "tickets"}) {
       out += std::to_string(Count(std::string("SELECT COUNT(*) FROM ") + table)) + ",";
     }
     out += std::to_string(Count("SELECT COUNT(*) FROM held_items WHERE status = 'held'")) + ",";
@@ -112,7 +112,8 @@ TEST_CASE("S10: held notice, release, strikes to a mute, removal confirmed, appe
   w.Drain();
 
   // A notice with an advertisement is held: nobody in the circle is pushed.
-  std::string r = w.Say(kOwner, std::string("通知 ") + kCircle + " 楼下新开超市，加我微信 shop888 领优惠券");
+  std::string r =
+      w.Say(kOwner, std::string("通知 ") + kCircle + " 楼下新开超市，加我微信 shop888 领优惠券");
   CHECK(Has(r, "共 4 人"));
   r = w.Say(kOwner, "是的");
   CHECK(Has(r, "「广告」"));
@@ -155,7 +156,8 @@ TEST_CASE("S10: held notice, release, strikes to a mute, removal confirmed, appe
   CHECK(w.Drain().empty());
 
   // Rejected: a strike (a warning); the second mutes the owner in this circle.
-  CHECK(Has(w.Say(kOwner, std::string("通知 ") + kCircle + " 紧急扩散，明天全城停水一周"), "共 4 人"));
+  CHECK(Has(w.Say(kOwner, std::string("通知 ") + kCircle + " 紧急扩散，明天全城停水一周"),
+            "共 4 人"));
   CHECK(Has(w.Say(kOwner, "是"), "「谣言」"));
   w.Drain();
   r = w.Say(kWorker, "驳回 2 没有这回事，请核实再发");
@@ -189,11 +191,12 @@ TEST_CASE("S10: held notice, release, strikes to a mute, removal confirmed, appe
   CHECK(Has(pushed[kWorker][0], "确认踢出 1"));
   CHECK(Has(w.Say(kOwner, "踢出 小广 又发了"), "已经提议过"));
   before = w.Snapshot();
-  CHECK(Has(w.Say(kJin, "确认踢出 1"), "网格员"));                 // a resident: the row refuses
-  CHECK(Has(w.Say("o_demo_worker2", "确认踢出 1"), "要由这个圈子所在网格的网格员确认"));  // another grid's worker
+  CHECK(Has(w.Say(kJin, "确认踢出 1"), "网格员"));  // a resident: the row refuses
+  CHECK(Has(w.Say("o_demo_worker2", "确认踢出 1"),
+            "要由这个圈子所在网格的网格员确认"));  // another grid's worker
   CHECK(w.Snapshot() == before);
-  const int64_t members = w.Count("SELECT COUNT(*) FROM circle_members WHERE circle_id = " +
-                                  std::to_string(circle.id));
+  const int64_t members =
+      w.Count("SELECT COUNT(*) FROM circle_members WHERE circle_id = " + std::to_string(circle.id));
   r = w.Say(kWorker, "确认踢出 1");
   CHECK(Has(r, "「小广」已移出"));
   CHECK(w.Count("SELECT COUNT(*) FROM circle_members WHERE circle_id = " +
@@ -219,9 +222,9 @@ TEST_CASE("S10: held notice, release, strikes to a mute, removal confirmed, appe
   CHECK(Has(appeals, "那是玩笑"));
 
   // Every act is audited: who, what, rule, decision.
-  for (const char* action : {"moderation.hold", "moderation.release", "moderation.reject",
-                             "moderation.propose_removal", "moderation.confirm_removal",
-                             "moderation.appeal"}) {
+  for (const char* action :
+       {"moderation.hold", "moderation.release", "moderation.reject", "moderation.propose_removal",
+        "moderation.confirm_removal", "moderation.appeal"}) {
     CAPTURE(action);
     CHECK(w.Count(std::string("SELECT COUNT(*) FROM admin_audit WHERE action = '") + action +
                   "'") >= 1);

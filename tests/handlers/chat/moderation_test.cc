@@ -67,14 +67,33 @@ TEST_CASE("The seeded categories catch the convention's ten kinds as people writ
 TEST_CASE("The stories' own texts trip no seeded category", "[handlers][moderation]") {
   HandlerEnv w;
   auto compiled = CompileCategories(Seeded(w));
-  for (const char* text :
-       {"周六上午九点社区礼堂家庭教育讲座，欢迎参加！", "台风天请关好门窗", "周六停水",
-        "明天打扫楼道", "周日义剪", "周六电视台录节目，需要两位志愿者", "全小区大扫除",
-        "楼道灯坏了，有事打我电话13912345678", "家里两盏电灯都不亮了", "厨房水管漏水",
-        "wifi坏了,ok", "3 号楼 2 单元 301", "3幢门口", "东门口", "堵住消防通道了",
-        "喇叭音量是消防要求的", "已经转给巡逻队了", "下周开始调小音量", "晚上巡逻的喇叭太响了",
-        "菜场门口多放两个垃圾桶", "快递柜装在门口", "社区服务电话：0577-88000000（工作日）",
-        "网格员林晓 13800000001", "浙C12345", "大家好", "电视坏了", "门锁坏了"}) {
+  for (const char* text : {"周六上午九点社区礼堂家庭教育讲座，欢迎参加！",
+                           "台风天请关好门窗",
+                           "周六停水",
+                           "明天打扫楼道",
+                           "周日义剪",
+                           "周六电视台录节目，需要两位志愿者",
+                           "全小区大扫除",
+                           "楼道灯坏了，有事打我电话13912345678",
+                           "家里两盏电灯都不亮了",
+                           "厨房水管漏水",
+                           "wifi坏了,ok",
+                           "3 号楼 2 单元 301",
+                           "3幢门口",
+                           "东门口",
+                           "堵住消防通道了",
+                           "喇叭音量是消防要求的",
+                           "已经转给巡逻队了",
+                           "下周开始调小音量",
+                           "晚上巡逻的喇叭太响了",
+                           "菜场门口多放两个垃圾桶",
+                           "快递柜装在门口",
+                           "社区服务电话：0577-88000000（工作日）",
+                           "网格员林晓 13800000001",
+                           "浙C12345",
+                           "大家好",
+                           "电视坏了",
+                           "门锁坏了"}) {
     CAPTURE(text);
     CHECK(RuleOf(*compiled, text).empty());
   }
@@ -138,8 +157,7 @@ TEST_CASE("A new member's phone number or link in a circle relay is held for rev
   REQUIRE_RESULT_OK(files);
   auto texts = handlers::Templates::Create(*files);
   REQUIRE_RESULT_OK(texts);
-  const int64_t circle =
-      w.Count("SELECT id FROM circles WHERE name = '桂柑社区第一网格5幢楼幢群'");
+  const int64_t circle = w.Count("SELECT id FROM circles WHERE name = '桂柑社区第一网格5幢楼幢群'");
   REQUIRE(circle > 0);
   REQUIRE_OK(w.db().WithTransaction([&](storage::Tx& tx) {
     return storage::AddMember(tx, circle, "o_demo_jin", "", w.clock().NowSeconds()).status();
@@ -153,8 +171,8 @@ TEST_CASE("A new member's phone number or link in a circle relay is held for rev
     r.payload = nlohmann::json::object();
     handlers::Screened out;
     REQUIRE_OK(w.db().WithTransaction([&](storage::Tx& tx) -> Status {
-      GEBI_ASSIGN_OR_RETURN(out, handlers::ScreenRelay(tx, *texts, w.settings(), r,
-                                                       w.clock().NowSeconds()));
+      GEBI_ASSIGN_OR_RETURN(
+          out, handlers::ScreenRelay(tx, *texts, w.settings(), r, w.clock().NowSeconds()));
       return Status::Ok();
     }));
     return out;
@@ -165,8 +183,7 @@ TEST_CASE("A new member's phone number or link in a circle relay is held for rev
   CHECK(Has(held.reply, "新成员发联系方式"));
   CHECK(screen("o_demo_jin", "看这里 www.jiazheng.cn").verdict ==
         handlers::Screened::Verdict::kHeld);
-  CHECK(screen("o_demo_jin", "明天楼下义剪，大家来").verdict ==
-        handlers::Screened::Verdict::kPass);
+  CHECK(screen("o_demo_jin", "明天楼下义剪，大家来").verdict == handlers::Screened::Verdict::kPass);
   // The circle's owner answers for it; a member of more than a week is no newcomer.
   CHECK(screen("o_demo_floorleader", "有事打我电话13912345678").verdict ==
         handlers::Screened::Verdict::kPass);
@@ -187,8 +204,7 @@ TEST_CASE("A held repair relay: the ticket and the grid worker's push stand, vol
   CHECK(w.Count("SELECT COUNT(*) FROM outbox WHERE recipient = 'o_demo_worker1' AND kind = "
                 "'ticket_new'") == 1);
   CHECK(w.Count("SELECT COUNT(*) FROM outbox WHERE recipient = 'o_demo_volunteer'") == 0);
-  CHECK(w.Count("SELECT COUNT(*) FROM held_items WHERE kind = 'repair' AND status = 'held'") ==
-        1);
+  CHECK(w.Count("SELECT COUNT(*) FROM held_items WHERE kind = 'repair' AND status = 'held'") == 1);
   // The community's staff decide (no circle); the volunteer gets the relay exactly once.
   CHECK(w.Count("SELECT COUNT(*) FROM outbox WHERE recipient = 'o_demo_staff' AND kind = "
                 "'moderation_held'") == 1);
@@ -262,8 +278,8 @@ TEST_CASE("Rejections strike, the second mutes, a muted person's relay is refuse
   CHECK(w.Count("SELECT COUNT(*) FROM admin_audit WHERE action = 'moderation.reject' AND after "
                 "LIKE '%人身攻击%' AND after LIKE '%rejected%'") == 2);
   // Forgetting the person leaves no openid or words of theirs in the moderation rows.
-  REQUIRE_RESULT_OK(handlers::ForgetPerson(w.db(), w.clock(), handlers::admin::CliPrincipal(),
-                                           "o_demo_jin"));
+  REQUIRE_RESULT_OK(
+      handlers::ForgetPerson(w.db(), w.clock(), handlers::admin::CliPrincipal(), "o_demo_jin"));
   for (const char* sql :
        {"SELECT COUNT(*) FROM held_items WHERE sender = 'o_demo_jin' OR text LIKE '%王八蛋%'",
         "SELECT COUNT(*) FROM moderation_strikes WHERE openid = 'o_demo_jin'",
@@ -286,8 +302,8 @@ TEST_CASE("Hostile moderation commands say what to do instead and change nothing
            N(w.Count("SELECT COUNT(*) FROM admin_audit"));
   };
   const std::string held = state();
-  CHECK(Has(w.Say("o_demo_jin", "放行 1"), "圈子管理员"));        // not a manager: the row's roles
-  CHECK(Has(w.Say("o_demo_worker2", "放行 1"), "不归您审核"));   // another grid's worker
+  CHECK(Has(w.Say("o_demo_jin", "放行 1"), "圈子管理员"));      // not a manager: the row's roles
+  CHECK(Has(w.Say("o_demo_worker2", "放行 1"), "不归您审核"));  // another grid's worker
   CHECK(Has(w.Say("o_demo_staff", "放行 99"), "没有第 99 号"));
   CHECK(Has(w.Say("o_demo_staff", "放行"), "请这样写：放行 12"));
   CHECK(Has(w.Say("o_demo_staff", "驳回 abc"), "请这样写"));
