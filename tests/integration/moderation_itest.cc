@@ -234,7 +234,7 @@ TEST_CASE("S10: held notice, release, strikes to a mute, removal confirmed, appe
         1);
 }
 
-TEST_CASE("S10: a held repair relay still reaches the grid worker; volunteers wait",
+TEST_CASE("S10: a held repair relay still reaches the grid worker while volunteers wait",
           "[integration][moderation]") {
   S10World w;
   // Everyone has written to the account lately (WeChat delivers pushes within 48 hours).
