@@ -853,6 +853,7 @@ CREATE TABLE circle_removals (
   id           INTEGER PRIMARY KEY,
   circle_id    INTEGER NOT NULL REFERENCES circles(id),
   openid       TEXT NOT NULL,
+  name         TEXT NOT NULL DEFAULT '',
   reason       TEXT NOT NULL,
   community_id INTEGER,
   proposed_by  TEXT NOT NULL,

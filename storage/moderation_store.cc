@@ -60,10 +60,10 @@ constexpr std::string_view kListStrikes =
 
 #define GEBI_REMOVAL_COLUMNS                                                  \
   "SELECT id, circle_id, community_id, openid, reason, proposed_by, status, " \
-  "confirmed_by, created_at FROM circle_removals "
+  "confirmed_by, created_at, name FROM circle_removals "
 constexpr std::string_view kInsertRemoval =
     "INSERT INTO circle_removals(circle_id, community_id, openid, reason, proposed_by, "
-    "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    "created_at, name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 constexpr std::string_view kGetRemoval = GEBI_REMOVAL_COLUMNS "WHERE id = ?1";
 constexpr std::string_view kConfirmRemoval =
     "UPDATE circle_removals SET status = 'confirmed', confirmed_by = ?2, decided_at = ?3 "
@@ -161,6 +161,7 @@ Removal ReadRemoval(const Stmt& st) {
   r.status = st.Text(6);
   r.confirmed_by = st.Text(7);
   r.created_at = st.Int(8);
+  r.name = st.Text(9);
   return r;
 }
 
@@ -262,7 +263,8 @@ Result<std::vector<Strike>> ListStrikes(Tx& tx, std::optional<int64_t> community
 
 Result<int64_t> InsertRemoval(Tx& tx, const Removal& r, int64_t now) {
   GEBI_RETURN_IF_ERROR(
-      tx.Run(kInsertRemoval, r.circle_id, r.community_id, r.openid, r.reason, r.proposed_by, now));
+      tx.Run(kInsertRemoval, r.circle_id, r.community_id, r.openid, r.reason, r.proposed_by, now,
+             r.name));
   return tx.LastInsertId();
 }
 

@@ -90,6 +90,7 @@ struct Removal {
   int64_t circle_id = 0;
   std::optional<int64_t> community_id;
   std::string openid;
+  std::string name;  // as the member was known in the circle (kept after the removal)
   std::string reason;
   std::string proposed_by;
   std::string status;  // proposed | confirmed

@@ -49,7 +49,7 @@ constexpr std::string_view kAnonymise[] = {
     "UPDATE held_items SET decided_by = ?2 WHERE decided_by = ?1",
     "UPDATE moderation_strikes SET openid = ?2 WHERE openid = ?1",
     "UPDATE moderation_strikes SET lifted_by = ?2 WHERE lifted_by = ?1",
-    "UPDATE circle_removals SET openid = ?2 WHERE openid = ?1",
+    "UPDATE circle_removals SET openid = ?2, name = ?3 WHERE openid = ?1",
     "UPDATE circle_removals SET proposed_by = ?2 WHERE proposed_by = ?1",
     "UPDATE circle_removals SET confirmed_by = ?2 WHERE confirmed_by = ?1",
     "UPDATE moderation_appeals SET openid = ?2, reason = ?3 WHERE openid = ?1",

@@ -250,7 +250,10 @@ Result<json> ModerationViolations(storage::Database& db, const Principal& princi
     }
     GEBI_ASSIGN_OR_RETURN(auto rs, storage::ListRemovals(tx, scope, limit));
     for (const auto& r : rs) {
-      GEBI_ASSIGN_OR_RETURN(std::string name, DisplayName(tx, r.openid));
+      std::string name = r.name;
+      if (name.empty()) {
+        GEBI_ASSIGN_OR_RETURN(name, DisplayName(tx, r.openid));
+      }
       GEBI_ASSIGN_OR_RETURN(std::string by, DisplayName(tx, r.proposed_by));
       GEBI_ASSIGN_OR_RETURN(std::string circle, CircleName(tx, r.circle_id));
       std::string confirmed_by;

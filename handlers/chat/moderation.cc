@@ -551,6 +551,7 @@ Result<Reply> HandleRemoveMember(Context& ctx) {
   r.circle_id = circle.id;
   GEBI_ASSIGN_OR_RETURN(r.community_id, CircleCommunity(ctx.tx, circle));
   r.openid = openid;
+  r.name = name;
   r.reason = reason;
   r.proposed_by = ctx.msg.from_user;
   auto inserted = storage::InsertRemoval(ctx.tx, r, ctx.now);
@@ -648,6 +649,7 @@ Result<Reply> HandleAppeal(Context& ctx) {
   storage::Appeal ap;
   ap.openid = me;
   std::string what;
+  std::string removed_as;
   std::string reason_part = a.number > 0 ? a.rest : ctx.args;
   if (a.number > 0) {
     const std::string id = std::to_string(a.number);
@@ -662,6 +664,7 @@ Result<Reply> HandleAppeal(Context& ctx) {
     if (removal && (!held || removal->created_at >= held->created_at)) {
       ap.removal_id = removal->id;
       ap.community_id = removal->community_id;
+      removed_as = removal->name;
       GEBI_ASSIGN_OR_RETURN(auto c, storage::GetCircleInfo(ctx.tx, removal->circle_id));
       what = ctx.templates.Render("moderation.appeal_what_removal", {{"circle", c ? c->name : ""}});
     } else if (held) {
@@ -681,6 +684,7 @@ Result<Reply> HandleAppeal(Context& ctx) {
   if (open) return Text(ctx, "moderation.appeal_already");
   GEBI_ASSIGN_OR_RETURN(ap.id, storage::InsertAppeal(ctx.tx, ap, ctx.now));
   GEBI_ASSIGN_OR_RETURN(std::string name, DisplayName(ctx.tx, me));
+  if (!removed_as.empty()) name = removed_as;  // no longer known by the circle's name
   GEBI_ASSIGN_OR_RETURN(auto staff, StaffOf(ctx.tx, ap.community_id, ctx.grid_id));
   const std::string push = ctx.templates.Render(
       "push.moderation_appeal",

@@ -217,7 +217,7 @@ TEST_CASE("S10: held notice, release, strikes to a mute, removal confirmed, appe
   REQUIRE(pushed[kStaff].size() == 2);
   const std::string appeals = pushed[kStaff][0] + "\n" + pushed[kStaff][1];
   CAPTURE(appeals);
-  CHECK(Has(appeals, std::string("被移出") + kCircle));
+  CHECK(Has(appeals, std::string("【申诉】小广 对被移出") + kCircle));
   CHECK(Has(appeals, "我没发广告"));
   CHECK(Has(appeals, "那是玩笑"));
 
