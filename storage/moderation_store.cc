@@ -262,9 +262,8 @@ Result<std::vector<Strike>> ListStrikes(Tx& tx, std::optional<int64_t> community
 }
 
 Result<int64_t> InsertRemoval(Tx& tx, const Removal& r, int64_t now) {
-  GEBI_RETURN_IF_ERROR(
-      tx.Run(kInsertRemoval, r.circle_id, r.community_id, r.openid, r.reason, r.proposed_by, now,
-             r.name));
+  GEBI_RETURN_IF_ERROR(tx.Run(kInsertRemoval, r.circle_id, r.community_id, r.openid, r.reason,
+                              r.proposed_by, now, r.name));
   return tx.LastInsertId();
 }
 
