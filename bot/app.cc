@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "handlers/chat/moderation.h"
 #include "storage/migrations.h"
 
 namespace gebi::bot {
@@ -64,6 +65,10 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, const Clock& cloc
   app->settings_.max_text_chars = config.server.max_text_chars;
   app->settings_.suggestion_answer_days = config.suggestions.answer_days;
   app->settings_.parking_spot_minutes = config.parking.spot_minutes;
+  app->settings_.moderation = {config.moderation.mute_after_strikes, config.moderation.mute_days,
+                               config.moderation.remove_after_strikes,
+                               config.moderation.new_member_days};
+  app->settings_.moderation_cache = std::make_shared<handlers::ModerationCache>();
   app->settings_.limits = {config.limits.messages_per_minute,
                            config.limits.open_tickets_per_resident, config.limits.repairs_per_hour,
                            config.limits.repeat_repair_minutes, config.limits.media_per_day};

@@ -256,7 +256,7 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
   GEBI_RETURN_IF_ERROR(CheckKeys(root, "",
                                  {"server", "wechat", "storage", "paths", "conversation", "push",
                                   "menu", "log", "admin", "privacy", "limits", "suggestions",
-                                  "parking", "escalation", "open311", "district"}));
+                                  "parking", "escalation", "open311", "district", "moderation"}));
   Status s;
   if (const toml::table* t = Section(root, "server", s)) {
     GEBI_RETURN_IF_ERROR(CheckKeys(
@@ -319,6 +319,16 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
   if (const toml::table* t = Section(root, "parking", s)) {
     GEBI_RETURN_IF_ERROR(CheckKeys(*t, "parking", {"spot_minutes"}));
     GEBI_RETURN_IF_ERROR(Read(*t, "parking", "spot_minutes", c.parking.spot_minutes));
+  }
+  if (const toml::table* t = Section(root, "moderation", s)) {
+    GEBI_RETURN_IF_ERROR(CheckKeys(*t, "moderation",
+                                   {"mute_after_strikes", "mute_days", "remove_after_strikes",
+                                    "new_member_days"}));
+    auto& m = c.moderation;
+    GEBI_RETURN_IF_ERROR(Read(*t, "moderation", "mute_after_strikes", m.mute_after_strikes));
+    GEBI_RETURN_IF_ERROR(Read(*t, "moderation", "mute_days", m.mute_days));
+    GEBI_RETURN_IF_ERROR(Read(*t, "moderation", "remove_after_strikes", m.remove_after_strikes));
+    GEBI_RETURN_IF_ERROR(Read(*t, "moderation", "new_member_days", m.new_member_days));
   }
   if (const toml::table* t = Section(root, "limits", s)) {
     GEBI_RETURN_IF_ERROR(CheckKeys(*t, "limits",
@@ -421,6 +431,18 @@ Status ValidateConfig(const Config& c) {
   }
   if (c.parking.spot_minutes < 1 || c.parking.spot_minutes > 24 * 60) {
     return bad("parking.spot_minutes", "must be 1..1440");
+  }
+  if (c.moderation.mute_after_strikes < 1 || c.moderation.mute_after_strikes > 100) {
+    return bad("moderation.mute_after_strikes", "must be 1..100");
+  }
+  if (c.moderation.mute_days < 1 || c.moderation.mute_days > 365) {
+    return bad("moderation.mute_days", "must be 1..365");
+  }
+  if (c.moderation.remove_after_strikes < 1 || c.moderation.remove_after_strikes > 100) {
+    return bad("moderation.remove_after_strikes", "must be 1..100");
+  }
+  if (c.moderation.new_member_days < 0 || c.moderation.new_member_days > 365) {
+    return bad("moderation.new_member_days", "must be 0..365 (0: no advertiser signal)");
   }
   for (auto [key, value] :
        {std::pair<const char*, int>{"limits.messages_per_minute", c.limits.messages_per_minute},

@@ -120,6 +120,13 @@ struct Config {
   struct Parking {
     int spot_minutes = 30;  // a reported free spot is listed this long
   } parking;
+  // Moderation under the circle convention (S10; handlers/chat/moderation.h).
+  struct Moderation {
+    int mute_after_strikes = 2;    // active strikes in one circle that mute the sender there
+    int mute_days = 7;             // how long a mute lasts
+    int remove_after_strikes = 3;  // from here the managers are told they may propose 踢出
+    int new_member_days = 7;       // phone numbers and links from newer members are held
+  } moderation;
   // The escalation ladder (grid -> community -> street -> district): the default deadlines
   // seeded into the database the first time `gebi serve` runs; the console edits them there.
   struct Escalation {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,8 @@
 #include "storage/rule_store.h"
 
 namespace gebi::handlers {
+
+class ModerationCache;  // handlers/chat/moderation.h
 
 // The configuration chat handlers read, filled once by bot/ from the Config and borrowed by
 // every delivery. Immutable after start.
@@ -42,6 +45,15 @@ struct HandlerSettings {
   // Suggestions (config [suggestions]) and parking (config [parking]).
   int suggestion_answer_days = 7;  // an unanswered suggestion is overdue after this
   int parking_spot_minutes = 30;   // a reported free spot is listed this long
+  // Moderation (config [moderation]; handlers/chat/moderation.h).
+  struct Moderation {
+    int mute_after_strikes = 2;    // active strikes in a circle that mute the sender there
+    int mute_days = 7;             // how long a mute lasts
+    int remove_after_strikes = 3;  // from here the managers are told they may propose 踢出
+    int new_member_days = 7;       // phone numbers and links from newer members are held
+  } moderation;
+  // The compiled moderation categories shared by every delivery (null: compiled per call).
+  std::shared_ptr<const ModerationCache> moderation_cache;
 };
 
 // The process-wide parts a delivery borrows, named at the call site:

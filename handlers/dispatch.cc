@@ -7,6 +7,7 @@
 #include "handlers/chat/care.h"
 #include "handlers/chat/circles.h"
 #include "handlers/chat/join.h"
+#include "handlers/chat/moderation.h"
 #include "handlers/chat/parking.h"
 #include "handlers/chat/ladder.h"
 #include "handlers/chat/notices.h"
@@ -360,6 +361,35 @@ HandlerRow kCareThanks{.name = "care_thanks",
                        .menu = kResident,
                        .help_roles = kCareFamily};
 
+// Moderation under the circle convention (S10): handlers/chat/moderation.cc. Managers decide
+// held relays and propose removals; the grid worker confirms a removal; anyone appeals.
+HandlerRow kRelease{.name = "release",
+                    .fn = HandleRelease,
+                    .keywords = "放行|release",
+                    .roles = kCircleRunners,
+                    .who = kCircleRunnersWho,
+                    .help_key = "help.line.release"};
+HandlerRow kRejectHeld{.name = "reject_held",
+                       .fn = HandleRejectHeld,
+                       .keywords = "驳回",
+                       .roles = kCircleRunners,
+                       .who = kCircleRunnersWho,
+                       .help_key = "help.line.reject_held"};
+HandlerRow kRemoveMember{.name = "remove_member",
+                         .fn = HandleRemoveMember,
+                         .keywords = "踢出",
+                         .roles = kCircleRunners,
+                         .who = kCircleRunnersWho,
+                         .help_key = "help.line.remove_member"};
+HandlerRow kConfirmRemoval{.name = "confirm_removal",
+                           .fn = HandleConfirmRemoval,
+                           .keywords = "确认踢出",
+                           .roles = kStaffRoles,
+                           .who = kStaffWho,
+                           .help_key = "help.line.confirm_removal"};
+HandlerRow kAppeal{
+    .name = "appeal", .fn = HandleAppeal, .keywords = "申诉", .help_key = "help.line.appeal"};
+
 const std::vector<const HandlerRow*> kTable = {
     &kHelp,          &kCancel,       &kJoin,          &kRepair,       &kMyRepairs,
     &kHuman,         &kRate,         &kFixed,         &kLike,         &kReopen,
@@ -379,6 +409,8 @@ const std::vector<const HandlerRow*> kTable = {
     &kNoticeFlow,
     // Elderly-care relays (S7).
     &kCareAddElder, &kCareAssign, &kCareRelay, &kCareThanks,
+    // Moderation (S10).
+    &kRelease, &kRejectHeld, &kRemoveMember, &kConfirmRemoval, &kAppeal,
 };
 
 }  // namespace

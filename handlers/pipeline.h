@@ -48,6 +48,7 @@ class Pipeline {
 
   Router& router() { return router_; }
   const Templates& templates() const { return templates_; }
+  const HandlerSettings& settings() const { return settings_; }
   // The reply texts residents of community get: templates/ overlaid with the overrides for
   // every community and then community's own. Rebuilt when meta.templates_version moves.
   Result<std::shared_ptr<const Templates>> TemplatesFor(storage::Tx& tx,

@@ -897,6 +897,136 @@ INSERT INTO rules(match_kind, pattern, priority, target_kind, target, note, crea
 UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'rules_version';
 )sql";
 
+// v13: moderation under the circle convention (S10). The convention's prohibited kinds are
+// categories with keywords and RE2 patterns (one per line, edited in the console; every edit
+// bumps meta.moderation_version so the compiled set is rebuilt). A relay that matches is a
+// held item (kind + the payload its delivery needs) until a manager releases or rejects it;
+// a rejection is a strike of the sender in that circle (circle_id 0: no circle, the
+// community's); strikes lead to a mute, then to a removal proposal the grid worker confirms.
+// Appeals name a held item (or the latest act against the person) and reach the staff.
+constexpr std::string_view kV13Moderation = R"sql(
+CREATE TABLE moderation_categories (
+  id          INTEGER PRIMARY KEY,
+  code        TEXT NOT NULL UNIQUE,
+  title       TEXT NOT NULL,
+  keywords    TEXT NOT NULL DEFAULT '',
+  patterns    TEXT NOT NULL DEFAULT '',
+  enabled     INTEGER NOT NULL DEFAULT 1,
+  updated_at  INTEGER NOT NULL
+);
+CREATE TABLE held_items (
+  id           INTEGER PRIMARY KEY,
+  kind         TEXT NOT NULL,
+  sender       TEXT NOT NULL,
+  circle_id    INTEGER NOT NULL DEFAULT 0,
+  community_id INTEGER,
+  rule         TEXT NOT NULL,
+  text         TEXT NOT NULL,
+  payload      TEXT NOT NULL,
+  status       TEXT NOT NULL DEFAULT 'held' CHECK (status IN ('held','released','rejected')),
+  decided_by   TEXT NOT NULL DEFAULT '',
+  created_at   INTEGER NOT NULL,
+  decided_at   INTEGER
+);
+CREATE INDEX held_items_status ON held_items(status, community_id, id);
+CREATE INDEX held_items_sender ON held_items(sender, id);
+CREATE TABLE moderation_strikes (
+  id           INTEGER PRIMARY KEY,
+  openid       TEXT NOT NULL,
+  circle_id    INTEGER NOT NULL DEFAULT 0,
+  community_id INTEGER,
+  held_id      INTEGER,
+  rule         TEXT NOT NULL,
+  status       TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','lifted')),
+  muted_until  INTEGER,
+  lifted_by    TEXT NOT NULL DEFAULT '',
+  created_at   INTEGER NOT NULL,
+  lifted_at    INTEGER
+);
+CREATE INDEX moderation_strikes_person ON moderation_strikes(openid, circle_id, status);
+CREATE TABLE circle_removals (
+  id           INTEGER PRIMARY KEY,
+  circle_id    INTEGER NOT NULL REFERENCES circles(id),
+  openid       TEXT NOT NULL,
+  name         TEXT NOT NULL DEFAULT '',
+  reason       TEXT NOT NULL,
+  community_id INTEGER,
+  proposed_by  TEXT NOT NULL,
+  status       TEXT NOT NULL DEFAULT 'proposed' CHECK (status IN ('proposed','confirmed')),
+  confirmed_by TEXT NOT NULL DEFAULT '',
+  created_at   INTEGER NOT NULL,
+  decided_at   INTEGER
+);
+CREATE INDEX circle_removals_person ON circle_removals(openid, id);
+CREATE UNIQUE INDEX circle_removals_open ON circle_removals(circle_id, openid)
+  WHERE status = 'proposed';
+CREATE TABLE moderation_appeals (
+  id           INTEGER PRIMARY KEY,
+  openid       TEXT NOT NULL,
+  held_id      INTEGER,
+  removal_id   INTEGER,
+  community_id INTEGER,
+  reason       TEXT NOT NULL DEFAULT '',
+  status       TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','closed')),
+  created_at   INTEGER NOT NULL
+);
+CREATE INDEX moderation_appeals_status ON moderation_appeals(status, community_id, id);
+INSERT INTO meta(key, value) VALUES ('moderation_version', '1');
+INSERT INTO moderation_categories(code, title, keywords, patterns, updated_at) VALUES
+  ('advertising', '广告', '加我微信
+加微信咨询
+扫码进群
+代理招募
+免费领取', '(加|\+)\s*(v|vx|wx|微信|薇信|威信)\s*[:：]?\s*[a-z][a-z0-9_-]{5,19}', 0),
+  ('rumour', '谣言', '转发保平安
+不转不是中国人
+紧急扩散
+速看马上删
+内部消息称', '', 0),
+  ('politics', '政治敏感', '颠覆政权
+反动言论
+法轮功
+游行示威', '', 0),
+  ('fraud', '诈骗', '刷单返利
+安全账户
+验证码发给我
+先交保证金
+中奖了请
+高额回报', '', 0),
+  ('vulgarity', '低俗', '约炮
+裸聊
+黄色视频
+色情网站', '', 0),
+  ('gambling', '赌博', '六合彩
+网上赌场
+百家乐
+时时彩
+赌博网站', '', 0),
+  ('personal_attack', '人身攻击', '傻逼
+王八蛋
+你去死
+脑残
+滚出去', '', 0),
+  ('privacy_leak', '泄露隐私', '身份证号是
+银行卡号是
+银行卡密码', '(^|[^0-9])[1-9][0-9]{16}[0-9x]($|[^0-9])', 0),
+  ('commercial', '商业推销', '招商加盟
+微商代理
+保健品特价
+理财产品推荐
+低价出售', '', 0),
+  ('unsafe_link', '不安全链接', '点击链接领取', '(^|[^a-z0-9])(t\.cn|bit\.ly|dwz\.cn|url\.cn|suo\.im|tinyurl\.com)/
+\.apk($|[^a-z0-9])', 0);
+INSERT INTO rules(match_kind, pattern, priority, target_kind, target, note, created_at, updated_at) VALUES
+  ('prefix', '放行', 20, 'handler', 'release', '放行', 0, 0),
+  ('prefix', 'release', 20, 'handler', 'release', 'release', 0, 0),
+  ('prefix', '驳回', 20, 'handler', 'reject_held', '驳回', 0, 0),
+  ('prefix', '踢出', 20, 'handler', 'remove_member', '踢出', 0, 0),
+  ('prefix', '确认踢出', 15, 'handler', 'confirm_removal', '确认踢出', 0, 0),
+  ('prefix', '申诉', 20, 'handler', 'appeal', '申诉', 0, 0);
+UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'rules_version';
+)sql";
+
 const std::vector<Migration> kMigrations = {
     {1, "core", kV1Core},
     {2, "grid", kV2Grid},
@@ -910,6 +1040,7 @@ const std::vector<Migration> kMigrations = {
     {10, "circles", kV10Circles},
     {11, "more repair phrases", kV11MorePhrases},
     {12, "care", kV12Care},
+    {13, "moderation", kV13Moderation},
 };
 
 }  // namespace

@@ -24,7 +24,7 @@ constexpr std::string_view kDeletes[] = {
     // Parking (v8): their plates and the photos they sent.
     "DELETE FROM car_plates WHERE openid = ?1",
     "DELETE FROM parking_media WHERE openid = ?1",
-    // Elderly care (v11): their family / volunteer links.
+    // Elderly care (v12): their family / volunteer links.
     "DELETE FROM care_links WHERE openid = ?1",
 };
 
@@ -45,7 +45,7 @@ constexpr std::string_view kAnonymise[] = {
     "UPDATE parking_reports SET owner = ?2 WHERE owner = ?1",
     "UPDATE parking_reporters SET openid = ?2 WHERE openid = ?1",
     "UPDATE parking_spots SET reporter = ?2 WHERE reporter = ?1",
-    // Elderly care (v11): relays a volunteer wrote, relays about an elder who is the person
+    // Elderly care (v12): relays a volunteer wrote, relays about an elder who is the person
     // (before the elder is unlinked), relays received (thanks still count).
     "UPDATE care_relays SET volunteer = ?2, body = CASE WHEN body = '' THEN '' ELSE ?3 END, "
     "media_id = '', pic_url = '' WHERE volunteer = ?1",
@@ -53,6 +53,16 @@ constexpr std::string_view kAnonymise[] = {
     "pic_url = '' WHERE elder_id IN (SELECT id FROM care_elders WHERE resident_openid = ?1)",
     "UPDATE care_elders SET resident_openid = NULL WHERE resident_openid = ?1",
     "UPDATE care_relay_recipients SET openid = ?2 WHERE openid = ?1",
+    // Moderation (v13): a held item of theirs is never delivered any more.
+    "UPDATE held_items SET sender = ?2, text = ?3, payload = '{}', "
+    "status = CASE status WHEN 'held' THEN 'rejected' ELSE status END WHERE sender = ?1",
+    "UPDATE held_items SET decided_by = ?2 WHERE decided_by = ?1",
+    "UPDATE moderation_strikes SET openid = ?2 WHERE openid = ?1",
+    "UPDATE moderation_strikes SET lifted_by = ?2 WHERE lifted_by = ?1",
+    "UPDATE circle_removals SET openid = ?2, name = ?3 WHERE openid = ?1",
+    "UPDATE circle_removals SET proposed_by = ?2 WHERE proposed_by = ?1",
+    "UPDATE circle_removals SET confirmed_by = ?2 WHERE confirmed_by = ?1",
+    "UPDATE moderation_appeals SET openid = ?2, reason = ?3 WHERE openid = ?1",
 };
 
 // Photos of the tickets the person reported: their home, their door.

@@ -17,6 +17,7 @@
 #include "handlers/admin/circles.h"
 #include "handlers/admin/commands.h"
 #include "handlers/admin/lookback.h"
+#include "handlers/admin/moderation.h"
 #include "handlers/admin/ladder.h"
 #include "handlers/admin/ops.h"
 #include "handlers/admin/parking.h"
@@ -394,6 +395,17 @@ void AdminApi::Mount(httplib::Server& server) {
   Add(server, "POST", p + R"(/care/elders/(\d+)/volunteers)", &AdminApi::SetCareVolunteer, true);
   Add(server, "POST", p + R"(/care/requests/(\d+))", &AdminApi::DecideCareFamily, true);
   Add(server, "GET", p + "/stats/care", &AdminApi::CareNumbers, false);
+  // Moderation (S10).
+  Add(server, "GET", p + "/moderation/queue", &AdminApi::ModerationQueue, false);
+  Add(server, "POST", p + R"(/moderation/held/(\d+)/(release|reject))", &AdminApi::DecideHeld,
+      true);
+  Add(server, "GET", p + "/moderation/categories", &AdminApi::ModerationCategories, false);
+  Add(server, "PUT", p + R"(/moderation/categories/(\d+))", &AdminApi::UpdateModerationCategory,
+      true);
+  Add(server, "POST", p + "/moderation/try", &AdminApi::TryModerationText, true);
+  Add(server, "GET", p + "/moderation/violations", &AdminApi::ModerationViolations, false);
+  Add(server, "POST", p + R"(/moderation/strikes/(\d+)/lift)", &AdminApi::LiftStrike, true);
+  Add(server, "POST", p + R"(/moderation/appeals/(\d+)/close)", &AdminApi::CloseAppeal, true);
 
   // Anything else under the prefix is a JSON 404, not httplib's empty one.
   auto not_found = [](const httplib::Request&, httplib::Response& res) {
@@ -1087,9 +1099,12 @@ void AdminApi::AnswerSuggestion(Call& c) {
   if (!action.ok()) return c.Fail(action.status());
   auto message = c.Str("message", /*required=*/false);
   if (!message.ok()) return c.Fail(message.status());
+  int64_t held = 0;
   Status s = handlers::admin::AnswerSuggestionFromConsole(app_.db(), app_.clock(), app_.pipeline(),
-                                                          c.who, c.Id(1), *action, *message);
+                                                          c.who, c.Id(1), *action, *message,
+                                                          &held);
   if (!s.ok()) return c.Fail(s);
+  if (held > 0) return c.Ok({{"ok", true}, {"held_id", held}});
   c.Ok({{"ok", true}});
 }
 
@@ -1643,6 +1658,65 @@ void AdminApi::CareNumbers(Call& c) {
                     {"thanks", r.thanks}});
   }
   c.Ok({{"communities", list}});
+}
+
+// ---------- moderation (S10) ----------
+
+void AdminApi::ModerationQueue(Call& c) {
+  std::string status = c.req.has_param("status") ? c.req.get_param_value("status") : "held";
+  auto page = handlers::admin::ModerationQueue(app_.db(), app_.pipeline().templates(), c.who,
+                                               status, kMaxListLimit);
+  if (!page.ok()) return c.Fail(page.status());
+  c.Ok(*page);
+}
+
+void AdminApi::DecideHeld(Call& c) {
+  auto reason = c.Str("reason", /*required=*/false);
+  if (!reason.ok()) return c.Fail(reason.status());
+  auto out = handlers::admin::DecideHeldFromConsole(app_.db(), app_.clock(), app_.pipeline(), c.who,
+                                                    c.Id(1), c.req.matches[2].str(), *reason);
+  if (!out.ok()) return c.Fail(out.status());
+  c.Ok(*out);
+}
+
+void AdminApi::ModerationCategories(Call& c) {
+  auto page = handlers::admin::ModerationCategories(app_.db(), c.who);
+  if (!page.ok()) return c.Fail(page.status());
+  c.Ok(*page);
+}
+
+void AdminApi::UpdateModerationCategory(Call& c) {
+  Status s = handlers::admin::UpdateModerationCategory(app_.db(), app_.clock(), c.who, c.Id(1),
+                                                       c.body);
+  if (!s.ok()) return c.Fail(s);
+  c.Ok({{"ok", true}});
+}
+
+void AdminApi::TryModerationText(Call& c) {
+  auto text = c.Str("text");
+  if (!text.ok()) return c.Fail(text.status());
+  auto out = handlers::admin::TryModerationText(app_.db(), *text);
+  if (!out.ok()) return c.Fail(out.status());
+  c.Ok(*out);
+}
+
+void AdminApi::ModerationViolations(Call& c) {
+  auto page = handlers::admin::ModerationViolations(app_.db(), c.who, app_.clock().NowSeconds(),
+                                                    kMaxListLimit);
+  if (!page.ok()) return c.Fail(page.status());
+  c.Ok(*page);
+}
+
+void AdminApi::LiftStrike(Call& c) {
+  Status s = handlers::admin::LiftStrikeFromConsole(app_.db(), app_.clock(), c.who, c.Id(1));
+  if (!s.ok()) return c.Fail(s);
+  c.Ok({{"ok", true}});
+}
+
+void AdminApi::CloseAppeal(Call& c) {
+  Status s = handlers::admin::CloseAppealFromConsole(app_.db(), app_.clock(), c.who, c.Id(1));
+  if (!s.ok()) return c.Fail(s);
+  c.Ok({{"ok", true}});
 }
 
 }  // namespace gebi::bot

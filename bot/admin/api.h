@@ -110,6 +110,15 @@ class AdminApi {
   void SetCareVolunteer(Call& c);
   void DecideCareFamily(Call& c);
   void CareNumbers(Call& c);
+  // Moderation (S10): the 审核 queue, the 规则 categories, the 违规 page.
+  void ModerationQueue(Call& c);
+  void DecideHeld(Call& c);
+  void ModerationCategories(Call& c);
+  void UpdateModerationCategory(Call& c);
+  void TryModerationText(Call& c);
+  void ModerationViolations(Call& c);
+  void LiftStrike(Call& c);
+  void CloseAppeal(Call& c);
 
   App& app_;
   handlers::admin::AuthSettings auth_;

@@ -230,6 +230,15 @@ Result<storage::Rule> RuleFromJson(const json& j, const storage::Rule& base) {
   return r;
 }
 
+std::optional<std::string> RegexProblem(const std::string& pattern) {
+  // The router's options (handlers/router.cc): UTF-8, errors returned rather than printed.
+  RE2::Options options;
+  options.set_log_errors(false);
+  RE2 re(pattern, options);
+  if (re.ok()) return std::nullopt;
+  return RegexError(re);
+}
+
 Status ValidateRule(const storage::Rule& r) {
   static const std::set<std::string> kKinds = {"exact", "prefix", "contains", "regex", "event"};
   if (!kKinds.count(r.match_kind)) {
@@ -242,10 +251,9 @@ Status ValidateRule(const storage::Rule& r) {
   }
   if (r.match_kind == "regex") {
     // The router's options (handlers/router.cc): UTF-8, errors returned rather than printed.
-    RE2::Options options;
-    options.set_log_errors(false);
-    RE2 re(r.pattern, options);
-    if (!re.ok()) return Status::InvalidArgument("pattern: 正则表达式不正确：" + RegexError(re));
+    if (auto why = RegexProblem(r.pattern)) {
+      return Status::InvalidArgument("pattern: 正则表达式不正确：" + *why);
+    }
   }
   if (r.match_kind == "event") {
     for (char c : r.pattern) {

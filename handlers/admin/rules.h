@@ -25,6 +25,10 @@ constexpr size_t kMaxRuleTextBytes = 2048;
 // Longest text the dry-run tester takes: 2,000 Chinese characters.
 constexpr size_t kMaxDryRunTextBytes = 6000;
 
+// Why RE2 refuses pattern, in words an admin can act on ("缺少 )"); nullopt when it compiles.
+// Shared by the keyword rules and the moderation categories (handlers/admin/moderation.h).
+std::optional<std::string> RegexProblem(const std::string& pattern);
+
 nlohmann::json RuleToJson(const storage::Rule& rule);
 // Applies the fields present in j over base (a new rule: a default Rule). InvalidArgument
 // "<field>: <why>" for a wrong type or an unknown field.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "handlers/chat/moderation.h"
 #include "handlers/chat/phrases.h"
 #include "handlers/chat/suggestions.h"
 #include "storage/admin_query.h"
@@ -55,7 +56,8 @@ Result<std::vector<SuggestionRow>> ListSuggestionRows(storage::Database& db,
 
 Status AnswerSuggestionFromConsole(storage::Database& db, const Clock& clock, Pipeline& pipeline,
                                    const Principal& principal, int64_t id,
-                                   const std::string& action, const std::string& message) {
+                                   const std::string& action, const std::string& message,
+                                   int64_t* held_id) {
   std::string to;
   if (action == "reply") to = "replied";
   if (action == "adopt") to = "adopted";
@@ -78,6 +80,17 @@ Status AnswerSuggestionFromConsole(storage::Database& db, const Clock& clock, Pi
       return Status::PermissionDenied(fmt::format("{} 号建议不是您的社区的", id));
     }
     GEBI_ASSIGN_OR_RETURN(auto texts, pipeline.TemplatesFor(tx, s->community_id));
+    if (held_id != nullptr) *held_id = 0;
+    if (!answer.empty() && s->status != "adopted" && s->status != "declined") {
+      GEBI_ASSIGN_OR_RETURN(
+          Screened screened,
+          ScreenRelay(tx, *texts, pipeline.settings(),
+                      SuggestionAnswerRelay(*s, to, answer, "admin:" + principal.name), now));
+      if (screened.verdict == Screened::Verdict::kHeld) {
+        if (held_id != nullptr) *held_id = screened.held_id;
+        return Status::Ok();
+      }
+    }
     GEBI_ASSIGN_OR_RETURN(bool done, ApplySuggestionAnswer(tx, *texts, *s, to, answer,
                                                            "admin:" + principal.name, now));
     if (!done) {

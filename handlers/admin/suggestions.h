@@ -34,10 +34,12 @@ Result<std::vector<SuggestionRow>> ListSuggestionRows(storage::Database& db,
 // resident reads (required for reply and decline, at most kMaxSuggestionBytes). Pushes the
 // resident in their community's texts and audits. InvalidArgument naming "action" or
 // "message"; NotFound; PermissionDenied (another community); FailedPrecondition (already
-// adopted or declined).
+// adopted or declined). An answer the moderation rules hold is not applied: it becomes held
+// item *held_id (set when given; 0 when it went out) and waits in the 审核 queue.
 Status AnswerSuggestionFromConsole(storage::Database& db, const Clock& clock, Pipeline& pipeline,
                                    const Principal& principal, int64_t id,
-                                   const std::string& action, const std::string& message);
+                                   const std::string& action, const std::string& message,
+                                   int64_t* held_id = nullptr);
 
 struct SuggestionNumbers {
   int64_t community_id = 0;

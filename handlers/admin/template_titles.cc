@@ -32,6 +32,8 @@ constexpr Pair kGroups[] = {
     {"push.circle", "推送：圈子"}, {"push.notice", "推送：圈子通知"}, {"push.recruit", "推送：招募报名"},
     // Elderly-care relays (templates/care.toml).
     {"care", "关爱老人"}, {"push.care", "推送：关爱老人"},
+    // Moderation (templates/moderation.toml).
+    {"moderation", "内容审核"}, {"push.moderation", "推送：内容审核"},
 };
 
 constexpr Pair kTitles[] = {
@@ -483,6 +485,7 @@ constexpr Pair kTitles[] = {
     {"care.photo_sent", "关爱照片已发给家属"},
     {"care.photo_limit", "关爱：照片太多"},
     {"care.photo_no_relay", "关爱：照片前没发关爱"},
+    {"care.photo_parent_held", "关爱：前一条还在审核，照片没发"},
     {"care.no_elders_yet", "家属加入：圈里还没有老人"},
     {"care.ask_elder", "家属加入：问是哪位老人的家属"},
     {"care.given_too_long", "家属加入：写得太长"},
@@ -497,6 +500,62 @@ constexpr Pair kTitles[] = {
     {"push.care_family_request", "推送：家属申请加入关爱圈（发给网格员）"},
     {"push.care_assigned", "推送：请志愿者关爱老人"},
     {"push.care_thanked", "推送：家属谢谢志愿者"},
+    // Moderation (templates/moderation.toml).
+    {"help.line.release", "帮助里的一行：放行"},
+    {"help.line.reject_held", "帮助里的一行：驳回"},
+    {"help.line.remove_member", "帮助里的一行：踢出"},
+    {"help.line.confirm_removal", "帮助里的一行：确认踢出"},
+    {"help.line.appeal", "帮助里的一行：申诉"},
+    {"moderation.held", "内容被拦下，等审核"},
+    {"moderation.muted", "禁言中，不能发"},
+    {"moderation.no_circle", "待审核推送里：不在圈子里时写的地方"},
+    {"moderation.kind.notice", "审核内容类型：圈子通知"},
+    {"moderation.kind.recruit", "审核内容类型：招募"},
+    {"moderation.kind.suggestion_answer", "审核内容类型：建议的答复"},
+    {"moderation.kind.repair", "审核内容类型：报修"},
+    {"moderation.kind.parking", "审核内容类型：停车反映"},
+    {"moderation.kind.care", "审核内容类型：关爱消息"},
+    {"moderation.status.held", "审核状态：待审核"},
+    {"moderation.status.released", "审核状态：放行"},
+    {"moderation.status.rejected", "审核状态：驳回"},
+    {"moderation.release_usage", "放行的写法"},
+    {"moderation.reject_usage", "驳回的写法"},
+    {"moderation.unknown", "审核：没有这个编号"},
+    {"moderation.not_yours", "审核：不归您审核"},
+    {"moderation.own_item", "审核：不能审自己发的"},
+    {"moderation.decided", "审核：已经处理过"},
+    {"moderation.released", "已放行"},
+    {"moderation.rejected", "已驳回，记一次违规"},
+    {"moderation.note_muted", "驳回后：已禁言"},
+    {"moderation.note_remove", "驳回后：可以提议踢出"},
+    {"moderation.reason_too_long", "审核：原因写得太长"},
+    {"moderation.remove_usage", "踢出的写法"},
+    {"moderation.remove_need_reason", "踢出：要写原因"},
+    {"moderation.remove_no_member", "踢出：圈子里没有这个人"},
+    {"moderation.remove_many", "踢出：几个圈子里都有这个名字"},
+    {"moderation.remove_owner", "踢出：圈主和自己不能踢"},
+    {"moderation.remove_already", "踢出：已经提议过"},
+    {"moderation.remove_proposed", "踢出：已提议，等网格员确认"},
+    {"moderation.confirm_usage", "确认踢出的写法"},
+    {"moderation.removal_unknown", "确认踢出：没有这个编号"},
+    {"moderation.removal_not_yours", "确认踢出：不归您确认"},
+    {"moderation.removal_done_before", "确认踢出：已经确认过"},
+    {"moderation.removal_confirmed", "确认踢出成功"},
+    {"moderation.appeal_none", "申诉：没有可申诉的"},
+    {"moderation.appeal_not_yours", "申诉：不是自己发的"},
+    {"moderation.appeal_already", "申诉：已经申诉过"},
+    {"moderation.appeal_ok", "申诉收到了"},
+    {"moderation.appeal_what_held", "申诉的对象：被拦下的内容"},
+    {"moderation.appeal_what_removal", "申诉的对象：被移出圈子"},
+    {"push.moderation_held", "推送：有内容待审核，发给圈子管理员"},
+    {"push.moderation_released", "推送：内容已放行，发给发的人"},
+    {"push.moderation_rejected", "推送：内容被驳回，发给发的人"},
+    {"push.moderation_warn_note", "推送：驳回时的提醒"},
+    {"push.moderation_muted_note", "推送：驳回时说明禁言到什么时候"},
+    {"push.moderation_removal", "推送：有人提议踢出，发给网格员"},
+    {"push.moderation_removed", "推送：被移出圈子，发给本人"},
+    {"push.moderation_removal_done", "推送：踢出已确认，发给提议的人"},
+    {"push.moderation_appeal", "推送：有人申诉，发给社区工作人员"},
 };
 
 constexpr Pair kPlaceholders[] = {
@@ -542,6 +601,13 @@ constexpr Pair kPlaceholders[] = {
     {"elders", "老人名单"},
     {"volunteer", "志愿者"},
     {"url", "照片链接"},
+    // Moderation.
+    {"strikes", "违规次数"},
+    {"what", "申诉的对象"},
+    {"circles", "几个圈子的名字"},
+    {"until", "到什么时候"},
+    {"rule", "违反的规则"},
+    {"by", "提议的人"},
 };
 
 constexpr Pair kSamples[] = {
@@ -621,6 +687,13 @@ constexpr Pair kSamples[] = {
     {"elders", "金阿婆、王阿公"},
     {"volunteer", "李明"},
     {"url", "https://mmbiz.qpic.cn/photo.jpg"},
+    // Moderation.
+    {"strikes", "2"},
+    {"what", "第 5 号被拦下的内容（广告）"},
+    {"circles", "5幢邻里群、党员圈"},
+    {"until", "12月9日 08:00"},
+    {"rule", "广告"},
+    {"by", "王芳"},
 };
 
 std::string_view Find(const Pair* begin, const Pair* end, std::string_view key) {

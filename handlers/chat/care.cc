@@ -10,6 +10,7 @@
 
 #include "handlers/chat/circles.h"
 #include "handlers/chat/common.h"
+#include "handlers/chat/moderation.h"
 #include "handlers/chat/parking.h"
 #include "handlers/chat/photos.h"
 #include "handlers/chat/phrases.h"
@@ -126,10 +127,50 @@ Result<std::string> ShownName(storage::Tx& tx, const std::string& openid) {
   return name.empty() ? UnnamedLabel(openid) : name;
 }
 
+// The refusal for a volunteer muted in circle_id (moderation), checked before anything is
+// stored; nullopt when they may relay.
+Result<std::optional<std::string>> Muted(Context& ctx, int64_t circle_id) {
+  return MutedReply(ctx.tx, ctx.templates, ctx.msg.from_user, {circle_id}, ctx.now);
+}
+
+// Screens recorded relay r (number id) under the circle convention. nullopt: deliver it now;
+// else what to tell the volunteer (the relay is held for the circle's managers).
+Result<std::optional<std::string>> Screen(Context& ctx, const storage::CareRelay& r, int64_t id) {
+  Relay relay;
+  relay.kind = "care";
+  relay.sender = ctx.msg.from_user;
+  relay.circle_ids = {r.circle_id};
+  relay.community_id = ctx.community_id;
+  relay.grid_id = ctx.grid_id;
+  GEBI_ASSIGN_OR_RETURN(auto c, storage::GetCircleInfo(ctx.tx, r.circle_id));
+  if (c && c->unit_id) {
+    GEBI_ASSIGN_OR_RETURN(auto community,
+                          storage::AncestorOfKind(ctx.tx, *c->unit_id, "community"));
+    if (community) relay.community_id = community->id;
+  }
+  relay.text = r.body;
+  relay.payload = json{{"id", id}};
+  GEBI_ASSIGN_OR_RETURN(Screened s,
+                        ScreenRelay(ctx.tx, ctx.templates, ctx.settings, relay, ctx.now));
+  if (s.verdict == Screened::Verdict::kPass) return std::optional<std::string>();
+  GEBI_RETURN_IF_ERROR(
+      storage::SetCareRelayStatus(ctx.tx, id,
+                                  s.verdict == Screened::Verdict::kHeld ? "held" : "rejected")
+          .status());
+  return std::optional<std::string>(s.reply);
+}
+
 // Attaches the image in ctx.msg to text relay parent and delivers it.
 Result<Reply> RelayPhoto(Context& ctx, const storage::CareRelay& parent) {
   GEBI_ASSIGN_OR_RETURN(auto elder, storage::GetCareElder(ctx.tx, parent.elder_id));
   const std::string elder_name = elder ? elder->name : "";
+  // A photo goes with its words: not while they wait for the managers, never after a 驳回.
+  if (parent.status == "held") return Text(ctx, "care.photo_parent_held", {{"elder", elder_name}});
+  if (parent.status == "rejected") {
+    return Text(ctx, "care.photo_no_relay", {{"elder", elder_name}});
+  }
+  GEBI_ASSIGN_OR_RETURN(auto muted, Muted(ctx, parent.circle_id));
+  if (muted) return Reply::Text(*muted);
   GEBI_ASSIGN_OR_RETURN(int64_t photos, storage::CountPhotosOf(ctx.tx, parent.id));
   if (photos >= kMaxPhotosPerRelay) {
     return Text(ctx, "care.photo_limit",
@@ -147,6 +188,8 @@ Result<Reply> RelayPhoto(Context& ctx, const storage::CareRelay& parent) {
   photo.parent_id = parent.id;
   GEBI_ASSIGN_OR_RETURN(int64_t id, storage::RecordCareRelay(ctx.tx, photo, ctx.now));
   GEBI_RETURN_IF_ERROR(KeepPhoto(ctx));
+  GEBI_ASSIGN_OR_RETURN(auto held, Screen(ctx, photo, id));
+  if (held) return Reply::Text(*held);
   GEBI_ASSIGN_OR_RETURN(int64_t sent, DeliverCareRelay(ctx.tx, ctx.templates, id, ctx.now));
   return Text(ctx, "care.photo_sent",
               {{"elder", elder_name}, {"count", std::to_string(sent)}, {"id", std::to_string(id)}});
@@ -352,12 +395,16 @@ Result<Reply> HandleCareRelay(Context& ctx) {
   GEBI_ASSIGN_OR_RETURN(int64_t recent,
                         storage::CountRelaysSince(ctx.tx, ctx.msg.from_user, ctx.now - 3600));
   if (recent >= kMaxRelaysPerHour) return Text(ctx, "care.rate_limited");
+  GEBI_ASSIGN_OR_RETURN(auto muted, Muted(ctx, elder->circle_id));
+  if (muted) return Reply::Text(*muted);
   storage::CareRelay r;
   r.circle_id = elder->circle_id;
   r.elder_id = elder->id;
   r.volunteer = ctx.msg.from_user;
   r.body = body;
   GEBI_ASSIGN_OR_RETURN(int64_t id, storage::RecordCareRelay(ctx.tx, r, ctx.now));
+  GEBI_ASSIGN_OR_RETURN(auto held, Screen(ctx, r, id));
+  if (held) return Reply::Text(*held);
   GEBI_ASSIGN_OR_RETURN(int64_t sent, DeliverCareRelay(ctx.tx, ctx.templates, id, ctx.now));
   return Text(
       ctx, "care.relay_sent",

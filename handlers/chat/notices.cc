@@ -8,6 +8,7 @@
 
 #include "handlers/chat/circles.h"
 #include "handlers/chat/common.h"
+#include "handlers/chat/moderation.h"
 #include "handlers/chat/phrases.h"
 #include "handlers/normalize.h"
 #include "storage/circle_store.h"
@@ -174,18 +175,39 @@ Result<Reply> Send(Context& ctx, const json& slots) {
   // Checked again: a circle may have been renamed or a manager removed since the question.
   GEBI_ASSIGN_OR_RETURN(Audience a, ResolveCircles(ctx, names));
   if (a.refusal) return *a.refusal;
-  storage::Notice n;
-  GEBI_ASSIGN_OR_RETURN(n.community_id, CommunityOf(ctx, a.circles));
-  n.author = ctx.msg.from_user;
-  n.circles = JoinNames(a.circles);
-  n.body = body;
-  GEBI_ASSIGN_OR_RETURN(int64_t id, storage::CreateNotice(ctx.tx, n, Ids(a.circles), ctx.now));
-  const std::string text = ctx.templates.Render(
-      "push.notice", {{"id", std::to_string(id)}, {"circle", n.circles}, {"body", body}});
-  json payload = {{"text", text}, {"notice_id", id}};
-  GEBI_ASSIGN_OR_RETURN(int64_t queued,
-                        storage::QueueNoticePushes(ctx.tx, id, payload.dump(), ctx.now));
-  return Text(ctx, "notice.sent", {{"id", std::to_string(id)}, {"count", std::to_string(queued)}});
+  GEBI_ASSIGN_OR_RETURN(auto community, CommunityOf(ctx, a.circles));
+  Relay relay;
+  relay.kind = "notice";
+  relay.sender = ctx.msg.from_user;
+  relay.circle_ids = Ids(a.circles);
+  relay.community_id = community;
+  relay.grid_id = ctx.grid_id;
+  relay.text = body;
+  relay.payload = json{{"author", ctx.msg.from_user},
+                       {"circle_ids", Ids(a.circles)},
+                       {"circles", JoinNames(a.circles)},
+                       {"body", body},
+                       {"community_id", community ? json(*community) : json()}};
+  GEBI_ASSIGN_OR_RETURN(Screened screened,
+                        ScreenRelay(ctx.tx, ctx.templates, ctx.settings, relay, ctx.now));
+  if (screened.verdict != Screened::Verdict::kPass) return Reply::Text(screened.reply);
+  GEBI_ASSIGN_OR_RETURN(Delivered d, DeliverNotice(ctx.tx, ctx.templates, relay.payload, ctx.now));
+  return Text(ctx, "notice.sent",
+              {{"id", std::to_string(d.id)}, {"count", std::to_string(d.count)}});
+}
+
+std::vector<int64_t> IdsOf(const json& payload) {
+  std::vector<int64_t> ids;
+  for (const auto& id : payload.value("circle_ids", json::array())) {
+    if (id.is_number_integer()) ids.push_back(id.get<int64_t>());
+  }
+  return ids;
+}
+
+std::optional<int64_t> CommunityIn(const json& payload) {
+  auto it = payload.find("community_id");
+  if (it == payload.end() || !it->is_number_integer()) return std::nullopt;
+  return it->get<int64_t>();
 }
 
 // Recruitment: the sender may follow r (its organiser, or whoever runs one of its circles).
@@ -236,6 +258,9 @@ Result<Reply> HandleNotice(Context& ctx) {
   std::vector<std::string> names = SplitNames(target);
   GEBI_ASSIGN_OR_RETURN(Audience a, ResolveCircles(ctx, names));
   if (a.refusal) return *a.refusal;
+  GEBI_ASSIGN_OR_RETURN(auto muted, MutedReply(ctx.tx, ctx.templates, ctx.msg.from_user,
+                                               Ids(a.circles), ctx.now));
+  if (muted) return Reply::Text(*muted);
   GEBI_ASSIGN_OR_RETURN(int64_t count,
                         storage::CountCircleAudience(ctx.tx, Ids(a.circles), ctx.msg.from_user));
   if (count == 0) return Text(ctx, "notice.nobody", {{"circle", JoinNames(a.circles)}});
@@ -398,36 +423,75 @@ Result<Reply> HandleRecruit(Context& ctx) {
     GEBI_ASSIGN_OR_RETURN(audience, ResolveCircles(ctx, names));
     if (audience.refusal) return *audience.refusal;
   }
-  storage::Recruitment r;
-  GEBI_ASSIGN_OR_RETURN(r.community_id, CommunityOf(ctx, audience.circles));
-  r.organiser = ctx.msg.from_user;
-  r.body = body;
-  r.quota = a.number;
-  r.circles = JoinNames(audience.circles);
-  GEBI_ASSIGN_OR_RETURN(int64_t id,
-                        storage::CreateRecruitment(ctx.tx, r, Ids(audience.circles), ctx.now));
-  const std::string ids = std::to_string(id);
-  int64_t pushed = 0;
-  if (!audience.circles.empty()) {
-    GEBI_ASSIGN_OR_RETURN(
-        auto people, storage::CircleAudience(ctx.tx, Ids(audience.circles), ctx.msg.from_user));
-    const std::string text = ctx.templates.Render(
-        "push.recruit",
-        {{"id", ids}, {"circle", r.circles}, {"body", body}, {"quota", std::to_string(r.quota)}});
-    for (const auto& p : people) {
-      GEBI_RETURN_IF_ERROR(QueuePush(ctx, p, "recruit", text, json{{"recruitment_id", id}},
-                                     fmt::format("recruit:{}:{}", id, p)));
-    }
-    pushed = static_cast<int64_t>(people.size());
-  }
-  if (pushed == 0) {
-    return Text(ctx, "recruit.created_open", {{"id", ids}, {"quota", std::to_string(r.quota)}});
+  GEBI_ASSIGN_OR_RETURN(auto community, CommunityOf(ctx, audience.circles));
+  Relay relay;
+  relay.kind = "recruit";
+  relay.sender = ctx.msg.from_user;
+  relay.circle_ids = Ids(audience.circles);
+  relay.community_id = community;
+  relay.grid_id = ctx.grid_id;
+  relay.text = body;
+  relay.payload = json{{"organiser", ctx.msg.from_user},
+                       {"body", body},
+                       {"quota", a.number},
+                       {"circle_ids", Ids(audience.circles)},
+                       {"circles", JoinNames(audience.circles)},
+                       {"community_id", community ? json(*community) : json()}};
+  GEBI_ASSIGN_OR_RETURN(Screened screened,
+                        ScreenRelay(ctx.tx, ctx.templates, ctx.settings, relay, ctx.now));
+  if (screened.verdict != Screened::Verdict::kPass) return Reply::Text(screened.reply);
+  GEBI_ASSIGN_OR_RETURN(Delivered d,
+                        DeliverRecruitment(ctx.tx, ctx.templates, relay.payload, ctx.now));
+  const std::string ids = std::to_string(d.id);
+  if (d.count == 0) {
+    return Text(ctx, "recruit.created_open", {{"id", ids}, {"quota", std::to_string(a.number)}});
   }
   return Text(ctx, "recruit.created",
               {{"id", ids},
-               {"quota", std::to_string(r.quota)},
-               {"circle", r.circles},
-               {"count", std::to_string(pushed)}});
+               {"quota", std::to_string(a.number)},
+               {"circle", JoinNames(audience.circles)},
+               {"count", std::to_string(d.count)}});
+}
+
+Result<Delivered> DeliverNotice(storage::Tx& tx, const Templates& texts, const json& payload,
+                                int64_t now) {
+  storage::Notice n;
+  n.community_id = CommunityIn(payload);
+  n.author = payload.value("author", "");
+  n.circles = payload.value("circles", "");
+  n.body = payload.value("body", "");
+  GEBI_ASSIGN_OR_RETURN(int64_t id, storage::CreateNotice(tx, n, IdsOf(payload), now));
+  const std::string text = texts.Render(
+      "push.notice", {{"id", std::to_string(id)}, {"circle", n.circles}, {"body", n.body}});
+  json push = {{"text", text}, {"notice_id", id}};
+  GEBI_ASSIGN_OR_RETURN(int64_t queued, storage::QueueNoticePushes(tx, id, push.dump(), now));
+  return Delivered{id, queued};
+}
+
+Result<Delivered> DeliverRecruitment(storage::Tx& tx, const Templates& texts, const json& payload,
+                                     int64_t now) {
+  storage::Recruitment r;
+  r.community_id = CommunityIn(payload);
+  r.organiser = payload.value("organiser", "");
+  r.body = payload.value("body", "");
+  r.quota = payload.value("quota", int64_t{1});
+  r.circles = payload.value("circles", "");
+  const std::vector<int64_t> circle_ids = IdsOf(payload);
+  GEBI_ASSIGN_OR_RETURN(int64_t id, storage::CreateRecruitment(tx, r, circle_ids, now));
+  const std::string ids = std::to_string(id);
+  int64_t pushed = 0;
+  if (!circle_ids.empty()) {
+    GEBI_ASSIGN_OR_RETURN(auto people, storage::CircleAudience(tx, circle_ids, r.organiser));
+    const std::string text = texts.Render(
+        "push.recruit",
+        {{"id", ids}, {"circle", r.circles}, {"body", r.body}, {"quota", std::to_string(r.quota)}});
+    for (const auto& p : people) {
+      GEBI_RETURN_IF_ERROR(QueuePushIn(tx, now, p, "recruit", text, json{{"recruitment_id", id}},
+                                       fmt::format("recruit:{}:{}", id, p)));
+    }
+    pushed = static_cast<int64_t>(people.size());
+  }
+  return Delivered{id, pushed};
 }
 
 Result<Reply> HandleSignup(Context& ctx) {

@@ -8,6 +8,8 @@
 // Stateless; thread-safe (each call works in its delivery's Tx).
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include "handlers/context.h"
 #include "storage/notice_store.h"
 
@@ -28,6 +30,18 @@ Result<int64_t> RemindNotice(storage::Tx& tx, const Templates& texts, const stor
                              int64_t now);
 Result<storage::WithdrawCounts> WithdrawNoticeNow(storage::Tx& tx, const Templates& texts,
                                                   const storage::Notice& n, int64_t now);
+
+// The notice and recruitment relays as the moderation table delivers them (a held one is
+// delivered later from the same payload; handlers/chat/moderation.h). Notice payload:
+// {"author", "circle_ids": [..], "circles": "names as shown", "body", "community_id"|null}; the
+// notice, its recipients and their pushes are created now; returns {notice id, queued}.
+// Recruitment payload: {"organiser", "body", "quota", "circle_ids", "circles",
+// "community_id"}; returns {recruitment id, members pushed}.
+struct Delivered;
+Result<Delivered> DeliverNotice(storage::Tx& tx, const Templates& texts,
+                                const nlohmann::json& payload, int64_t now);
+Result<Delivered> DeliverRecruitment(storage::Tx& tx, const Templates& texts,
+                                     const nlohmann::json& payload, int64_t now);
 
 Result<Reply> HandleRecruit(Context& ctx);
 Result<Reply> HandleSignup(Context& ctx);

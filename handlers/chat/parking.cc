@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "handlers/chat/common.h"
+#include "handlers/chat/moderation.h"
 #include "handlers/chat/join.h"
 #include "handlers/chat/phrases.h"
 #include "handlers/chat/photos.h"
@@ -157,6 +158,9 @@ Result<Reply> HandleParking(Context& ctx) {
       int64_t recent, storage::CountParkingReportsSince(ctx.tx, ctx.msg.from_user, ctx.now - 3600));
   if (recent >= kMaxPerHour)
     return Text(ctx, "parking.too_many", {{"max", std::to_string(kMaxPerHour)}});
+  GEBI_ASSIGN_OR_RETURN(auto muted, MutedReply(ctx.tx, ctx.templates, ctx.msg.from_user, {},
+                                               ctx.now));
+  if (muted) return Reply::Text(*muted);
   GEBI_ASSIGN_OR_RETURN(auto office, Office(ctx.tx, home->community_id, home->grid_id));
 
   GEBI_ASSIGN_OR_RETURN(auto open,
@@ -187,18 +191,33 @@ Result<Reply> HandleParking(Context& ctx) {
   if (owner && *owner != ctx.msg.from_user) r.owner = *owner;
   GEBI_ASSIGN_OR_RETURN(r.id, storage::CreateParkingReport(ctx.tx, r, ctx.now));
   const std::string id = std::to_string(r.id);
-  GEBI_RETURN_IF_ERROR(
-      PushAll(ctx, office, "parking_new",
-              ctx.templates.Render("push.parking_new",
-                                   {{"id", id}, {"plate", r.plate}, {"location", r.location}}),
-              json{{"parking_report_id", r.id}}, fmt::format("parking_new:{}:", id)));
+  // The report is kept whatever happens; its relay to the office and the owner carries the
+  // reporter's words and is screened first (handlers/chat/moderation.h).
+  json pushes = json::array();
+  const std::string to_office = ctx.templates.Render(
+      "push.parking_new", {{"id", id}, {"plate", r.plate}, {"location", r.location}});
+  for (const auto& who : office) {
+    pushes.push_back(PendingPush(who, "parking_new", to_office, json{{"parking_report_id", r.id}},
+                                 fmt::format("parking_new:{}:{}", id, who)));
+  }
   if (!r.owner.empty()) {
     // Only the plate and the place: never who reported it.
-    GEBI_RETURN_IF_ERROR(QueuePush(
-        ctx, r.owner, "parking_move",
+    pushes.push_back(PendingPush(
+        r.owner, "parking_move",
         ctx.templates.Render("push.parking_move", {{"plate", r.plate}, {"location", r.location}}),
         json{{"parking_report_id", r.id}}, fmt::format("parking_move:{}:{}", id, r.owner)));
   }
+  Relay relay;
+  relay.kind = "parking";
+  relay.sender = ctx.msg.from_user;
+  relay.community_id = home->community_id;
+  relay.grid_id = home->grid_id;
+  relay.text = r.location;
+  relay.payload = json{{"id", r.id}, {"pushes", pushes}};
+  GEBI_ASSIGN_OR_RETURN(Screened screened,
+                        ScreenRelay(ctx.tx, ctx.templates, ctx.settings, relay, ctx.now));
+  if (screened.verdict != Screened::Verdict::kPass) return Reply::Text(screened.reply);
+  GEBI_RETURN_IF_ERROR(DeliverPushes(ctx.tx, ctx.templates, relay.payload, ctx.now).status());
   return Text(ctx, "parking.created",
               {{"id", id},
                {"plate", r.plate},

@@ -11,10 +11,12 @@
 #include <string>
 
 #include "handlers/chat/common.h"
+#include "handlers/chat/moderation.h"
 #include "handlers/chat/join.h"
 #include "handlers/chat/phrases.h"
 #include "handlers/normalize.h"
 #include "storage/media_store.h"
+#include "storage/moderation_store.h"
 #include "storage/org_store.h"
 #include "storage/outbox.h"
 #include "storage/ticket_store.h"
@@ -243,6 +245,7 @@ Result<Reply> HandleRepair(Context& ctx) {
                                    fmt::format("ticket_new:{}:{}", t.id, w)));
   }
   int volunteers = 0;
+  json to_volunteers = json::array();
   if (category && !category->skill.empty()) {
     // A priority ticket (an elderly resident living alone) goes only to vetted volunteers.
     GEBI_ASSIGN_OR_RETURN(
@@ -272,19 +275,40 @@ Result<Reply> HandleRepair(Context& ctx) {
       const bool vetted = vol && vol->vetted_at.has_value();
       if (t.priority > 0 && !vetted) continue;
       ++volunteers;
-      GEBI_RETURN_IF_ERROR(QueuePush(ctx, v, "ticket_new", vetted ? to_vetted : to_volunteer,
-                                     json{{"ticket_id", t.id},
-                                          {"grid_id", t.grid_id},
-                                          {"category", t.category},
-                                          {"skill", category->skill}},
-                                     fmt::format("ticket_new:{}:{}", t.id, v)));
+      to_volunteers.push_back(PendingPush(v, "ticket_new", vetted ? to_vetted : to_volunteer,
+                                          json{{"ticket_id", t.id},
+                                               {"grid_id", t.grid_id},
+                                               {"category", t.category},
+                                               {"skill", category->skill}},
+                                          fmt::format("ticket_new:{}:{}", t.id, v)));
+    }
+  }
+  // The ticket and the grid worker's push stand whatever happens; the relay of the resident's
+  // words to volunteers is screened (handlers/chat/moderation.h) and may wait for a manager.
+  std::string held_note;
+  if (!to_volunteers.empty()) {
+    Relay relay;
+    relay.kind = "repair";
+    relay.sender = ctx.msg.from_user;
+    relay.community_id = t.community_id;
+    relay.grid_id = t.grid_id;
+    relay.text = t.description;
+    relay.payload = json{{"id", t.id}, {"pushes", to_volunteers}};
+    GEBI_ASSIGN_OR_RETURN(Screened screened,
+                          ScreenRelay(ctx.tx, ctx.templates, ctx.settings, relay, ctx.now));
+    if (screened.verdict == Screened::Verdict::kPass) {
+      GEBI_RETURN_IF_ERROR(
+          DeliverPushes(ctx.tx, ctx.templates, relay.payload, ctx.now).status());
+    } else {
+      volunteers = 0;
+      held_note = "\n" + screened.reply;
     }
   }
   std::string reply = ctx.templates.Render(
       volunteers > 0 ? "repair.created" : "repair.created_workers_only",
       {{"id", id}, {"category", label}});
   if (danger) reply = ctx.templates.Render(safety_key) + "\n" + reply;
-  return Reply::Text(std::move(reply));
+  return Reply::Text(std::move(reply) + held_note);
 }
 
 Result<Reply> HandleMedia(Context& ctx) {
@@ -650,7 +674,11 @@ Result<Reply> TicketsPage(Context& ctx, int offset) {
     GEBI_ASSIGN_OR_RETURN(
         auto some, storage::ActiveTickets(ctx.tx, std::nullopt, ctx.community_id, kMaxPaged));
     for (auto& t : some) {
-      if (t.status != "claimed" && (vetted || t.priority == 0)) tickets.push_back(std::move(t));
+      if (t.status == "claimed" || (!vetted && t.priority > 0)) continue;
+      // A ticket whose relay to volunteers waits for review (or was rejected) is not shown to
+      // them here either: the list would pass on the words the relay held.
+      GEBI_ASSIGN_OR_RETURN(bool withheld, storage::RelayWithheld(ctx.tx, "repair", t.id));
+      if (!withheld) tickets.push_back(std::move(t));
     }
   }
   if (!staff && (ctx.roles & (kStreetStaff | kDistrictAdmin))) {

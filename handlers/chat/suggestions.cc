@@ -10,6 +10,7 @@
 
 #include "handlers/chat/common.h"
 #include "handlers/chat/join.h"
+#include "handlers/chat/moderation.h"
 #include "handlers/chat/phrases.h"
 #include "storage/org_store.h"
 
@@ -64,6 +65,14 @@ Result<Reply> Answer(Context& ctx, const std::string& to, std::string_view usage
     return Text(ctx, "suggestion.closed",
                 {{"id", id}, {"status", StatusLabel(ctx.templates, s->status)}});
   }
+  if (!answer.empty()) {
+    // The answer is relayed to the resident: screened first (handlers/chat/moderation.h).
+    GEBI_ASSIGN_OR_RETURN(Screened screened,
+                          ScreenRelay(ctx.tx, ctx.templates, ctx.settings,
+                                      SuggestionAnswerRelay(*s, to, answer, ctx.msg.from_user),
+                                      ctx.now));
+    if (screened.verdict != Screened::Verdict::kPass) return Reply::Text(screened.reply);
+  }
   GEBI_ASSIGN_OR_RETURN(bool done, ApplySuggestionAnswer(ctx.tx, ctx.templates, *s, to, answer,
                                                          ctx.msg.from_user, ctx.now));
   if (!done) {
@@ -74,6 +83,18 @@ Result<Reply> Answer(Context& ctx, const std::string& to, std::string_view usage
 }
 
 }  // namespace
+
+Relay SuggestionAnswerRelay(const storage::Suggestion& s, const std::string& to,
+                            const std::string& answer, const std::string& by) {
+  Relay r;
+  r.kind = "suggestion_answer";
+  r.sender = by;
+  r.community_id = s.community_id;
+  r.grid_id = s.grid_id;
+  r.text = answer;
+  r.payload = json{{"suggestion_id", s.id}, {"to", to}, {"answer", answer}, {"by", by}};
+  return r;
+}
 
 Result<std::vector<std::string>> SuggestionStaff(storage::Tx& tx, int64_t community_id,
                                                  int64_t grid_id) {

@@ -36,6 +36,12 @@ Result<bool> ApplySuggestionAnswer(storage::Tx& tx, const Templates& texts,
                                    const storage::Suggestion& s, const std::string& to,
                                    const std::string& answer, const std::string& by, int64_t now);
 
+// The relay of an answer to s (kind "suggestion_answer"), to screen before
+// ApplySuggestionAnswer; released later it calls ApplySuggestionAnswer with the same fields.
+struct Relay;
+Relay SuggestionAnswerRelay(const storage::Suggestion& s, const std::string& to,
+                            const std::string& answer, const std::string& by);
+
 // The overdue job (run by bot/'s maintenance): every suggestion still unanswered after
 // answer_days is pushed again to its staff once per overdue period (days answer_days ..
 // 2*answer_days-1 are period 1, and so on). Idempotent: a second run in the same period queues

@@ -686,6 +686,9 @@ const AUDIT_VERBS = {
   'lookback.export': '导出了聊天记录',
   'care.elder_add': '添加了关爱的老人', 'care.volunteer_assign': '指派了关爱志愿者', 'care.volunteer_unassign': '取消了关爱志愿者',
   'care.family_approve': '同意了家属加入关爱圈', 'care.family_reject': '拒绝了家属加入关爱圈',
+  'moderation.hold': '的内容被拦下待审核', 'moderation.release': '放行了内容', 'moderation.reject': '驳回了内容',
+  'moderation.propose_removal': '提议踢出成员', 'moderation.confirm_removal': '确认踢出成员', 'moderation.appeal': '提出了申诉',
+  'moderation.category': '修改了审核规则', 'moderation.lift_strike': '撤销了一次违规', 'moderation.close_appeal': '处理了申诉',
 };
 
 // The thing a row names as people wrote it (a plate, a resident's or a district account's
@@ -1195,3 +1198,114 @@ PAGES.numbers = async () => {
       s.communities.map((c) => [el('strong', { text: c.community || '未归属社区' }), c.relays, c.thanks]))
       : el('p', { class: 'muted', text: '还没有关爱消息。' })));
 };
+
+// ---------- moderation under the circle convention (S10) ----------
+const HELD_STATUS = { held: '待审核', released: '已放行', rejected: '已驳回', all: '全部' };
+const STRIKE_STATUS = { active: '有效', lifted: '已撤销' };
+const REMOVAL_STATUS = { proposed: '等网格员确认', confirmed: '已移出' };
+const APPEAL_STATUS = { open: '待处理', closed: '已处理' };
+Object.assign(NOTICE_KIND, { moderation_held: '内容待审核', moderation_released: '内容已放行', moderation_rejected: '内容被驳回',
+  moderation_removal: '踢出提议', moderation_removed: '被移出圈子', moderation_removal_done: '踢出已确认', moderation_appeal: '申诉',
+  recruit: '招募', notice: '圈子通知', relay: '转发' });
+
+function heldItem(h, reload) {
+  const reason = el('input', { class: 'held-reason', placeholder: '驳回原因（发的人会看到，可以不写）' });
+  const err = el('p', { class: 'error held-error' });
+  const decide = (action, done) => () => guarded(async () => {
+    let r;
+    try { r = await api('POST', `/moderation/held/${h.id}/${action}`, action === 'reject' ? { reason: reason.value } : {}); } catch (e) { err.textContent = errorText(e); throw e; }
+    toast(action === 'release' ? `${done}，已发给 ${r.count} 人` : `${done}，这是第 ${r.strikes} 次违规${r.muted_until ? '，已禁言到 ' + fmtTime(r.muted_until) : ''}`);
+    reload();
+  });
+  return el('div', { class: 'item held-item', 'data-held-id': h.id },
+    el('div', {}, el('span', { class: 'tag held-status', text: HELD_STATUS[h.status] || '' }), el('span', { class: 'tag hot', text: h.rule }),
+      el('strong', { text: `${h.id}号 ` }), el('span', { text: h.kind_label })),
+    el('div', { class: 'held-text as-written', text: h.text }),
+    el('div', { class: 'meta', text: `${h.sender_name}${h.circle ? ' · ' + h.circle : ''}${h.community ? ' · ' + h.community : ''} · ${fmtTime(h.created_at)}${h.decided_by_name ? ' · 处理人：' + h.decided_by_name : ''}` }),
+    h.editable ? el('div', { class: 'actions' },
+      el('button', { class: 'held-release', text: '放行', onclick: decide('release', '已放行') }),
+      reason,
+      el('button', { class: 'danger held-reject', text: '驳回', onclick: decide('reject', '已驳回') }), err) : null);
+}
+
+async function pageModeration() {
+  const status = new URLSearchParams(location.hash.split('?')[1] || '').get('status') || 'held';
+  const d = await api('GET', `/moderation/queue?status=${encodeURIComponent(status)}`);
+  const reload = () => pageModeration();
+  const pick = el('select', { id: 'held-status' }, optionList(HELD_STATUS, status));
+  pick.addEventListener('change', () => { location.hash = 'moderation?status=' + pick.value; });
+  main().replaceChildren(el('h2', { text: '内容审核' }),
+    el('section', { class: 'card', id: 'held-queue' }, el('h3', { text: `${HELD_STATUS[status] || ''}（${d.items.length}）` }),
+      el('p', { class: 'muted', text: '通知、招募、建议答复、报修和停车反映里有违反圈子公约的字眼，或新成员发电话、链接，会先拦下。放行后照常发出；驳回会告诉发的人，并记一次违规。' }),
+      field('held-status', '看哪些', pick),
+      d.items.length ? d.items.map((h) => heldItem(h, reload)) : el('p', { class: 'muted', text: '没有要审核的内容。' })));
+}
+
+function categoryCard(c, editable, reload) {
+  const title = el('input', { class: 'category-title', value: c.title, disabled: !editable });
+  const keywords = el('textarea', { class: 'category-keywords', rows: 4, disabled: !editable }, c.keywords);
+  const patterns = el('textarea', { class: 'category-patterns', rows: 2, disabled: !editable }, c.patterns);
+  const on = el('input', { type: 'checkbox', class: 'category-enabled', id: `category-on-${c.id}`, checked: c.enabled, disabled: !editable });
+  const err = el('p', { class: 'error category-error' });
+  return el('details', { class: 'item category', 'data-category-id': c.id },
+    el('summary', {}, el('span', { class: 'tag', text: c.enabled ? '启用' : '停用' }), el('strong', { text: c.title })),
+    field(`category-title-${c.id}`, '名称（发的人和管理员会看到）', title),
+    field(`category-keywords-${c.id}`, '关键词（一行一个，包含就拦下）', keywords),
+    field(`category-patterns-${c.id}`, '正则表达式（高级，一行一个）', patterns),
+    el('label', { class: 'confirm', for: `category-on-${c.id}` }, on, '启用这一类'),
+    editable ? el('button', { class: 'category-save', text: '保存', onclick: () => guarded(async () => {
+      try {
+        await api('PUT', `/moderation/categories/${c.id}`, { title: title.value, keywords: keywords.value, patterns: patterns.value, enabled: on.checked });
+      } catch (e) { err.textContent = errorText(e); throw e; }
+      toast('已保存，马上生效'); reload();
+    }) }) : null, err);
+}
+
+async function pageModerationRules() {
+  const d = await api('GET', '/moderation/categories');
+  const reload = () => pageModerationRules();
+  const text = el('textarea', { id: 'moderation-try-text', rows: 3, placeholder: '写一段话试试，比如：加我微信 abc12345 领优惠券' });
+  const out = el('div', { class: 'result', id: 'moderation-try-result', hidden: true });
+  main().replaceChildren(el('h2', { text: '审核规则' }),
+    el('section', { class: 'card', id: 'moderation-try' }, el('h3', { text: '试一试' }),
+      field('moderation-try-text', '这段话会不会被拦下', text),
+      el('button', { id: 'moderation-try-go', text: '试一试', onclick: () => guarded(async () => {
+        const r = await api('POST', '/moderation/try', { text: text.value });
+        out.hidden = false;
+        out.textContent = (r.hit ? `会被拦下：属于「${r.rule}」。` : '不会被拦下。') + (r.contact ? '里面有电话或链接：入圈不满 7 天的新成员发会被拦下。' : '');
+      }) }), out),
+    el('section', { class: 'card', id: 'moderation-categories' }, el('h3', { text: `违规内容分类（${d.categories.length}）` }),
+      el('p', { class: 'muted', text: d.editable ? `每类最多 ${d.max_lines} 行，每行最多 ${d.max_pattern_bytes} 个字节。保存后马上生效。` : '审核规则全区通用，由区级管理员修改。' }),
+      d.categories.map((c) => categoryCard(c, d.editable, reload))));
+}
+
+async function pageViolations() {
+  const d = await api('GET', '/moderation/violations');
+  const reload = () => pageViolations();
+  main().replaceChildren(el('h2', { text: '违规处理' }),
+    el('section', { class: 'card', id: 'strikes' }, el('h3', { text: `违规记录（${d.strikes.length}）` }),
+      d.strikes.length ? d.strikes.map((s) => el('div', { class: 'item strike', 'data-strike-id': s.id },
+        el('div', {}, el('span', { class: 'tag', text: STRIKE_STATUS[s.status] || '' }), s.muted_until ? el('span', { class: 'tag hot', text: '禁言到 ' + fmtTime(s.muted_until) }) : null,
+          el('strong', { text: s.name }), el('span', { text: ` ${s.circle || '社区'} · ${s.rule}` })),
+        el('div', { class: 'meta', text: `${fmtTime(s.created_at)}${s.held_id ? ' · 第 ' + s.held_id + ' 号内容' : ''}` }),
+        s.editable ? el('button', { class: 'secondary strike-lift', text: '撤销这次违规', onclick: () => guarded(async () => {
+          await api('POST', `/moderation/strikes/${s.id}/lift`, {}); toast('已撤销'); reload();
+        }) }) : null))
+        : el('p', { class: 'muted', text: '还没有违规记录。' })),
+    el('section', { class: 'card', id: 'removals' }, el('h3', { text: `踢出提议（${d.removals.length}）` }),
+      d.removals.length ? cardTable('removal-table', ['谁', '圈子', '原因', '提议人', '状态'], d.removals.map((r) => [
+        el('strong', { text: r.name }), r.circle, r.reason, r.proposed_by_name, (REMOVAL_STATUS[r.status] || '') + (r.confirmed_by_name ? `（${r.confirmed_by_name}）` : '')]))
+        : el('p', { class: 'muted', text: '还没有踢出提议。圈子管理员在微信里发「踢出 名字 原因」。' })),
+    el('section', { class: 'card', id: 'appeals' }, el('h3', { text: `申诉（${d.appeals.length}）` }),
+      d.appeals.length ? d.appeals.map((a) => el('div', { class: 'item appeal', 'data-appeal-id': a.id },
+        el('div', {}, el('span', { class: 'tag', text: APPEAL_STATUS[a.status] || '' }), el('strong', { text: a.name }),
+          el('span', { text: a.held_id ? ` 对第 ${a.held_id} 号内容` : ' 对被移出圈子' })),
+        el('div', { class: 'as-written', text: a.reason || '（没写理由）' }),
+        el('div', { class: 'meta', text: fmtTime(a.created_at) }),
+        a.editable ? el('button', { class: 'secondary appeal-close', text: '已处理', onclick: () => guarded(async () => {
+          await api('POST', `/moderation/appeals/${a.id}/close`, {}); toast('已标记处理'); reload();
+        }) }) : null))
+        : el('p', { class: 'muted', text: '还没有申诉。' })));
+}
+
+Object.assign(PAGES, { moderation: pageModeration, 'moderation-rules': pageModerationRules, violations: pageViolations });

@@ -541,6 +541,52 @@ async function main() {
   check(month.includes('本月关爱消息 1 条') && month.includes('家属感谢 1 次'), 'the 关爱 page counts relays and thanks this month: ' + month);
   await both('care');
 
+  // Moderation (S10): a notice with an advertisement is held; the 审核 queue shows it with the
+  // rule and the sender's name (no openid) and releases it; the members then receive it. The
+  // rules page tries a text; the violations page lists what was done.
+  check((await chat('o_demo_worker1', '通知 5幢邻里群 楼下新开超市，加我微信 shop888 领优惠券')).includes('共 3 人'), 'an advertising notice asks to confirm');
+  const held = await chat('o_demo_worker1', '是');
+  const heldId = (held.match(/第 (\d+) 号/) || [])[1];
+  check(heldId && held.includes('「广告」'), 'the notice is held for review: ' + held);
+  await open('moderation');
+  const heldCard = page.locator(`#held-queue .held-item[data-held-id="${heldId}"]`);
+  const heldText = await heldCard.textContent();
+  check(heldText.includes('广告') && heldText.includes('林晓') && heldText.includes('楼下新开超市'), 'the queue shows the text, the rule and the sender by name');
+  check(!heldText.includes('o_demo'), 'the queue never shows an openid');
+  await both('moderation');
+  await heldCard.locator('.held-release').click();
+  await page.waitForFunction((id) => !document.querySelector(`#held-queue .held-item[data-held-id="${id}"]`), heldId);
+  check((await page.textContent('#toast')).includes('已放行'), 'the held notice is released from the console');
+  const got = await chat('o_demo_jin', '收到');
+  check(/通知 \d+号/.test(got) && !got.includes('没有要回复'), 'a member received the released notice: ' + got);
+  await open('moderation-rules');
+  check((await page.textContent('#moderation-categories')).includes('不安全链接'), 'the ten categories are listed');
+  await page.fill('#moderation-try-text', '今晚六合彩开奖');
+  await page.click('#moderation-try-go');
+  await page.waitForFunction(() => !document.querySelector('#moderation-try-result').hidden);
+  check((await page.textContent('#moderation-try-result')).includes('赌博'), 'the tester names the category');
+  await both('moderation-rules');
+  // Rejected in the console: a strike, listed on the violations page and lifted there.
+  await chat('o_demo_worker1', '通知 5幢邻里群 今晚六合彩开奖');
+  const gamble = await chat('o_demo_worker1', '是');
+  const gambleId = (gamble.match(/第 (\d+) 号/) || [])[1];
+  check(gambleId && gamble.includes('「赌博」'), 'a gambling notice is held: ' + gamble);
+  await open('moderation');
+  const gambleCard = page.locator(`#held-queue .held-item[data-held-id="${gambleId}"]`);
+  await gambleCard.locator('.held-reason').fill('圈子里不能发赌博内容');
+  await gambleCard.locator('.held-reject').click();
+  await page.waitForFunction((id) => !document.querySelector(`#held-queue .held-item[data-held-id="${id}"]`), gambleId);
+  check((await page.textContent('#toast')).includes('第 1 次违规'), 'the rejection counts a strike');
+  await open('violations');
+  const strikeCard = page.locator('#strikes .strike').first();
+  check((await strikeCard.textContent()).includes('林晓') && (await strikeCard.textContent()).includes('赌博'), 'the strike is listed by name and rule');
+  await both('violations');
+  await strikeCard.locator('.strike-lift').click();
+  await page.waitForFunction(() => !document.querySelector('#strikes .strike-lift'));
+  check((await page.textContent('#strikes')).includes('已撤销'), 'the strike is lifted in the console');
+  await open('audit');
+  check((await page.textContent('#audit')).includes('放行了内容'), 'the release is in the audit log');
+
   check(foreign.length === 0, 'no request left the server: ' + foreign.join(' '));
   check(dialogs.length === 0, 'no dialog opened');
   check(pageErrors.length === 0, 'no script error on any page');

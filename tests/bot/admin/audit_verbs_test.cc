@@ -24,7 +24,8 @@ std::string ReadFile(const std::filesystem::path& p) {
 // ("rule." + action) with the literals that complete them in the same file.
 std::set<std::string> AuditedActions(const std::string& root) {
   std::set<std::string> actions;
-  const std::regex call(R"re(Audit\(\s*tx,\s*[^,]+,\s*([^,]+),)re");
+  // Audit(tx, who, action, ...) in the console, AuditAct(tx, by, community, action, ...) in chat.
+  const std::regex call(R"re(\bAudit(?:Act)?\(\s*(?:ctx\.)?tx,([^;]*))re");
   const std::regex literal(R"re("([a-z_]+\.[a-z_]+)")re");
   const std::regex composed(R"re("([a-z_]+)\." \+ action)re");
   for (const char* dir : {"handlers", "bot"}) {
@@ -33,11 +34,17 @@ std::set<std::string> AuditedActions(const std::string& root) {
       const std::string text = ReadFile(entry.path());
       for (std::sregex_iterator it(text.begin(), text.end(), call), end; it != end; ++it) {
         const std::string arg = (*it)[1];
-        for (std::sregex_iterator l(arg.begin(), arg.end(), literal); l != end; ++l) {
-          actions.insert((*l)[1]);
-        }
         std::smatch m;
-        if (std::regex_search(arg, m, composed)) actions.insert(m[1].str() + ".*");
+        if (std::regex_search(arg, m, composed)) {
+          actions.insert(m[1].str() + ".*");
+        } else if (std::regex_search(arg, m, literal)) {  // the first: the action
+          actions.insert(m[1]);
+          // a ? b : c names two.
+          const std::string rest = m.suffix();
+          if (std::regex_search(rest, m, literal) && rest.find(':') < rest.find(',')) {
+            actions.insert(m[1]);
+          }
+        }
       }
     }
   }
@@ -53,6 +60,8 @@ TEST_CASE("Every audited action reads as a Chinese sentence in the console", "[a
   const auto actions = AuditedActions(root);
   CHECK(actions.count("account.create") == 1);  // the scan finds what it should
   CHECK(actions.count("rule.*") == 1);
+  CHECK(actions.count("circle.manager_remove") == 1);
+  CHECK(actions.count("moderation.hold") == 1);
   for (const auto& action : actions) {
     CAPTURE(action);
     if (action.back() == '*') {

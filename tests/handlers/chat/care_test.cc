@@ -77,6 +77,47 @@ TEST_CASE("关爱 reaches the elder's family only, with the photo that follows i
   }
 }
 
+TEST_CASE("A 关爱 against the circle convention waits for the circle's managers (S10)",
+          "[handlers][care][moderation]") {
+  HandlerEnv w;
+  const std::string ad = "关爱 金阿婆 今天精神很好，加我微信 shop888 领优惠券";
+  CHECK(Has(w.Say(kVolunteer, ad), "先请管理员看一下"));
+  CHECK(w.Text("SELECT status FROM care_relays WHERE id = 1") == "held");
+  CHECK(w.Text("SELECT kind FROM held_items WHERE id = 1") == "care");
+  CHECK(Pushes(w, "care_relay") == 0);
+  CHECK(Pushes(w, "moderation_held", kWorker) == 1);  // 林晓 owns 金阿婆关爱圈
+
+  SECTION("a photo waits with its words") {
+    w.clock().Advance(60);
+    CHECK(w.Image(kVolunteer, "http://mmbiz.example/meal.jpg", "MEDIA_MEAL") ==
+          w.Render("care.photo_parent_held", {{"elder", "金阿婆"}}));
+    CHECK(w.Count("SELECT COUNT(*) FROM care_relays") == 1);
+    CHECK(Pushes(w, "care_relay") == 0);
+  }
+  SECTION("放行 delivers it to the family, as it would have gone") {
+    CHECK(Has(w.Say(kWorker, "放行 1"), "已放行第 1 号"));
+    CHECK(w.Text("SELECT status FROM care_relays WHERE id = 1") == "sent");
+    CHECK(Pushes(w, "care_relay") == 1);
+    CHECK(Pushes(w, "care_relay", kFamily) == 1);
+    CHECK(w.Say(kFamily, "谢谢") == w.Render("care.thanked", {{"id", "1"}, {"volunteer", "施青松"}}));
+  }
+  SECTION("驳回 keeps it from the family; strikes mute the volunteer in that circle") {
+    CHECK(Has(w.Say(kWorker, "驳回 1 不要发广告"), "已驳回第 1 号"));
+    CHECK(w.Text("SELECT status FROM care_relays WHERE id = 1") == "rejected");
+    CHECK(Pushes(w, "care_relay") == 0);
+    CHECK(w.Say(kFamily, "谢谢") == w.Render("care.thanks_welcome"));
+    w.clock().Advance(60);
+    CHECK(w.Image(kVolunteer, "http://mmbiz.example/meal.jpg", "MEDIA_MEAL") ==
+          w.Render("care.photo_no_relay", {{"elder", "金阿婆"}}));
+    CHECK(Has(w.Say(kVolunteer, ad), "先请管理员看一下"));
+    CHECK(Has(w.Say(kWorker, "驳回 2"), "已禁言"));
+    const int64_t relays = w.Count("SELECT COUNT(*) FROM care_relays");
+    CHECK(Has(w.Say(kVolunteer, "关爱 金阿婆 今天下午在活动室下棋"), "暂时不能"));
+    CHECK(w.Count("SELECT COUNT(*) FROM care_relays") == relays);
+    CHECK(Pushes(w, "care_relay") == 0);
+  }
+}
+
 TEST_CASE("关爱 refusals say what to do and change nothing", "[handlers][care]") {
   HandlerEnv w;
   SECTION("a volunteer not assigned to any elder") {
