@@ -24,5 +24,7 @@ int64_t ParseNumberArg(std::string_view s);
 
 // Characters of UTF-8 text (bytes that do not continue a character).
 size_t Utf8Chars(std::string_view s);
+// The first n characters of text (whole UTF-8 characters), with "…" when cut.
+std::string Excerpt(std::string_view text, size_t n);
 
 }  // namespace gebi::handlers

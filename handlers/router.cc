@@ -199,8 +199,9 @@ std::optional<RuleMatch> Finish(const Router::Snapshot& snap, const Best& best) 
   const Best::Slot& w = best.Winner();
   if (w.index == SIZE_MAX) return std::nullopt;
   const std::string& pattern = snap.patterns[w.index];
-  std::string why = std::string_view(w.kind) == "regex" ? "regex /" + pattern + "/"
-                                                        : std::string(w.kind) + " '" + pattern + "'";
+  std::string why = std::string_view(w.kind) == "regex"
+                        ? "regex /" + pattern + "/"
+                        : std::string(w.kind) + " '" + pattern + "'";
   return RuleMatch{snap.rules[w.index], std::string(Trim(w.args)), std::move(why)};
 }
 

@@ -154,13 +154,12 @@ Result<Conversation> ExportConversation(storage::Database& db, const Clock& cloc
                                         const Principal& principal, const std::string& openid,
                                         std::optional<int64_t> from, std::optional<int64_t> to) {
   GEBI_ASSIGN_OR_RETURN(auto c, GetConversation(db, principal, openid, from, to));
-  const nlohmann::json what{{"from", from.value_or(0)},
-                            {"to", to.value_or(0)},
-                            {"entries", c.entries.size()}};
+  const nlohmann::json what{
+      {"from", from.value_or(0)}, {"to", to.value_or(0)}, {"entries", c.entries.size()}};
   const std::string who = c.person_name.empty() ? std::string("居民") : c.person_name;
   GEBI_RETURN_IF_ERROR(db.WithTransaction([&](storage::Tx& tx) -> Status {
-    return Audit(tx, principal, "lookback.export", "person:" + who, principal.CommunityFilter(),
-                 "", what.dump(), clock.NowSeconds());
+    return Audit(tx, principal, "lookback.export", "person:" + who, principal.CommunityFilter(), "",
+                 what.dump(), clock.NowSeconds());
   }));
   return c;
 }

@@ -153,10 +153,9 @@ Result<std::optional<std::string>> Screen(Context& ctx, const storage::CareRelay
   GEBI_ASSIGN_OR_RETURN(Screened s,
                         ScreenRelay(ctx.tx, ctx.templates, ctx.settings, relay, ctx.now));
   if (s.verdict == Screened::Verdict::kPass) return std::optional<std::string>();
-  GEBI_RETURN_IF_ERROR(
-      storage::SetCareRelayStatus(ctx.tx, id,
-                                  s.verdict == Screened::Verdict::kHeld ? "held" : "rejected")
-          .status());
+  GEBI_RETURN_IF_ERROR(storage::SetCareRelayStatus(
+                           ctx.tx, id, s.verdict == Screened::Verdict::kHeld ? "held" : "rejected")
+                           .status());
   return std::optional<std::string>(s.reply);
 }
 

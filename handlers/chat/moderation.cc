@@ -113,18 +113,6 @@ std::string DateText(int64_t t) {
   return fmt::format("{}月{}日 {:02}:{:02}", tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
 }
 
-// The first n characters of text, with "…" when cut.
-std::string Cut(const std::string& text, size_t n) {
-  size_t chars = 0, i = 0;
-  while (i < text.size() && chars < n) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    ++chars;
-  }
-  if (i >= text.size()) return text;
-  return text.substr(0, i) + "…";
-}
-
 // Characters of a held text repeated in a push to the managers.
 constexpr size_t kExcerptChars = 80;
 // A reason or appeal is a sentence.
@@ -392,7 +380,7 @@ Result<Screened> ScreenRelay(storage::Tx& tx, const Templates& texts,
                                             {"circle", circle},
                                             {"kind", RelayKindLabel(texts, r.kind)},
                                             {"rule", h.rule},
-                                            {"text", Cut(r.text, kExcerptChars)}});
+                                            {"text", Excerpt(r.text, kExcerptChars)}});
   GEBI_ASSIGN_OR_RETURN(auto moderators, Moderators(tx, h, r.grid_id));
   for (const auto& to : moderators) {
     GEBI_RETURN_IF_ERROR(QueuePushIn(tx, now, to, "moderation_held", push, json{{"held_id", h.id}},

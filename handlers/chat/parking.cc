@@ -10,10 +10,10 @@
 #include <nlohmann/json.hpp>
 
 #include "handlers/chat/common.h"
-#include "handlers/chat/moderation.h"
 #include "handlers/chat/join.h"
-#include "handlers/chat/phrases.h"
+#include "handlers/chat/moderation.h"
 #include "handlers/chat/photos.h"
+#include "handlers/chat/phrases.h"
 #include "handlers/chat/repair.h"
 #include "handlers/normalize.h"
 #include "storage/org_store.h"
@@ -158,8 +158,8 @@ Result<Reply> HandleParking(Context& ctx) {
       int64_t recent, storage::CountParkingReportsSince(ctx.tx, ctx.msg.from_user, ctx.now - 3600));
   if (recent >= kMaxPerHour)
     return Text(ctx, "parking.too_many", {{"max", std::to_string(kMaxPerHour)}});
-  GEBI_ASSIGN_OR_RETURN(auto muted, MutedReply(ctx.tx, ctx.templates, ctx.msg.from_user, {},
-                                               ctx.now));
+  GEBI_ASSIGN_OR_RETURN(auto muted,
+                        MutedReply(ctx.tx, ctx.templates, ctx.msg.from_user, {}, ctx.now));
   if (muted) return Reply::Text(*muted);
   GEBI_ASSIGN_OR_RETURN(auto office, Office(ctx.tx, home->community_id, home->grid_id));
 

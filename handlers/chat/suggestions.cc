@@ -12,6 +12,7 @@
 #include "handlers/chat/join.h"
 #include "handlers/chat/moderation.h"
 #include "handlers/chat/phrases.h"
+#include "handlers/normalize.h"
 #include "storage/org_store.h"
 
 namespace gebi::handlers {
@@ -28,18 +29,6 @@ constexpr int kMaxListed = 10;
 constexpr int kMaxRemindedPerRun = 500;
 // How much of a suggestion a list line or a reminder repeats.
 constexpr size_t kExcerptChars = 30;
-
-// The first n characters of text (whole UTF-8 characters), with "…" when cut.
-std::string Excerpt(const std::string& text, size_t n) {
-  size_t chars = 0, i = 0;
-  while (i < text.size() && chars < n) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    ++chars;
-  }
-  if (i >= text.size()) return text;
-  return text.substr(0, i) + "…";
-}
 
 std::string StatusLabel(const Templates& texts, const std::string& status) {
   return texts.Render("suggestion.status." + status);

@@ -44,6 +44,14 @@ TEST_CASE("Normalize passes invalid UTF-8 through byte by byte", "[handlers]") {
   CHECK(Normalize("\xEF\xBC\x81") == "!");  // a valid full-width form still folds
 }
 
+TEST_CASE("Excerpt keeps whole characters and marks a cut", "[handlers]") {
+  CHECK(Excerpt("楼道灯坏了", 3) == "楼道灯…");
+  CHECK(Excerpt("楼道灯", 3) == "楼道灯");
+  CHECK(Excerpt("ab楼道", 3) == "ab楼…");
+  CHECK(Excerpt("", 2).empty());
+  CHECK(Excerpt("灯", 0) == "…");
+}
+
 TEST_CASE("Normalize maps every output byte back to the input", "[handlers]") {
   std::vector<uint32_t> off;
   const std::string raw = "  报修　WiFi坏了，ＯＫ  ";
@@ -205,9 +213,9 @@ TEST_CASE("A rule the sender may not use yields to another that matches, else st
           "[handlers]") {
   auto snap = Router::Compile(
       {
-          TextRule(1, "prefix", "提醒", 20),         // a grid worker's command
-          TextRule(2, "contains", "灯坏了", 50),     // a resident's repair phrase
-          TextRule(3, "regex", "^(提醒)", 10),       // ranked first, not usable either
+          TextRule(1, "prefix", "提醒", 20),      // a grid worker's command
+          TextRule(2, "contains", "灯坏了", 50),  // a resident's repair phrase
+          TextRule(3, "regex", "^(提醒)", 10),    // ranked first, not usable either
       },
       1);
   const Router::RuleFilter resident = [](const storage::Rule& r) { return r.id == 2; };

@@ -181,8 +181,9 @@ TEST_CASE(
   }
 }
 
-TEST_CASE("停车 with a plate outranks the repair phrases, and without one yields to the office's rule",
-          "[integration][parking]") {
+TEST_CASE(
+    "停车 with a plate outranks the repair phrases, and without one yields to the office's rule",
+    "[integration][parking]") {
   World w;
   CHECK(Has(w.Say("o_demo_jin", "停车 浙C12345 3幢门口，堵了消防通道，门口的灯都坏了"),
             "第 1 号停车反映：浙C12345"));
@@ -193,7 +194,8 @@ TEST_CASE("停车 with a plate outranks the repair phrases, and without one yiel
         tx.Exec("INSERT INTO rules(match_kind, pattern, priority, target_kind, target, note, "
                 "created_at, updated_at) VALUES ('contains', '停车费', 100, 'text', "
                 "'小区停车费每月 150 元。', '', 0, 0)"));
-    return tx.Exec("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'rules_version'");
+    return tx.Exec(
+        "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'rules_version'");
   }));
   CHECK(w.Say("o_demo_jin", "停车费多少") == "小区停车费每月 150 元。");
   // No plate and no other rule: the parking reply says what is missing.

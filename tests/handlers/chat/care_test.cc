@@ -99,7 +99,8 @@ TEST_CASE("A 关爱 against the circle convention waits for the circle's manager
     CHECK(w.Text("SELECT status FROM care_relays WHERE id = 1") == "sent");
     CHECK(Pushes(w, "care_relay") == 1);
     CHECK(Pushes(w, "care_relay", kFamily) == 1);
-    CHECK(w.Say(kFamily, "谢谢") == w.Render("care.thanked", {{"id", "1"}, {"volunteer", "施青松"}}));
+    CHECK(w.Say(kFamily, "谢谢") ==
+          w.Render("care.thanked", {{"id", "1"}, {"volunteer", "施青松"}}));
   }
   SECTION("驳回 keeps it from the family; strikes mute the volunteer in that circle") {
     CHECK(Has(w.Say(kWorker, "驳回 1 不要发广告"), "已驳回第 1 号"));
