@@ -11,53 +11,13 @@
 #include "handlers/org/demo_data.h"
 #include "storage/circle_store.h"
 #include "storage/org_store.h"
+#include "tests/support/console_session.h"
 #include "tests/support/test_env.h"
 
 namespace gebi::testing {
 namespace {
 
 using nlohmann::json;
-
-// A logged-in console session (cookie and CSRF token), as the page keeps them.
-class Console {
- public:
-  Console(int port, bot::App& app, const std::string& name, const std::string& role, int64_t unit)
-      : http_("127.0.0.1", port) {
-    auto made = handlers::admin::CreateAccount(app.db(), app.clock(),
-                                               handlers::admin::CliPrincipal(), name, role, unit);
-    REQUIRE_RESULT_OK(made);
-    REQUIRE_OK(app.db().WithTransaction([&](storage::Tx& tx) {
-      return tx.Run("UPDATE admin_accounts SET must_change = 0 WHERE name = ?1", name);
-    }));
-    auto r = http_.Post("/api/v1/login", json{{"name", name}, {"password", made->password}}.dump(),
-                        "application/json");
-    REQUIRE(r);
-    REQUIRE(r->status == 200);
-    std::string set_cookie = r->get_header_value("Set-Cookie");
-    cookie_ = set_cookie.substr(0, set_cookie.find(';'));
-    csrf_ = json::parse(r->body)["csrf_token"].get<std::string>();
-  }
-  std::pair<int, json> Get(const std::string& path) {
-    return Answer(http_.Get(path.c_str(), Headers(false)));
-  }
-  std::pair<int, json> Post(const std::string& path, const json& body) {
-    return Answer(http_.Post(path.c_str(), Headers(true), body.dump(), "application/json"));
-  }
-
- private:
-  httplib::Headers Headers(bool write) const {
-    httplib::Headers h{{"Cookie", cookie_}};
-    if (write) h.emplace("X-CSRF-Token", csrf_);
-    return h;
-  }
-  static std::pair<int, json> Answer(const httplib::Result& r) {
-    REQUIRE(r);
-    INFO(r->body);
-    return {r->status, json::parse(r->body, nullptr, false)};
-  }
-  httplib::Client http_;
-  std::string cookie_, csrf_;
-};
 
 TEST_CASE("The console's 关爱 page approves family and assigns volunteers in its community only",
           "[integration][care][admin]") {
@@ -117,11 +77,11 @@ TEST_CASE("The console's 关爱 page approves family and assigns volunteers in i
   const std::string req = "/api/v1/care/requests/" + std::to_string(request);
   const std::string vols = "/api/v1/care/elders/" + std::to_string(jin) + "/volunteers";
 
-  Console mine(server.port(), app, "guigan", "community", gg);
-  Console other(server.port(), app, "linou", "community", lo);
+  ConsoleSession mine(server, "guigan", "community", gg);
+  ConsoleSession other(server, "linou", "community", lo);
 
   SECTION("the page: family, volunteers, the request waiting, assignable volunteers") {
-    auto [st, page] = mine.Get("/api/v1/care");
+    auto [st, page] = mine.GetJson("/api/v1/care");
     REQUIRE(st == 200);
     REQUIRE(page["elders"].size() == 1);
     const json& e = page["elders"][0];
@@ -144,7 +104,7 @@ TEST_CASE("The console's 关爱 page approves family and assigns volunteers in i
     REQUIRE(page["circles"].size() == 1);
     CHECK(page["circles"][0]["id"] == circle_id);
     // Another community sees none of it.
-    auto [o1, theirs] = other.Get("/api/v1/care");
+    auto [o1, theirs] = other.GetJson("/api/v1/care");
     CHECK(o1 == 200);
     CHECK(theirs["elders"].empty());
     CHECK(theirs["volunteers"].empty());
@@ -153,9 +113,9 @@ TEST_CASE("The console's 关爱 page approves family and assigns volunteers in i
 
   SECTION("another community is refused and changes nothing") {
     const std::string before = snapshot();
-    CHECK(other.Post(req, {{"approve", true}}).first == 403);
-    CHECK(other.Post(vols, {{"openid", "o_demo_cleaner"}, {"assign", true}}).first == 403);
-    CHECK(other.Post("/api/v1/care/elders", {{"circle_id", circle_id}, {"elder_name", "李奶奶"}})
+    CHECK(other.PostJson(req, {{"approve", true}}).first == 403);
+    CHECK(other.PostJson(vols, {{"openid", "o_demo_cleaner"}, {"assign", true}}).first == 403);
+    CHECK(other.PostJson("/api/v1/care/elders", {{"circle_id", circle_id}, {"elder_name", "李奶奶"}})
               .first == 403);
     CHECK(snapshot() == before);
   }
@@ -163,56 +123,56 @@ TEST_CASE("The console's 关爱 page approves family and assigns volunteers in i
   SECTION("bad input is named, unknown ids are 404, nothing changes") {
     const std::string before = snapshot();
     auto [b1, bad1] =
-        mine.Post("/api/v1/care/elders", {{"circle_id", circle_id}, {"elder_name", ""}});
+        mine.PostJson("/api/v1/care/elders", {{"circle_id", circle_id}, {"elder_name", ""}});
     CHECK(b1 == 400);
     CHECK(bad1["field"] == "elder_name");
     auto [b2, bad2] =
-        mine.Post("/api/v1/care/elders",
+        mine.PostJson("/api/v1/care/elders",
                   {{"circle_id", circle_id}, {"elder_name", "金阿婆金阿婆金阿婆金阿婆金"}});
     CHECK(b2 == 400);
     CHECK(bad2["field"] == "elder_name");
     auto [b3, bad3] =
-        mine.Post("/api/v1/care/elders", {{"circle_id", "x"}, {"elder_name", "李奶奶"}});
+        mine.PostJson("/api/v1/care/elders", {{"circle_id", "x"}, {"elder_name", "李奶奶"}});
     CHECK(b3 == 400);
     CHECK(bad3["field"] == "circle_id");
-    CHECK(mine.Post("/api/v1/care/elders", {{"circle_id", circle_id}, {"elder_name", "金阿婆"}})
+    CHECK(mine.PostJson("/api/v1/care/elders", {{"circle_id", circle_id}, {"elder_name", "金阿婆"}})
               .first == 409);
-    auto [b4, bad4] = mine.Post(req, {{"approve", false}});
+    auto [b4, bad4] = mine.PostJson(req, {{"approve", false}});
     CHECK(b4 == 400);
     CHECK(bad4["field"] == "reason");
-    CHECK(mine.Post(req, json::object()).first == 400);
-    CHECK(mine.Post("/api/v1/care/requests/999", {{"approve", true}}).first == 404);
-    CHECK(mine.Post(vols, {{"openid", "o_demo_jin"}, {"assign", true}}).first == 404);
-    CHECK(mine.Post(vols, {{"openid", "o_demo_volunteer"}, {"assign", true}}).first == 409);
-    CHECK(mine.Post(vols, {{"openid", "o_demo_cleaner"}, {"assign", false}}).first == 404);
-    CHECK(mine.Post("/api/v1/care/elders/999/volunteers",
+    CHECK(mine.PostJson(req, json::object()).first == 400);
+    CHECK(mine.PostJson("/api/v1/care/requests/999", {{"approve", true}}).first == 404);
+    CHECK(mine.PostJson(vols, {{"openid", "o_demo_jin"}, {"assign", true}}).first == 404);
+    CHECK(mine.PostJson(vols, {{"openid", "o_demo_volunteer"}, {"assign", true}}).first == 409);
+    CHECK(mine.PostJson(vols, {{"openid", "o_demo_cleaner"}, {"assign", false}}).first == 404);
+    CHECK(mine.PostJson("/api/v1/care/elders/999/volunteers",
                     {{"openid", "o_demo_cleaner"}, {"assign", true}})
               .first == 404);
     CHECK(snapshot() == before);
   }
 
   SECTION("approve, assign, unassign, add elders; each as in chat and audited") {
-    CHECK(mine.Post(req, {{"approve", true}}).first == 200);
+    CHECK(mine.PostJson(req, {{"approve", true}}).first == 200);
     CHECK(count("SELECT COUNT(*) FROM care_links WHERE openid = 'o_demo_resident' AND role = "
                 "'family'") == 1);
     CHECK(count("SELECT COUNT(*) FROM outbox WHERE recipient = 'o_demo_resident' AND kind = "
                 "'circle_join_result'") == 1);
-    CHECK(mine.Post(req, {{"approve", true}}).first == 409);
-    CHECK(mine.Post(vols, {{"openid", "o_demo_cleaner"}, {"assign", true}}).first == 200);
+    CHECK(mine.PostJson(req, {{"approve", true}}).first == 409);
+    CHECK(mine.PostJson(vols, {{"openid", "o_demo_cleaner"}, {"assign", true}}).first == 200);
     CHECK(count("SELECT COUNT(*) FROM outbox WHERE recipient = 'o_demo_cleaner' AND kind = "
                 "'care_assigned'") == 1);
     CHECK(say("o_demo_cleaner", "关爱 金阿婆 帮她买了菜").find("2 位家属") != std::string::npos);
-    CHECK(mine.Post(vols, {{"openid", "o_demo_cleaner"}, {"assign", false}}).first == 200);
+    CHECK(mine.PostJson(vols, {{"openid", "o_demo_cleaner"}, {"assign", false}}).first == 200);
     CHECK(say("o_demo_cleaner", "关爱 金阿婆 又来了").find("还没有被指派") != std::string::npos);
     auto [a1, added] =
-        mine.Post("/api/v1/care/elders", {{"circle_id", 0}, {"elder_name", "王阿公"}});
+        mine.PostJson("/api/v1/care/elders", {{"circle_id", 0}, {"elder_name", "王阿公"}});
     CHECK(a1 == 200);
     CHECK(count("SELECT COUNT(*) FROM circles WHERE name = '王阿公关爱圈' AND kind = "
                 "'elderly_care' AND unit_id = " +
                 std::to_string(gg)) == 1);
-    CHECK(mine.Post("/api/v1/care/elders", {{"circle_id", circle_id}, {"elder_name", "李奶奶"}})
+    CHECK(mine.PostJson("/api/v1/care/elders", {{"circle_id", circle_id}, {"elder_name", "李奶奶"}})
               .first == 200);
-    CHECK(mine.Get("/api/v1/care").second["elders"].size() == 3);
+    CHECK(mine.GetJson("/api/v1/care").second["elders"].size() == 3);
     for (const char* action : {"care.family_approve", "care.volunteer_assign",
                                "care.volunteer_unassign", "care.elder_add"}) {
       CAPTURE(action);
@@ -221,20 +181,20 @@ TEST_CASE("The console's 关爱 page approves family and assigns volunteers in i
     }
     // The month's numbers and 数据: one relay, thanked once by the daughter.
     CHECK(say("o_demo_jin_family", "谢谢").find("江炳文") != std::string::npos);
-    auto [s1, page] = mine.Get("/api/v1/care");
+    auto [s1, page] = mine.GetJson("/api/v1/care");
     CHECK(s1 == 200);
     for (const auto& e : page["elders"]) {
       if (e["name"] != "金阿婆") continue;
       CHECK(e["relays_month"] == 1);
       CHECK(e["thanks_month"] == 1);
     }
-    auto [n1, nums] = mine.Get("/api/v1/stats/care");
+    auto [n1, nums] = mine.GetJson("/api/v1/stats/care");
     CHECK(n1 == 200);
     REQUIRE(nums["communities"].size() == 1);
     CHECK(nums["communities"][0]["community"] == "桂柑社区");
     CHECK(nums["communities"][0]["relays"] == 1);
     CHECK(nums["communities"][0]["thanks"] == 1);
-    CHECK(other.Get("/api/v1/stats/care").second["communities"].empty());
+    CHECK(other.GetJson("/api/v1/stats/care").second["communities"].empty());
   }
 }
 

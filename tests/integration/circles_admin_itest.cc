@@ -10,56 +10,13 @@
 #include "handlers/org/demo_data.h"
 #include "storage/circle_store.h"
 #include "storage/org_store.h"
+#include "tests/support/console_session.h"
 #include "tests/support/test_env.h"
 
 namespace gebi::testing {
 namespace {
 
 using nlohmann::json;
-
-// A logged-in console session (cookie and CSRF token), as the page keeps them.
-class Console {
- public:
-  Console(int port, bot::App& app, const std::string& name, const std::string& role, int64_t unit)
-      : http_("127.0.0.1", port) {
-    auto made = handlers::admin::CreateAccount(app.db(), app.clock(),
-                                               handlers::admin::CliPrincipal(), name, role, unit);
-    REQUIRE_RESULT_OK(made);
-    REQUIRE_OK(app.db().WithTransaction([&](storage::Tx& tx) {
-      return tx.Run("UPDATE admin_accounts SET must_change = 0 WHERE name = ?1", name);
-    }));
-    auto r = http_.Post("/api/v1/login", json{{"name", name}, {"password", made->password}}.dump(),
-                        "application/json");
-    REQUIRE(r);
-    REQUIRE(r->status == 200);
-    std::string set_cookie = r->get_header_value("Set-Cookie");
-    cookie_ = set_cookie.substr(0, set_cookie.find(';'));
-    csrf_ = json::parse(r->body)["csrf_token"].get<std::string>();
-  }
-  std::pair<int, json> Get(const std::string& path) {
-    return Answer(http_.Get(path.c_str(), Headers(false)));
-  }
-  std::pair<int, json> Post(const std::string& path, const json& body) {
-    return Answer(http_.Post(path.c_str(), Headers(true), body.dump(), "application/json"));
-  }
-  std::pair<int, json> Put(const std::string& path, const json& body) {
-    return Answer(http_.Put(path.c_str(), Headers(true), body.dump(), "application/json"));
-  }
-
- private:
-  httplib::Headers Headers(bool write) const {
-    httplib::Headers h{{"Cookie", cookie_}};
-    if (write) h.emplace("X-CSRF-Token", csrf_);
-    return h;
-  }
-  static std::pair<int, json> Answer(const httplib::Result& r) {
-    REQUIRE(r);
-    INFO(r->body);
-    return {r->status, json::parse(r->body, nullptr, false)};
-  }
-  httplib::Client http_;
-  std::string cookie_, csrf_;
-};
 
 TEST_CASE("The console reads, reminds and withdraws notices in its own community only",
           "[integration][circles][admin]") {
@@ -106,12 +63,12 @@ TEST_CASE("The console reads, reminds and withdraws notices in its own community
   REQUIRE(say("o_demo_jin", "报名 1").find("报名成功") != std::string::npos);
   REQUIRE(say("o_demo_volunteer", "报名 1").find("候补第 1 位") != std::string::npos);
 
-  Console mine(server.port(), app, "guigan", "community", gg);
-  Console other(server.port(), app, "linou", "community", lo);
+  ConsoleSession mine(server, "guigan", "community", gg);
+  ConsoleSession other(server, "linou", "community", lo);
   const std::string cid = std::to_string(circle_id);
 
   SECTION("lists: circles, notices with receipts, recruitments, numbers") {
-    auto [st, circles] = mine.Get("/api/v1/circles");
+    auto [st, circles] = mine.GetJson("/api/v1/circles");
     REQUIRE(st == 200);
     bool found = false;
     for (const auto& c : circles["circles"]) {
@@ -122,76 +79,76 @@ TEST_CASE("The console reads, reminds and withdraws notices in its own community
       CHECK(c["editable"] == true);
     }
     CHECK(found);
-    auto [st2, notices] = mine.Get("/api/v1/circle-notices");
+    auto [st2, notices] = mine.GetJson("/api/v1/circle-notices");
     REQUIRE(st2 == 200);
     REQUIRE(notices["notices"].size() == 1);
     CHECK(notices["notices"][0]["received"] == 1);
     CHECK(notices["notices"][0]["recipients"] == 3);
-    auto [st3, rec] = mine.Get("/api/v1/recruitments");
+    auto [st3, rec] = mine.GetJson("/api/v1/recruitments");
     REQUIRE(st3 == 200);
     REQUIRE(rec["recruitments"].size() == 1);
     CHECK(rec["recruitments"][0]["signed_up"] == 1);
     CHECK(rec["recruitments"][0]["waiting"] == 1);
-    auto [st4, nums] = mine.Get("/api/v1/stats/circle-notices");
+    auto [st4, nums] = mine.GetJson("/api/v1/stats/circle-notices");
     REQUIRE(st4 == 200);
     REQUIRE(nums["communities"].size() == 1);
     CHECK(nums["communities"][0]["community"] == "桂柑社区");
     CHECK(nums["communities"][0]["received"] == 1);
     // Another community sees none of it.
-    auto [o1, oc] = other.Get("/api/v1/circles");
+    auto [o1, oc] = other.GetJson("/api/v1/circles");
     CHECK(o1 == 200);
     for (const auto& c : oc["circles"]) CHECK(c["name"] != "5幢邻里群");
-    CHECK(other.Get("/api/v1/circle-notices").second["notices"].empty());
-    CHECK(other.Get("/api/v1/recruitments").second["recruitments"].empty());
-    CHECK(other.Get("/api/v1/stats/circle-notices").second["communities"].empty());
+    CHECK(other.GetJson("/api/v1/circle-notices").second["notices"].empty());
+    CHECK(other.GetJson("/api/v1/recruitments").second["recruitments"].empty());
+    CHECK(other.GetJson("/api/v1/stats/circle-notices").second["communities"].empty());
   }
 
   SECTION("remind once, withdraw once; another community is refused and changes nothing") {
-    CHECK(other.Post("/api/v1/circle-notices/1/remind", json::object()).first == 403);
-    CHECK(other.Post("/api/v1/circle-notices/1/withdraw", json::object()).first == 403);
-    CHECK(other.Put("/api/v1/circles/" + cid, {{"join_mode", "approval"}}).first == 403);
+    CHECK(other.PostJson("/api/v1/circle-notices/1/remind", json::object()).first == 403);
+    CHECK(other.PostJson("/api/v1/circle-notices/1/withdraw", json::object()).first == 403);
+    CHECK(other.PutJson("/api/v1/circles/" + cid, {{"join_mode", "approval"}}).first == 403);
     CHECK(other
-              .Post("/api/v1/circles/" + cid + "/managers",
+              .PostJson("/api/v1/circles/" + cid + "/managers",
                     {{"openid", "o_demo_jin"}, {"manager", true}})
               .first == 403);
-    auto [st, n] = mine.Get("/api/v1/circle-notices");
+    auto [st, n] = mine.GetJson("/api/v1/circle-notices");
     CHECK(n["notices"][0]["reminded"] == false);
     CHECK(n["notices"][0]["status"] == "sent");
 
-    auto [r1, reminded] = mine.Post("/api/v1/circle-notices/1/remind", json::object());
+    auto [r1, reminded] = mine.PostJson("/api/v1/circle-notices/1/remind", json::object());
     CHECK(r1 == 200);
     CHECK(reminded["reminded"] == 2);
-    CHECK(mine.Post("/api/v1/circle-notices/1/remind", json::object()).first == 409);
-    auto [w1, withdrawn] = mine.Post("/api/v1/circle-notices/1/withdraw", json::object());
+    CHECK(mine.PostJson("/api/v1/circle-notices/1/remind", json::object()).first == 409);
+    auto [w1, withdrawn] = mine.PostJson("/api/v1/circle-notices/1/withdraw", json::object());
     CHECK(w1 == 200);
     CHECK(withdrawn["cancelled"].get<int>() + withdrawn["told"].get<int>() >= 3);
-    CHECK(mine.Post("/api/v1/circle-notices/1/withdraw", json::object()).first == 409);
-    CHECK(mine.Post("/api/v1/circle-notices/99/withdraw", json::object()).first == 404);
+    CHECK(mine.PostJson("/api/v1/circle-notices/1/withdraw", json::object()).first == 409);
+    CHECK(mine.PostJson("/api/v1/circle-notices/99/withdraw", json::object()).first == 404);
   }
 
   SECTION("managers and settings, with bad input named") {
-    auto [m1, made] = mine.Post("/api/v1/circles/" + cid + "/managers",
+    auto [m1, made] = mine.PostJson("/api/v1/circles/" + cid + "/managers",
                                 {{"openid", "o_demo_jin"}, {"manager", true}});
     CHECK(m1 == 200);
     // 金阿婆 now runs the circle: she may send a notice by chat.
     CHECK(say("o_demo_jin", "通知 5幢邻里群 明天打扫楼道").find("共 3 人") != std::string::npos);
-    CHECK(mine.Post("/api/v1/circles/" + cid + "/managers",
+    CHECK(mine.PostJson("/api/v1/circles/" + cid + "/managers",
                     {{"openid", "o_demo_worker1"}, {"manager", false}})
               .first == 409);  // the owner stays
-    CHECK(mine.Post("/api/v1/circles/" + cid + "/managers",
+    CHECK(mine.PostJson("/api/v1/circles/" + cid + "/managers",
                     {{"openid", "o_nobody"}, {"manager", true}})
               .first == 404);
-    auto [b1, bad] = mine.Post("/api/v1/circles/" + cid + "/managers", {{"openid", "o_demo_jin"}});
+    auto [b1, bad] = mine.PostJson("/api/v1/circles/" + cid + "/managers", {{"openid", "o_demo_jin"}});
     CHECK(b1 == 400);
     CHECK(bad["field"] == "manager");
-    auto [b2, bad2] = mine.Put("/api/v1/circles/" + cid, {{"join_mode", "anyone"}});
+    auto [b2, bad2] = mine.PutJson("/api/v1/circles/" + cid, {{"join_mode", "anyone"}});
     CHECK(b2 == 400);
     CHECK(bad2["field"] == "join_mode");
-    auto [b3, bad3] = mine.Put("/api/v1/circles/" + cid,
+    auto [b3, bad3] = mine.PutJson("/api/v1/circles/" + cid,
                                {{"join_mode", "open"}, {"convention", std::string(400 * 3, 'a')}});
     CHECK(b3 == 400);
     CHECK(bad3["field"] == "convention");
-    auto [u1, ok] = mine.Put("/api/v1/circles/" + cid,
+    auto [u1, ok] = mine.PutJson("/api/v1/circles/" + cid,
                              {{"join_mode", "approval"}, {"convention", "实名加入，互相帮忙。"}});
     CHECK(u1 == 200);
     REQUIRE_OK(app.db().WithRead([&](storage::Tx& tx) -> Status {

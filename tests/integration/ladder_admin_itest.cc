@@ -9,51 +9,13 @@
 #include "handlers/org/demo_data.h"
 #include "storage/ladder_store.h"
 #include "storage/org_store.h"
+#include "tests/support/console_session.h"
 #include "tests/support/test_env.h"
 
 namespace gebi::testing {
 namespace {
 
 using nlohmann::json;
-
-class Console {
- public:
-  explicit Console(int port) : http_("127.0.0.1", port) {}
-  void Login(bot::App& app, const std::string& name, const std::string& role, int64_t unit) {
-    auto made = handlers::admin::CreateAccount(app.db(), app.clock(),
-                                               handlers::admin::CliPrincipal(), name, role, unit);
-    REQUIRE_RESULT_OK(made);
-    REQUIRE_OK(app.db().WithTransaction([&](storage::Tx& tx) {
-      return tx.Run("UPDATE admin_accounts SET must_change = 0 WHERE name = ?1", name);
-    }));
-    auto r = http_.Post("/api/v1/login", json{{"name", name}, {"password", made->password}}.dump(),
-                        "application/json");
-    REQUIRE(r);
-    REQUIRE(r->status == 200);
-    std::string set_cookie = r->get_header_value("Set-Cookie");
-    cookie_ = set_cookie.substr(0, set_cookie.find(';'));
-    csrf_ = json::parse(r->body)["csrf_token"].get<std::string>();
-  }
-  httplib::Result Get(const std::string& path) {
-    return http_.Get(path.c_str(), httplib::Headers{{"Cookie", cookie_}});
-  }
-  httplib::Result Post(const std::string& path, const json& body) {
-    return http_.Post(path.c_str(), httplib::Headers{{"Cookie", cookie_}, {"X-CSRF-Token", csrf_}},
-                      body.dump(), "application/json");
-  }
-
- private:
-  httplib::Client http_;
-  std::string cookie_, csrf_;
-};
-
-json Body(const httplib::Result& r) {
-  REQUIRE(r);
-  INFO(r->body);
-  json j = json::parse(r->body, nullptr, false);
-  REQUIRE(!j.is_discarded());
-  return j;
-}
 
 struct World {
   World() : clock(SystemClock().NowSeconds()) {
@@ -106,8 +68,7 @@ TEST_CASE("Console ladder: the board per level, overdue first, numbers for the d
   w.Say("o_demo_worker1", "升级 " + std::to_string(second) + " 要社区协调");
   w.clock.Advance(23 * 3600 + 1800);  // the first has waited 24.5 h at grid level: overdue
 
-  Console d(w.server->port());
-  d.Login(w.server->app(), "district_admin", "district", w.district);
+  ConsoleSession d(*w.server, "district_admin", "district", w.district);
   json b = Body(d.Get("/api/v1/ladder"));
   REQUIRE(b["district"] == true);
   REQUIRE(b["tickets"].size() == 2);
@@ -128,24 +89,20 @@ TEST_CASE("Console ladder: the board per level, overdue first, numbers for the d
   REQUIRE(b["defaults"]["claim_hours"] == 24);
 
   // A community account sees its community's tickets only, and no settings.
-  Console lo(w.server->port());
-  lo.Login(w.server->app(), "lingou", "community", w.lingou);
+  ConsoleSession lo(*w.server, "lingou", "community", w.lingou);
   json lb = Body(lo.Get("/api/v1/ladder"));
   REQUIRE(lb["tickets"].empty());
   REQUIRE(lb["district"] == false);
   REQUIRE(!lb.contains("numbers"));
-  Console gg(w.server->port());
-  gg.Login(w.server->app(), "guigan", "community", w.guigan);
+  ConsoleSession gg(*w.server, "guigan", "community", w.guigan);
   REQUIRE(Body(gg.Get("/api/v1/ladder"))["tickets"].size() == 2);
 }
 
 TEST_CASE("Console ladder: deadlines and API keys are the district's, and bad input is named",
           "[integration][admin][ladder]") {
   World w;
-  Console d(w.server->port());
-  d.Login(w.server->app(), "district_admin", "district", w.district);
-  Console c(w.server->port());
-  c.Login(w.server->app(), "guigan", "community", w.guigan);
+  ConsoleSession d(*w.server, "district_admin", "district", w.district);
+  ConsoleSession c(*w.server, "guigan", "community", w.guigan);
   const int64_t audit_before = w.Count("SELECT COUNT(*) FROM admin_audit");
 
   SECTION("deadlines") {

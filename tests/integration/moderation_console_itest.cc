@@ -12,56 +12,13 @@
 #include "handlers/org/demo_data.h"
 #include "storage/org_store.h"
 #include "tests/support/handler_env.h"
+#include "tests/support/console_session.h"
 #include "tests/support/test_env.h"
 
 namespace gebi::testing {
 namespace {
 
 using nlohmann::json;
-
-// A console user with the session cookie and the CSRF token, as the page keeps them.
-class Console {
- public:
-  Console(TestServer& server, const std::string& name, const std::string& role, int64_t unit)
-      : http_("127.0.0.1", server.port()) {
-    auto made = handlers::admin::CreateAccount(server.app().db(), server.app().clock(),
-                                               handlers::admin::CliPrincipal(), name, role, unit);
-    REQUIRE_RESULT_OK(made);
-    REQUIRE_OK(server.app().db().WithTransaction([&](storage::Tx& tx) {
-      return tx.Run("UPDATE admin_accounts SET must_change = 0 WHERE name = ?1", name);
-    }));
-    auto r = http_.Post("/api/v1/login", json{{"name", name}, {"password", made->password}}.dump(),
-                        "application/json");
-    REQUIRE(r);
-    REQUIRE(r->status == 200);
-    std::string set_cookie = r->get_header_value("Set-Cookie");
-    cookie_ = set_cookie.substr(0, set_cookie.find(';'));
-    csrf_ = json::parse(r->body)["csrf_token"].get<std::string>();
-  }
-  httplib::Result Get(const std::string& path) {
-    return http_.Get(path.c_str(), httplib::Headers{{"Cookie", cookie_}});
-  }
-  httplib::Result Post(const std::string& path, const json& body) {
-    return http_.Post(path.c_str(), Headers(), body.dump(), "application/json");
-  }
-  httplib::Result Put(const std::string& path, const json& body) {
-    return http_.Put(path.c_str(), Headers(), body.dump(), "application/json");
-  }
-
- private:
-  httplib::Headers Headers() const { return {{"Cookie", cookie_}, {"X-CSRF-Token", csrf_}}; }
-  httplib::Client http_;
-  std::string cookie_;
-  std::string csrf_;
-};
-
-json Body(const httplib::Result& r) {
-  REQUIRE(r);
-  INFO(r->body);
-  json j = json::parse(r->body, nullptr, false);
-  REQUIRE(!j.is_discarded());
-  return j;
-}
 
 struct Demo {
   Demo() : clock(SystemClock().NowSeconds()) {
@@ -119,8 +76,8 @@ struct Demo {
 TEST_CASE("Console moderation: the queue in scope, release and reject, strikes lifted",
           "[integration][moderation][admin]") {
   Demo d;
-  Console gg(*d.server, "gg_admin", "community", d.gg);
-  Console lo(*d.server, "lo_admin", "community", d.lo);
+  ConsoleSession gg(*d.server, "gg_admin", "community", d.gg);
+  ConsoleSession lo(*d.server, "lo_admin", "community", d.lo);
   CHECK(Has(d.Say("o_demo_jin", "停车 浙C12345 门口，车主是个王八蛋"), "「人身攻击」"));
 
   auto queue = Body(gg.Get("/api/v1/moderation/queue"));
@@ -187,8 +144,8 @@ TEST_CASE("Console moderation: the queue in scope, release and reject, strikes l
 TEST_CASE("Console moderation rules: the district edits, bad patterns are named, edits apply",
           "[integration][moderation][admin]") {
   Demo d;
-  Console gg(*d.server, "gg_admin", "community", d.gg);
-  Console all(*d.server, "district_admin", "district", d.district);
+  ConsoleSession gg(*d.server, "gg_admin", "community", d.gg);
+  ConsoleSession all(*d.server, "district_admin", "district", d.district);
   auto page = Body(all.Get("/api/v1/moderation/categories"));
   REQUIRE(page["categories"].size() == 10);
   CHECK(page["editable"] == true);

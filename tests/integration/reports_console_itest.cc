@@ -11,53 +11,13 @@
 #include "handlers/org/demo_data.h"
 #include "storage/org_store.h"
 #include "tests/support/handler_env.h"
+#include "tests/support/console_session.h"
 #include "tests/support/test_env.h"
 
 namespace gebi::testing {
 namespace {
 
 using nlohmann::json;
-
-// A console user with the session cookie and the CSRF token, as the page keeps them.
-class Console {
- public:
-  Console(TestServer& server, const std::string& name, const std::string& role, int64_t unit)
-      : http_("127.0.0.1", server.port()) {
-    auto made = handlers::admin::CreateAccount(server.app().db(), server.app().clock(),
-                                               handlers::admin::CliPrincipal(), name, role, unit);
-    REQUIRE_RESULT_OK(made);
-    REQUIRE_OK(server.app().db().WithTransaction([&](storage::Tx& tx) {
-      return tx.Run("UPDATE admin_accounts SET must_change = 0 WHERE name = ?1", name);
-    }));
-    auto r = http_.Post("/api/v1/login", json{{"name", name}, {"password", made->password}}.dump(),
-                        "application/json");
-    REQUIRE(r);
-    REQUIRE(r->status == 200);
-    std::string set_cookie = r->get_header_value("Set-Cookie");
-    cookie_ = set_cookie.substr(0, set_cookie.find(';'));
-    csrf_ = json::parse(r->body)["csrf_token"].get<std::string>();
-  }
-  httplib::Result Get(const std::string& path) {
-    return http_.Get(path.c_str(), httplib::Headers{{"Cookie", cookie_}});
-  }
-  httplib::Result Post(const std::string& path, const json& body) {
-    return http_.Post(path.c_str(), httplib::Headers{{"Cookie", cookie_}, {"X-CSRF-Token", csrf_}},
-                      body.dump(), "application/json");
-  }
-
- private:
-  httplib::Client http_;
-  std::string cookie_;
-  std::string csrf_;
-};
-
-json Body(const httplib::Result& r) {
-  REQUIRE(r);
-  INFO(r->body);
-  json j = json::parse(r->body, nullptr, false);
-  REQUIRE(!j.is_discarded());
-  return j;
-}
 
 struct Demo {
   Demo() : clock(SystemClock().NowSeconds()) {
@@ -116,9 +76,9 @@ TEST_CASE(
   d.clock.Advance(8 * 86400);
   CHECK(Has(d.Say("o_demo_cleaner", "建议 菜场门口多放两个垃圾桶"), "编号 2"));
   // Logged in now: a session ends after 7 days.
-  Console gg(*d.server, "gg_admin", "community", d.gg);
-  Console lo(*d.server, "lo_admin", "community", d.lo);
-  Console all(*d.server, "district_admin", "district", d.district);
+  ConsoleSession gg(*d.server, "gg_admin", "community", d.gg);
+  ConsoleSession lo(*d.server, "lo_admin", "community", d.lo);
+  ConsoleSession all(*d.server, "district_admin", "district", d.district);
 
   auto listed = Body(gg.Get("/api/v1/suggestions"));
   INFO(listed.dump());
@@ -171,8 +131,8 @@ TEST_CASE(
     "sharing per community",
     "[integration][parking][admin]") {
   Demo d;
-  Console gg(*d.server, "gg_admin", "community", d.gg);
-  Console lo(*d.server, "lo_admin", "community", d.lo);
+  ConsoleSession gg(*d.server, "gg_admin", "community", d.gg);
+  ConsoleSession lo(*d.server, "lo_admin", "community", d.lo);
   CHECK(Has(d.Say("o_demo_volunteer", "我的车 浙C12345"), "已登记"));
   CHECK(Has(d.Say("o_demo_jin", "停车 浙C12345 3幢门口"), "第 1 号"));
   CHECK(Has(d.Say("o_demo_jin", "空位 3幢东边"), "已登记"));
@@ -219,8 +179,8 @@ TEST_CASE(
     "CSV, masked as kept",
     "[integration][lookback][admin]") {
   Demo d;
-  Console gg(*d.server, "gg_admin", "community", d.gg);
-  Console lo(*d.server, "lo_admin", "community", d.lo);
+  ConsoleSession gg(*d.server, "gg_admin", "community", d.gg);
+  ConsoleSession lo(*d.server, "lo_admin", "community", d.lo);
   d.Say("o_demo_jin", "快递放在门口被人拿走了，我的电话13912345678");
   d.Say("o_demo_jin", "=HYPERLINK(\"http://x\")");
   d.Say("o_demo_jin", "建议 快递柜装在门口");
