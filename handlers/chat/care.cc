@@ -136,19 +136,13 @@ Result<std::optional<std::string>> Muted(Context& ctx, int64_t circle_id) {
 // Screens recorded relay r (number id) under the circle convention. nullopt: deliver it now;
 // else what to tell the volunteer (the relay is held for the circle's managers).
 Result<std::optional<std::string>> Screen(Context& ctx, const storage::CareRelay& r, int64_t id) {
-  Relay relay;
-  relay.kind = "care";
-  relay.sender = ctx.msg.from_user;
-  relay.circle_ids = {r.circle_id};
-  relay.community_id = ctx.community_id;
-  relay.grid_id = ctx.grid_id;
+  std::optional<int64_t> community = ctx.community_id;
   GEBI_ASSIGN_OR_RETURN(auto c, storage::GetCircleInfo(ctx.tx, r.circle_id));
   if (c && c->unit_id) {
-    GEBI_ASSIGN_OR_RETURN(auto community,
-                          storage::AncestorOfKind(ctx.tx, *c->unit_id, "community"));
-    if (community) relay.community_id = community->id;
+    GEBI_ASSIGN_OR_RETURN(auto unit, storage::AncestorOfKind(ctx.tx, *c->unit_id, "community"));
+    if (unit) community = unit->id;
   }
-  relay.text = r.body;
+  Relay relay = RelayFrom(ctx, "care", {r.circle_id}, community, r.body);
   relay.payload = json{{"id", id}};
   GEBI_ASSIGN_OR_RETURN(Screened s,
                         ScreenRelay(ctx.tx, ctx.templates, ctx.settings, relay, ctx.now));

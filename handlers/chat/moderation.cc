@@ -319,6 +319,18 @@ Result<std::optional<std::string>> MutedReply(storage::Tx& tx, const Templates& 
   return std::optional<std::string>();
 }
 
+Relay RelayFrom(const Context& ctx, std::string kind, std::vector<int64_t> circle_ids,
+                std::optional<int64_t> community_id, std::string text) {
+  Relay r;
+  r.kind = std::move(kind);
+  r.sender = ctx.msg.from_user;
+  r.circle_ids = std::move(circle_ids);
+  r.community_id = community_id;
+  r.grid_id = ctx.grid_id;
+  r.text = std::move(text);
+  return r;
+}
+
 Result<Screened> ScreenRelay(storage::Tx& tx, const Templates& texts,
                              const HandlerSettings& settings, const Relay& r, int64_t now) {
   Screened out;

@@ -73,6 +73,11 @@ struct Relay {
   nlohmann::json payload;          // what the kind's Deliver needs later
 };
 
+// A relay from ctx's sender (their grid decides whom to push without staff); payload is left
+// for the caller.
+Relay RelayFrom(const Context& ctx, std::string kind, std::vector<int64_t> circle_ids,
+                std::optional<int64_t> community_id, std::string text);
+
 struct Screened {
   enum class Verdict { kPass, kHeld, kMuted } verdict = Verdict::kPass;
   int64_t held_id = 0;

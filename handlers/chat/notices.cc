@@ -176,13 +176,7 @@ Result<Reply> Send(Context& ctx, const json& slots) {
   GEBI_ASSIGN_OR_RETURN(Audience a, ResolveCircles(ctx, names));
   if (a.refusal) return *a.refusal;
   GEBI_ASSIGN_OR_RETURN(auto community, CommunityOf(ctx, a.circles));
-  Relay relay;
-  relay.kind = "notice";
-  relay.sender = ctx.msg.from_user;
-  relay.circle_ids = Ids(a.circles);
-  relay.community_id = community;
-  relay.grid_id = ctx.grid_id;
-  relay.text = body;
+  Relay relay = RelayFrom(ctx, "notice", Ids(a.circles), community, body);
   relay.payload = json{{"author", ctx.msg.from_user},
                        {"circle_ids", Ids(a.circles)},
                        {"circles", JoinNames(a.circles)},
@@ -424,13 +418,7 @@ Result<Reply> HandleRecruit(Context& ctx) {
     if (audience.refusal) return *audience.refusal;
   }
   GEBI_ASSIGN_OR_RETURN(auto community, CommunityOf(ctx, audience.circles));
-  Relay relay;
-  relay.kind = "recruit";
-  relay.sender = ctx.msg.from_user;
-  relay.circle_ids = Ids(audience.circles);
-  relay.community_id = community;
-  relay.grid_id = ctx.grid_id;
-  relay.text = body;
+  Relay relay = RelayFrom(ctx, "recruit", Ids(audience.circles), community, body);
   relay.payload = json{{"organiser", ctx.msg.from_user},
                        {"body", body},
                        {"quota", a.number},
