@@ -21,10 +21,17 @@ constexpr std::string_view kByStatus =
 constexpr std::string_view kById = "SELECT " GEBI_OUTBOX_COLUMNS " FROM outbox WHERE id = ?1";
 constexpr std::string_view kCountByStatus =
     "SELECT status, COUNT(*) FROM outbox GROUP BY status ORDER BY status";
-constexpr std::string_view kSelectDue =
+// Two queries, not one with OR: each walks its own index in order and stops at the limit. With
+// OR, SQLite gathered every due row from both indexes and sorted them for each claim, so
+// draining a notice to 5,000 members read 5,000 rows per push.
+constexpr std::string_view kSelectExpiredLeases =
     "SELECT " GEBI_OUTBOX_COLUMNS
-    " FROM outbox WHERE (status = 'pending' AND next_attempt_at <= ?1) "
-    "OR (status = 'sending' AND lease_until <= ?1) ORDER BY next_attempt_at, id LIMIT ?2";
+    " FROM outbox WHERE status = 'sending' AND lease_until <= ?1 "
+    "ORDER BY lease_until, id LIMIT ?2";
+constexpr std::string_view kSelectPendingDue =
+    "SELECT " GEBI_OUTBOX_COLUMNS
+    " FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?1 "
+    "ORDER BY next_attempt_at, id LIMIT ?2";
 constexpr std::string_view kClaim =
     "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_by = ?2, "
     "lease_until = ?3 WHERE id = ?1";
@@ -112,8 +119,15 @@ Result<std::vector<std::pair<std::string, int64_t>>> CountOutboxByStatus(Tx& tx)
 
 Result<std::vector<OutboxItem>> ClaimDue(Tx& tx, const std::string& worker, int64_t now,
                                          int64_t lease_until, int limit) {
+  // A dead worker's rows first: they were due before anything pending now.
   GEBI_ASSIGN_OR_RETURN(std::vector<OutboxItem> rows,
-                        tx.QueryRows<OutboxItem>(kSelectDue, ReadOutboxItem, now, limit));
+                        tx.QueryRows<OutboxItem>(kSelectExpiredLeases, ReadOutboxItem, now, limit));
+  if (static_cast<int>(rows.size()) < limit) {
+    GEBI_ASSIGN_OR_RETURN(std::vector<OutboxItem> pending,
+                          tx.QueryRows<OutboxItem>(kSelectPendingDue, ReadOutboxItem, now,
+                                                   limit - static_cast<int>(rows.size())));
+    for (OutboxItem& o : pending) rows.push_back(std::move(o));
+  }
   for (OutboxItem& o : rows) {
     GEBI_RETURN_IF_ERROR(tx.Run(kClaim, o.id, worker, lease_until));
     o.status = "sending";

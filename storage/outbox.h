@@ -50,7 +50,8 @@ Result<std::vector<std::pair<std::string, int64_t>>> CountOutboxByStatus(Tx& tx)
 
 // Claims up to limit due rows for worker: pending rows with next_attempt_at <= now, and
 // sending rows whose lease ended (their worker died). Each becomes sending, attempts + 1,
-// claimed_by = worker, lease_until = lease_until. Oldest due first.
+// claimed_by = worker, lease_until = lease_until. Expired leases first, then pending rows,
+// each oldest first. Reads only the rows it claims (each kind walks its own index).
 Result<std::vector<OutboxItem>> ClaimDue(Tx& tx, const std::string& worker, int64_t now,
                                          int64_t lease_until, int limit);
 // Whether ClaimDue(now) would find a row: a read, so a poll that finds nothing takes no write

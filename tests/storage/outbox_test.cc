@@ -31,6 +31,40 @@ struct Fixture {
   std::unique_ptr<Database> db;
 };
 
+TEST_CASE_METHOD(Fixture, "A claim takes expired leases first, then pending rows oldest first",
+                 "[storage][push]") {
+  const int64_t later = Add("later", 120), early = Add("early", 90), middle = Add("middle", 110);
+  Add("future", 500);
+  std::vector<OutboxItem> lost, rows, none;
+  Write([&](storage::Tx& tx) -> Status {
+    // A worker claims one row and dies: its lease ends at 115.
+    GEBI_ASSIGN_OR_RETURN(lost, ClaimDue(tx, "dead", 110, 115, 1));
+    return Status::Ok();
+  });
+  REQUIRE(lost.size() == 1);
+  CHECK(lost[0].id == early);  // the oldest pending row
+  Write([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(rows, ClaimDue(tx, "w", 130, 190, 10));
+    GEBI_ASSIGN_OR_RETURN(none, ClaimDue(tx, "w", 130, 190, 10));
+    return Status::Ok();
+  });
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0].id == early);  // the expired lease, taken again
+  CHECK(rows[0].attempts == 2);
+  CHECK(rows[1].id == middle);
+  CHECK(rows[2].id == later);
+  CHECK(none.empty());  // "future" is not due; the rest are leased
+  // A limit counts both kinds together.
+  std::vector<OutboxItem> one;
+  Write([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(one, ClaimDue(tx, "w2", 600, 700, 1));
+    return Status::Ok();
+  });
+  REQUIRE(one.size() == 1);
+  // The three leases of 190 ended before "future" (500) was due; among them, the first row.
+  CHECK(one[0].id == later);
+}
+
 TEST_CASE_METHOD(Fixture, "Outbox rows are claimed once under a lease", "[storage][push]") {
   int64_t a = Add("a"), b = Add("b");
   REQUIRE(Add("a") == 0);  // dedup key
