@@ -382,38 +382,44 @@ struct Database::Writer {
 };
 
 // Leader/follower group commit (as leveldb's DBImpl::Write): callers queue; the one at the
-// front runs every queued fn in one transaction while the others wait for its COMMIT.
+// front runs every queued fn in one transaction while the others wait for its COMMIT. The
+// leader wakes the members and the next leader after letting go of queue_mu_: woken while it
+// still held it, each would block on it once more (a second sleep and wake-up per delivery).
 Status Database::WithTransaction(const std::function<Status(Tx&)>& fn) {
-  Writer w;
-  w.fn = &fn;
+  auto w = std::make_shared<Writer>();
+  w->fn = &fn;
   std::unique_lock<std::mutex> queue_lock(queue_mu_);
-  writers_.push_back(&w);
-  while (!w.done && &w != writers_.front()) w.cv.wait(queue_lock);
-  if (w.done) return w.status;
-  std::vector<Writer*> group(writers_.begin(),
-                             writers_.begin() + std::min(writers_.size(), kMaxGroup));
+  writers_.push_back(w);
+  while (!w->done && w != writers_.front()) w->cv.wait(queue_lock);
+  if (w->done) return w->status;
+  std::vector<std::shared_ptr<Writer>> group(
+      writers_.begin(), writers_.begin() + std::min(writers_.size(), kMaxGroup));
   queue_lock.unlock();
   RunGroup(group);
   queue_lock.lock();
-  for (Writer* member : group) {
+  for (const auto& member : group) {
     writers_.pop_front();
     member->done = true;
-    if (member != &w) member->cv.notify_one();
   }
-  if (!writers_.empty()) writers_.front()->cv.notify_one();
-  return w.status;
+  std::shared_ptr<Writer> next = writers_.empty() ? nullptr : writers_.front();
+  queue_lock.unlock();
+  if (next) next->cv.notify_one();
+  for (const auto& member : group) {
+    if (member != w) member->cv.notify_one();
+  }
+  return w->status;
 }
 
-void Database::RunGroup(const std::vector<Writer*>& group) {
+void Database::RunGroup(const std::vector<std::shared_ptr<Writer>>& group) {
   std::lock_guard<std::mutex> lock(mu_);
   Status begin = StepLocked(kBeginImmediate);
   if (!begin.ok()) {
-    for (Writer* w : group) w->status = begin;
+    for (const auto& w : group) w->status = begin;
     return;
   }
   Tx tx(this);
   if (group.size() == 1) {  // alone: no savepoint needed
-    Writer* w = group.front();
+    Writer* w = group.front().get();
     w->status = RunGuarded(*w->fn, tx);
     if (w->status.ok()) w->status = StepLocked(kCommit);
     if (!w->status.ok() && !sqlite3_get_autocommit(db_)) (void)StepLocked(kRollback);
@@ -421,7 +427,7 @@ void Database::RunGroup(const std::vector<Writer*>& group) {
   }
   size_t tx_start = 0;  // group[tx_start, i) ran inside the open transaction
   for (size_t i = 0; i < group.size(); ++i) {
-    Writer* w = group[i];
+    Writer* w = group[i].get();
     if (sqlite3_get_autocommit(db_)) {
       // An error made SQLite roll the whole transaction back: what ran in it is gone.
       for (size_t j = tx_start; j < i; ++j) {

@@ -204,7 +204,7 @@ class Database {
   Status StepLocked(std::string_view sql);
   Status Run(const char* begin, const std::function<Status(Tx&)>& fn, bool commit);
   // Runs the writers' fns in one transaction and sets each writer's status.
-  void RunGroup(const std::vector<Writer*>& group);
+  void RunGroup(const std::vector<std::shared_ptr<Writer>>& group);
   // Background WAL checkpoints: started by Open for a file database.
   void StartCheckpointer();
   void StopCheckpointer();
@@ -232,7 +232,9 @@ class Database {
   std::vector<ReadConnection*> idle_readers_;             // guarded by readers_mu_
 
   std::mutex queue_mu_;
-  std::deque<Writer*> writers_;  // guarded by queue_mu_; the front one leads the next group
+  // Guarded by queue_mu_; the front one leads the next group. Shared: the leader wakes a
+  // member after letting go of queue_mu_, when the member may already be on its way out.
+  std::deque<std::shared_ptr<Writer>> writers_;
 
   sqlite3* checkpoint_db_ = nullptr;  // owned; used only by checkpointer_
   std::thread checkpointer_;
