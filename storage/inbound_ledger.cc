@@ -10,8 +10,8 @@ constexpr std::string_view kUpsert =
     "INSERT OR REPLACE INTO inbound_ledger(dedup_key, openid, msg_type, event, content, route, "
     "outcome, reply, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 constexpr std::string_view kCountMessagesSince =
-    "SELECT COUNT(*) FROM inbound_ledger WHERE openid = ?1 AND created_at >= ?2 "
-    "AND msg_type != 'event'";
+    "SELECT COUNT(*) FROM (SELECT 1 FROM inbound_ledger WHERE openid = ?1 AND created_at >= ?2 "
+    "AND msg_type != 'event' LIMIT ?3)";
 
 }  // namespace
 
@@ -37,8 +37,8 @@ Status RecordDelivery(Tx& tx, const LedgerEntry& e) {
                 e.reply, e.created_at);
 }
 
-Result<int64_t> CountMessagesSince(Tx& tx, const std::string& openid, int64_t since) {
-  GEBI_ASSIGN_OR_RETURN(auto n, tx.QueryInt(kCountMessagesSince, openid, since));
+Result<int64_t> CountMessagesSince(Tx& tx, const std::string& openid, int64_t since, int64_t cap) {
+  GEBI_ASSIGN_OR_RETURN(auto n, tx.QueryInt(kCountMessagesSince, openid, since, cap));
   return n.value_or(0);
 }
 

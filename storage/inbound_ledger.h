@@ -28,8 +28,9 @@ Result<std::optional<LedgerEntry>> FindHandled(Tx& tx, const std::string& dedup_
 // Inserts or replaces the entry for entry.dedup_key.
 Status RecordDelivery(Tx& tx, const LedgerEntry& entry);
 
-// Messages (not events) from openid recorded at or after since: the per-sender rate limit.
-// Uses the (openid, created_at) index: cost grows with that sender's recent messages only.
-Result<int64_t> CountMessagesSince(Tx& tx, const std::string& openid, int64_t since);
+// Messages (not events) from openid recorded at or after since, counted up to cap: the
+// per-sender rate limit. Walks the (openid, created_at) index and stops at cap, so one
+// sender's flood costs each of its deliveries at most cap index steps.
+Result<int64_t> CountMessagesSince(Tx& tx, const std::string& openid, int64_t since, int64_t cap);
 
 }  // namespace gebi::storage

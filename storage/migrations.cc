@@ -1027,6 +1027,77 @@ INSERT INTO rules(match_kind, pattern, priority, target_kind, target, note, crea
 UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'rules_version';
 )sql";
 
+// v14: 'people_version' moves with every change to what a sender's roles and community are read
+// from, so the pipeline can keep each sender's roles in memory between changes (5-6 statements
+// per delivery become one). Triggers, so a change from any process or path (the console, the
+// CLI, a migration, gebi forget) moves it.
+constexpr std::string_view kV14PeopleVersion = R"sql(
+INSERT INTO meta(key, value) VALUES ('people_version', '1');
+CREATE TRIGGER residents_people_insert AFTER INSERT ON residents BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'people_version';
+END;
+CREATE TRIGGER residents_people_update AFTER UPDATE ON residents BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'people_version';
+END;
+CREATE TRIGGER residents_people_delete AFTER DELETE ON residents BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'people_version';
+END;
+CREATE TRIGGER volunteers_people_insert AFTER INSERT ON volunteers BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'people_version';
+END;
+CREATE TRIGGER volunteers_people_update AFTER UPDATE ON volunteers BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'people_version';
+END;
+CREATE TRIGGER volunteers_people_delete AFTER DELETE ON volunteers BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'people_version';
+END;
+CREATE TRIGGER role_grants_people_insert AFTER INSERT ON role_grants BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'people_version';
+END;
+CREATE TRIGGER role_grants_people_update AFTER UPDATE ON role_grants BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'people_version';
+END;
+CREATE TRIGGER role_grants_people_delete AFTER DELETE ON role_grants BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'people_version';
+END;
+CREATE TRIGGER circle_members_people_insert AFTER INSERT ON circle_members BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'people_version';
+END;
+CREATE TRIGGER circle_members_people_update AFTER UPDATE ON circle_members BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'people_version';
+END;
+CREATE TRIGGER circle_members_people_delete AFTER DELETE ON circle_members BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'people_version';
+END;
+CREATE TRIGGER circles_people_insert AFTER INSERT ON circles BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'people_version';
+END;
+CREATE TRIGGER circles_people_update AFTER UPDATE ON circles BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'people_version';
+END;
+CREATE TRIGGER circles_people_delete AFTER DELETE ON circles BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'people_version';
+END;
+CREATE TRIGGER care_links_people_insert AFTER INSERT ON care_links BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'people_version';
+END;
+CREATE TRIGGER care_links_people_update AFTER UPDATE ON care_links BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'people_version';
+END;
+CREATE TRIGGER care_links_people_delete AFTER DELETE ON care_links BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'people_version';
+END;
+CREATE TRIGGER org_units_people_insert AFTER INSERT ON org_units BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'people_version';
+END;
+CREATE TRIGGER org_units_people_update AFTER UPDATE ON org_units BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'people_version';
+END;
+CREATE TRIGGER org_units_people_delete AFTER DELETE ON org_units BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'people_version';
+END;
+)sql";
+
 const std::vector<Migration> kMigrations = {
     {1, "core", kV1Core},
     {2, "grid", kV2Grid},
@@ -1041,6 +1112,7 @@ const std::vector<Migration> kMigrations = {
     {11, "more repair phrases", kV11MorePhrases},
     {12, "care", kV12Care},
     {13, "moderation", kV13Moderation},
+    {14, "people version", kV14PeopleVersion},
 };
 
 }  // namespace

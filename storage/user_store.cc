@@ -12,10 +12,17 @@ constexpr std::string_view kSetSubscribed =
     "ON CONFLICT(openid) DO UPDATE SET subscribed = excluded.subscribed";
 constexpr std::string_view kSelect =
     "SELECT first_seen_at, last_inbound_at, subscribed FROM users WHERE openid = ?1";
+constexpr std::string_view kPeopleVersion =
+    "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'people_version'";
 }  // namespace
 
 Status TouchUser(Tx& tx, const std::string& openid, int64_t now) {
   return tx.Run(kTouch, openid, now);
+}
+
+Result<int64_t> PeopleVersion(Tx& tx) {
+  GEBI_ASSIGN_OR_RETURN(auto v, tx.QueryInt(kPeopleVersion));
+  return v.value_or(0);
 }
 
 Status SetSubscribed(Tx& tx, const std::string& openid, bool subscribed, int64_t now) {

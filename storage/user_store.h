@@ -19,6 +19,11 @@ struct UserContact {
 
 // Records an inbound message or event from openid at now (creates the row on first contact).
 Status TouchUser(Tx& tx, const std::string& openid, int64_t now);
+
+// A counter that moves (triggers, schema v14) with every change to the rows a sender's roles
+// and community are read from: residents, volunteers, role_grants, circle_members, circles,
+// care_links, org_units. Equal values in two transactions: those rows did not change between.
+Result<int64_t> PeopleVersion(Tx& tx);
 // Sets the follow flag (subscribe / unsubscribe events).
 Status SetSubscribed(Tx& tx, const std::string& openid, bool subscribed, int64_t now);
 Result<std::optional<UserContact>> GetUserContact(Tx& tx, const std::string& openid);

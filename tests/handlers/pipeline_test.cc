@@ -1,0 +1,73 @@
+// The pipeline keeps each sender's roles in memory between changes (storage::PeopleVersion):
+// every table they are read from moves the counter, and a change is seen by the very next
+// message, whoever made it.
+#include "handlers/pipeline.h"
+
+#include <fmt/format.h>
+
+#include <string>
+
+#include "storage/user_store.h"
+#include "tests/support/handler_env.h"
+
+namespace gebi::testing {
+namespace {
+
+int64_t PeopleVersion(HandlerEnv& w) {
+  int64_t v = 0;
+  REQUIRE_OK(w.db().WithRead([&](storage::Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(v, storage::PeopleVersion(tx));
+    return Status::Ok();
+  }));
+  return v;
+}
+
+void Exec(HandlerEnv& w, const std::string& sql) {
+  REQUIRE_OK(w.db().WithTransaction([&](storage::Tx& tx) { return tx.Exec(sql); }));
+}
+
+TEST_CASE("Every table a sender's roles come from moves the people version",
+          "[handlers][pipeline]") {
+  HandlerEnv w;
+  for (const char* table : {"residents", "volunteers", "role_grants", "circle_members", "circles",
+                            "care_links", "org_units"}) {
+    INFO(table);
+    REQUIRE(w.Count(std::string("SELECT COUNT(*) FROM ") + table) > 0);  // the demo has rows
+    const int64_t before = PeopleVersion(w);
+    Exec(w, fmt::format("UPDATE {0} SET rowid = rowid WHERE rowid = (SELECT MIN(rowid) FROM {0})",
+                        table));
+    CHECK(PeopleVersion(w) == before + 1);
+  }
+  // Inserting and deleting move it too.
+  const int64_t before = PeopleVersion(w);
+  Exec(w,
+       "INSERT INTO role_grants(openid, role, unit_id, created_at) "
+       "SELECT 'o_version_probe', 'community_staff', id, 0 FROM org_units "
+       "WHERE kind = 'community' LIMIT 1");
+  Exec(w, "DELETE FROM role_grants WHERE openid = 'o_version_probe'");
+  CHECK(PeopleVersion(w) == before + 2);
+  // Messages, tickets and the user row do not.
+  const int64_t now = PeopleVersion(w);
+  w.Say("o_demo_jin", "帮助");
+  w.Say("o_demo_jin", "报修 楼道灯坏了");
+  CHECK(PeopleVersion(w) == now);
+}
+
+TEST_CASE("A role given or taken away is seen by the sender's next message",
+          "[handlers][pipeline]") {
+  HandlerEnv w;
+  w.Say("o_demo_jin", "帮助");  // the first reply may carry unread notices
+  const std::string as_resident = w.Say("o_demo_jin", "帮助");
+  CHECK(w.Say("o_demo_jin", "帮助") == as_resident);  // remembered: the same reply
+  Exec(w,
+       "INSERT INTO role_grants(openid, role, unit_id, created_at) "
+       "SELECT 'o_demo_jin', 'community_staff', id, 0 FROM org_units "
+       "WHERE kind = 'community' ORDER BY id LIMIT 1");
+  const std::string as_staff = w.Say("o_demo_jin", "帮助");
+  CHECK(as_staff != as_resident);  // staff see their own commands at once
+  Exec(w, "DELETE FROM role_grants WHERE openid = 'o_demo_jin'");
+  CHECK(w.Say("o_demo_jin", "帮助") == as_resident);
+}
+
+}  // namespace
+}  // namespace gebi::testing
