@@ -1,8 +1,24 @@
 #include "storage/recent_keys.h"
 
+#include <algorithm>
 #include <functional>
 
 namespace gebi::storage {
+
+namespace {
+
+// The bit of one probe within its 64-bit word (the word is bit / 64).
+uint64_t Mask(size_t bit) { return uint64_t{1} << (bit % 64); }
+
+// Whether every probe's bit is set in filter.
+template <typename Filter, typename Probes>
+bool Holds(const Filter& filter, const Probes& probes) {
+  return std::all_of(probes.begin(), probes.end(), [&filter](size_t bit) {
+    return (filter[bit / 64].load(std::memory_order_relaxed) & Mask(bit)) != 0;
+  });
+}
+
+}  // namespace
 
 RecentKeys::RecentKeys() {
   for (auto& f : filters_) {
@@ -29,23 +45,12 @@ void RecentKeys::Add(std::string_view key) {
     current_.store(older, std::memory_order_release);
   }
   Filter& f = *filters_[current_.load(std::memory_order_acquire)];
-  for (size_t bit : Probes(key))
-    f[bit / 64].fetch_or(uint64_t{1} << (bit % 64), std::memory_order_relaxed);
+  for (size_t bit : Probes(key)) f[bit / 64].fetch_or(Mask(bit), std::memory_order_relaxed);
 }
 
 bool RecentKeys::MayContain(std::string_view key) const {
   const auto probes = Probes(key);
-  for (const auto& f : filters_) {
-    bool all = true;
-    for (size_t bit : probes) {
-      if ((f->at(bit / 64).load(std::memory_order_relaxed) & (uint64_t{1} << (bit % 64))) == 0) {
-        all = false;
-        break;
-      }
-    }
-    if (all) return true;
-  }
-  return false;
+  return Holds(*filters_[0], probes) || Holds(*filters_[1], probes);
 }
 
 }  // namespace gebi::storage
