@@ -14,17 +14,12 @@ namespace {
 
 // Most WithTransaction calls one group may take: bounds how long the last of them waits.
 constexpr size_t kMaxGroup = 64;
-// WAL frames (pages, ~40 MB) after which the background thread checkpoints. Each checkpoint
-// fsyncs, and a COMMIT that meets one stalls with every delivery in flight: the next writer
-// after a checkpoint restarts the WAL and syncs its header, and on ext4 an append that updates
-// the WAL's mtime waits for the journal commit an fsync forces. Measured under wrk on the
-// benchmark's virtual machine: 130-180 ms COMMITs every second or two at SQLite's default of
-// 1,000 frames with a checkpoint every second, most of the p99. So checkpoints are rare under
-// load (here, or every kCheckpointMaxAge) and prompt when the server goes quiet.
-constexpr int kCheckpointFrames = 10000;
-// Past this many frames the committing thread checkpoints itself (PASSIVE): a net for a
-// checkpointer that cannot keep up, so the WAL file stays bounded (~80 MB).
-constexpr int kInlineCheckpointFrames = 20000;
+// Frames the last checkpoint pass copies while holding the writer's lock (about 2.5 MB): the
+// passes before it run beside the writer and copy what it appended during the one before.
+constexpr int kCloseFrames = 640;
+// Passes beside the writer before giving up on closing the WAL this time (a writer faster
+// than the disk): the next checkpoint tries again, and the inline net bounds the file.
+constexpr int kMaxCheckpointPasses = 8;
 // With synchronous=NORMAL a commit is durable against power loss once a checkpoint has synced
 // the WAL. The background thread checkpoints once the database has been quiet for this long
 // after some activity (so an idle server's last writes are synced within about a second), and
@@ -190,7 +185,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
     sqlite3_close(raw);
     return Status::IOError(fmt::format("open {}: {}", path, msg));
   }
-  std::unique_ptr<Database> db(new Database(raw, path));
+  std::unique_ptr<Database> db(new Database(raw, path, options));
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
   std::string pragmas = fmt::format(
       "PRAGMA journal_mode=WAL; PRAGMA synchronous={}; PRAGMA foreign_keys=ON;"
@@ -250,7 +245,8 @@ Status Database::Backup(const std::string& dest) const {
   return Status::IOError(fmt::format("backup {} -> {}: {}", path_, dest, error));
 }
 
-Database::Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+Database::Database(sqlite3* db, std::string path, const DatabaseOptions& options)
+    : db_(db), path_(std::move(path)), options_(options) {}
 
 Database::~Database() {
   {
@@ -277,8 +273,11 @@ void Database::StartCheckpointer() {
   sqlite3_finalize(st);
   if (!wal) return;
   sqlite3* ckpt = nullptr;
+  // A connection opens the WAL with its first read; until then a checkpoint through it does
+  // nothing at all (it reports -1 frames).
   if (sqlite3_open_v2(file, &ckpt, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
-      SQLITE_OK) {
+          SQLITE_OK ||
+      sqlite3_exec(ckpt, "PRAGMA schema_version", nullptr, nullptr, nullptr) != SQLITE_OK) {
     sqlite3_close(ckpt);  // keep SQLite's own checkpoints on the committing thread
     return;
   }
@@ -302,9 +301,13 @@ void Database::StopCheckpointer() {
 
 int Database::OnWalCommit(void* self, sqlite3* db, const char* name, int frames) {
   auto* d = static_cast<Database*>(self);
-  if (frames >= kInlineCheckpointFrames) {
+  if (frames < d->wal_frames_.load(std::memory_order_relaxed)) {
+    d->wal_restarts_.fetch_add(1, std::memory_order_relaxed);
+  }
+  d->wal_frames_.store(frames, std::memory_order_relaxed);
+  if (frames >= d->options_.inline_checkpoint_frames) {
     sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-  } else if (frames >= kCheckpointFrames) {
+  } else if (frames >= d->options_.checkpoint_frames) {
     {
       std::lock_guard<std::mutex> lock(d->checkpoint_mu_);
       d->checkpoint_due_ = true;
@@ -312,6 +315,32 @@ int Database::OnWalCommit(void* self, sqlite3* db, const char* name, int frames)
     d->checkpoint_cv_.notify_one();
   }
   return SQLITE_OK;
+}
+
+// Under steady writes a PASSIVE checkpoint never copies everything (the writer appends while
+// it copies), so the WAL never starts over from its beginning and grows until the inline net
+// above checkpoints inside a COMMIT: measured under wrk, every 2-3 s a 100-180 ms stall of
+// every delivery in flight, most of the p99. So the passes repeat beside the writer, each
+// copying what was appended during the one before, and the last few hundred frames are copied
+// holding the writer's lock: the next COMMIT then restarts the WAL.
+bool Database::Checkpoint() {
+  int log = 0;        // frames in the WAL when the pass began
+  int copied = 0;     // of those, copied into the database by the end of the pass
+  int before = 0;     // copied by the end of the pass before
+  bool last = false;  // this pass copied few frames, so few were appended meanwhile
+  for (int pass = 0; pass < kMaxCheckpointPasses && !last; ++pass) {
+    if (sqlite3_wal_checkpoint_v2(checkpoint_db_, "main", SQLITE_CHECKPOINT_PASSIVE, &log,
+                                  &copied) != SQLITE_OK) {
+      return false;  // busy (another process checkpoints) or an I/O error: the next round retries
+    }
+    last = pass > 0 && log - before <= kCloseFrames;
+    before = copied;
+  }
+  // A short WAL, or a writer the passes could not catch: nothing to close this round.
+  if (!last || log < options_.checkpoint_frames) return false;
+  std::lock_guard<std::mutex> lock(mu_);
+  return sqlite3_wal_checkpoint_v2(checkpoint_db_, "main", SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                   nullptr) == SQLITE_OK;
 }
 
 void Database::CheckpointLoop() {
@@ -336,9 +365,10 @@ void Database::CheckpointLoop() {
     active = false;
     last_checkpoint = Clock::now();
     lock.unlock();
-    // PASSIVE: copies what it can without waiting for, or blocking, the writer.
-    sqlite3_wal_checkpoint_v2(checkpoint_db_, "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    const bool closed = Checkpoint();
     lock.lock();
+    // What the COMMITs during the round asked for is done: the next COMMIT restarts the WAL.
+    if (closed) checkpoint_due_ = false;
   }
 }
 

@@ -32,6 +32,12 @@ struct DatabaseOptions {
   // WAL + synchronous=NORMAL: a commit survives a process crash; a power cut may lose the
   // last few commits, not corrupt the file. "FULL" makes every commit survive power loss.
   std::string synchronous = "NORMAL";
+  // WAL frames (pages, ~40 MB) after which the background thread checkpoints. Each checkpoint
+  // fsyncs, so under load they are rare (here, or every 10 s) and prompt once writes pause.
+  int checkpoint_frames = 10000;
+  // Past this many frames the committing thread checkpoints itself: a net for a checkpointer
+  // the writer outruns, so the WAL file stays bounded (~160 MB).
+  int inline_checkpoint_frames = 40000;
 };
 
 // A prepared statement borrowed from the connection's cache. Reset and unbound when the
@@ -183,6 +189,9 @@ class Database {
   // Statements run so far on every connection (BEGIN, COMMIT and savepoints included): what
   // the benchmarks divide by deliveries.
   uint64_t statements() const { return statements_.load(std::memory_order_relaxed); }
+  // Times a COMMIT started the WAL file over from its beginning (every frame before it had
+  // been checkpointed): what shows the WAL stays short under steady writes.
+  uint64_t wal_restarts() const { return wal_restarts_.load(std::memory_order_relaxed); }
 
   // Writes a consistent copy of the database to dest (a new file, created 0600) with SQLite's
   // online backup API, from a connection of its own: writers go on meanwhile (WAL), and the
@@ -198,7 +207,7 @@ class Database {
     sqlite3_stmt* st;
     size_t size;
   };
-  Database(sqlite3* db, std::string path);
+  Database(sqlite3* db, std::string path, const DatabaseOptions& options);
   Status ExecLocked(std::string_view sql);
   // Steps a cached statement without parameters (BEGIN, COMMIT, SAVEPOINT ...).
   Status StepLocked(std::string_view sql);
@@ -209,9 +218,14 @@ class Database {
   void StartCheckpointer();
   void StopCheckpointer();
   void CheckpointLoop();
+  // One round: PASSIVE passes beside the writer, then the last few frames under its lock when
+  // the WAL is long. True when it copied every frame (the next COMMIT restarts the WAL).
+  bool Checkpoint();
   static int OnWalCommit(void* self, sqlite3* db, const char* name, int frames);
 
   std::atomic<uint64_t> statements_{0};
+  std::atomic<int> wal_frames_{0};  // frames in the WAL after the last COMMIT
+  std::atomic<uint64_t> wal_restarts_{0};
   std::mutex mu_;
   sqlite3* db_;  // guarded by mu_; owned, closed in the destructor
   std::unordered_map<std::string, sqlite3_stmt*> cache_;  // guarded by mu_; owned
@@ -219,6 +233,7 @@ class Database {
   // confirmed by comparing the text. guarded by mu_; borrows the statements of cache_.
   std::unordered_map<const char*, CachedByAddress> by_address_;
   std::string path_;
+  DatabaseOptions options_;
 
   friend struct ReadConnection;
   // An idle read connection, opening one while fewer than kMaxReaders exist; waits otherwise.
