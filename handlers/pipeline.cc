@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "handlers/chat/inbox.h"
@@ -23,6 +24,8 @@ using nlohmann::json;
 
 // Senders whose roles are kept in memory between changes (~100 bytes each).
 constexpr size_t kMaxRememberedSenders = 20000;
+// Communities whose reply texts are kept (each a few KiB).
+constexpr size_t kMaxRememberedTexts = 1024;
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -149,7 +152,12 @@ Result<Reply> DecodeReply(std::string_view stored) {
 
 Pipeline::Pipeline(storage::Database& db, const Clock& clock, const Templates& templates,
                    const HandlerSettings& settings)
-    : db_(db), clock_(clock), templates_(templates), settings_(settings) {}
+    : db_(db),
+      clock_(clock),
+      templates_(templates),
+      settings_(settings),
+      senders_(kMaxRememberedSenders),
+      texts_(kMaxRememberedTexts) {}
 
 Result<Outcome> Pipeline::Route(Context& ctx, const Router::Snapshot& rules) {
   const Message& m = ctx.msg;
@@ -246,13 +254,7 @@ Result<std::shared_ptr<const Templates>> Pipeline::TemplatesFor(storage::Tx& tx,
                                                                 std::optional<int64_t> community) {
   GEBI_ASSIGN_OR_RETURN(int64_t version, storage::TemplatesVersion(tx));
   const int64_t key = community.value_or(storage::kAllCommunities);
-  {
-    std::lock_guard<std::mutex> lock(texts_mu_);
-    if (texts_version_ == version) {
-      auto it = texts_.find(key);
-      if (it != texts_.end()) return it->second;
-    }
-  }
+  if (auto kept = texts_.Find(version, key)) return *kept;
   GEBI_ASSIGN_OR_RETURN(auto overrides, storage::ListTemplateOverrides(tx));
   std::map<std::string, std::string, std::less<>> merged;
   for (const auto& o : overrides) {
@@ -264,39 +266,16 @@ Result<std::shared_ptr<const Templates>> Pipeline::TemplatesFor(storage::Tx& tx,
     }
   }
   auto texts = std::make_shared<const Templates>(templates_.WithOverrides(merged));
-  std::lock_guard<std::mutex> lock(texts_mu_);
-  if (texts_version_ != version) {
-    texts_.clear();
-    texts_version_ = version;
-  }
-  texts_[key] = texts;
+  tx.OnCommit([this, version, key, texts] { texts_.Put(version, key, texts); });
   return texts;
 }
 
-Result<Sender> Pipeline::SenderOf(storage::Tx& tx, const std::string& openid, int64_t& version,
-                                  bool& fresh) {
-  GEBI_ASSIGN_OR_RETURN(version, storage::PeopleVersion(tx));
-  {
-    std::lock_guard<std::mutex> lock(senders_mu_);
-    if (senders_version_ == version) {
-      if (auto it = senders_.find(openid); it != senders_.end()) {
-        fresh = false;
-        return it->second;
-      }
-    }
-  }
-  fresh = true;
-  return ResolveSender(tx, openid);
-}
-
-void Pipeline::RememberSender(const std::string& openid, const Sender& sender, int64_t version) {
-  std::lock_guard<std::mutex> lock(senders_mu_);
-  if (version < senders_version_) return;  // read before a change another delivery saw
-  if (version > senders_version_ || senders_.size() >= kMaxRememberedSenders) {
-    senders_.clear();
-    senders_version_ = version;
-  }
-  senders_[openid] = sender;
+Result<Sender> Pipeline::SenderOf(storage::Tx& tx, const std::string& openid) {
+  GEBI_ASSIGN_OR_RETURN(int64_t version, storage::PeopleVersion(tx));
+  if (auto kept = senders_.Find(version, openid)) return *std::move(kept);
+  GEBI_ASSIGN_OR_RETURN(Sender sender, ResolveSender(tx, openid));
+  tx.OnCommit([this, version, openid, sender] { senders_.Put(version, openid, sender); });
+  return sender;
 }
 
 Result<std::optional<storage::LedgerEntry>> Pipeline::Answered(const std::string& key) {
@@ -338,8 +317,6 @@ Result<Outcome> Pipeline::Handle(const Message& m) {
 
   Outcome outcome;
   Sender sender;
-  int64_t people_version = 0;
-  bool sender_fresh = false;
   Status s = answered.status();
   if (s.ok()) s = db_.WithTransaction([&](storage::Tx& tx) -> Status {
     GEBI_ASSIGN_OR_RETURN(auto seen, storage::FindHandled(tx, key));
@@ -352,7 +329,7 @@ Result<Outcome> Pipeline::Handle(const Message& m) {
     const int64_t now = clock_.NowSeconds();
     GEBI_ASSIGN_OR_RETURN(std::shared_ptr<const Router::Snapshot> rules, router_.Current(tx));
     GEBI_RETURN_IF_ERROR(storage::TouchUser(tx, m.from_user, now));
-    GEBI_ASSIGN_OR_RETURN(sender, SenderOf(tx, m.from_user, people_version, sender_fresh));
+    GEBI_ASSIGN_OR_RETURN(sender, SenderOf(tx, m.from_user));
     // Residents of a community get its reply texts (overrides from the admin console).
     GEBI_ASSIGN_OR_RETURN(std::shared_ptr<const Templates> texts,
                           TemplatesFor(tx, sender.community_id));
@@ -406,7 +383,6 @@ Result<Outcome> Pipeline::Handle(const Message& m) {
     return s;
   }
   answered_keys_.Add(key);
-  if (sender_fresh) RememberSender(m.from_user, sender, people_version);
   return outcome;
 }
 

@@ -5,12 +5,9 @@
 // Thread-safe; the Database serialises the transactions.
 #pragma once
 
-#include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 
 #include "handlers/context.h"
 #include "handlers/message.h"
@@ -21,6 +18,7 @@
 #include "storage/database.h"
 #include "storage/inbound_ledger.h"
 #include "storage/recent_keys.h"
+#include "storage/versioned_cache.h"
 
 namespace gebi::handlers {
 
@@ -63,12 +61,8 @@ class Pipeline {
   Result<std::optional<storage::LedgerEntry>> Answered(const std::string& key);
   Result<Outcome> Route(Context& ctx, const Router::Snapshot& rules);
   // The sender's roles and community: from memory when nothing they are read from changed
-  // (storage::PeopleVersion), else read; fresh says which. version: the counter read.
-  Result<Sender> SenderOf(storage::Tx& tx, const std::string& openid, int64_t& version,
-                          bool& fresh);
-  // Keeps sender as read at version, once the transaction that read it has committed (a
-  // version read inside a transaction that rolled back may come again with other rows).
-  void RememberSender(const std::string& openid, const Sender& sender, int64_t version);
+  // (storage::PeopleVersion), else read (and kept once tx commits).
+  Result<Sender> SenderOf(storage::Tx& tx, const std::string& openid);
 
   storage::Database& db_;
   const Clock& clock_;
@@ -77,12 +71,9 @@ class Pipeline {
   Router router_;
   // The keys this process answered lately: which deliveries to look up on a reader first.
   storage::RecentKeys answered_keys_;
-  std::mutex senders_mu_;
-  int64_t senders_version_ = -1;                     // guarded by senders_mu_
-  std::unordered_map<std::string, Sender> senders_;  // guarded by senders_mu_
-  std::mutex texts_mu_;
-  int64_t texts_version_ = -1;                                 // guarded by texts_mu_
-  std::map<int64_t, std::shared_ptr<const Templates>> texts_;  // guarded by texts_mu_
+  storage::VersionedCache<std::string, Sender> senders_;  // at people_version
+  // Reply texts by community (storage::kAllCommunities: none), at templates_version.
+  storage::VersionedCache<int64_t, std::shared_ptr<const Templates>> texts_;
 };
 
 }  // namespace gebi::handlers

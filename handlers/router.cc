@@ -326,8 +326,11 @@ Result<std::shared_ptr<const Router::Snapshot>> Router::Current(storage::Tx& tx)
   }
   GEBI_ASSIGN_OR_RETURN(std::vector<storage::Rule> rules, storage::ListRules(tx));
   auto snap = Compile(rules, version);
-  std::lock_guard<std::mutex> lock(mu_);
-  snapshot_ = snap;
+  // Kept once tx commits: rules read at a version a rolled-back edit gave could come again.
+  tx.OnCommit([this, snap] {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!snapshot_ || snapshot_->version <= snap->version) snapshot_ = snap;
+  });
   return snap;
 }
 

@@ -36,6 +36,11 @@ constexpr std::string_view kSavepoint = "SAVEPOINT gebi_writer";
 constexpr std::string_view kRelease = "RELEASE gebi_writer";
 constexpr std::string_view kRollbackToSavepoint = "ROLLBACK TO gebi_writer";
 
+void RunAll(std::vector<std::function<void()>>& fns) {
+  for (auto& fn : fns) fn();
+  fns.clear();
+}
+
 Status RunGuarded(const std::function<Status(Tx&)>& fn, Tx& tx) {
   try {
     return fn(tx);
@@ -167,6 +172,10 @@ int64_t Tx::LastInsertId() const {
   return sqlite3_last_insert_rowid(reader_ != nullptr ? reader_->db : db_->db_);
 }
 int Tx::Changes() const { return sqlite3_changes(reader_ != nullptr ? reader_->db : db_->db_); }
+
+void Tx::OnCommit(std::function<void()> fn) {
+  if (after_commit_ != nullptr) after_commit_->push_back(std::move(fn));
+}
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
                                                  const DatabaseOptions& options) {
@@ -392,15 +401,18 @@ Status Database::ExecLocked(std::string_view sql) {
 }
 
 Status Database::Run(const char* begin, const std::function<Status(Tx&)>& fn, bool commit) {
-  std::lock_guard<std::mutex> lock(mu_);
-  GEBI_RETURN_IF_ERROR(StepLocked(begin));
-  Tx tx(this);
-  Status s = RunGuarded(fn, tx);
-  if (s.ok() && commit) {
-    s = StepLocked(kCommit);
-    if (s.ok()) return s;
+  std::vector<std::function<void()>> after_commit;
+  Status s;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    GEBI_RETURN_IF_ERROR(StepLocked(begin));
+    Tx tx(this);
+    tx.after_commit_ = &after_commit;
+    s = RunGuarded(fn, tx);
+    if (s.ok() && commit) s = StepLocked(kCommit);
+    if (!sqlite3_get_autocommit(db_)) (void)StepLocked(kRollback);  // a read, or a failure
   }
-  if (!sqlite3_get_autocommit(db_)) (void)StepLocked(kRollback);  // best effort
+  if (s.ok()) RunAll(after_commit);
   return s;
 }
 
@@ -409,6 +421,7 @@ struct Database::Writer {
   Status status;
   bool done = false;
   std::condition_variable cv;
+  std::vector<std::function<void()>> after_commit;  // from Tx::OnCommit, run once committed
 };
 
 // Leader/follower group commit (as leveldb's DBImpl::Write): callers queue; the one at the
@@ -421,7 +434,11 @@ Status Database::WithTransaction(const std::function<Status(Tx&)>& fn) {
   std::unique_lock<std::mutex> queue_lock(queue_mu_);
   writers_.push_back(w);
   while (!w->done && w != writers_.front()) w->cv.wait(queue_lock);
-  if (w->done) return w->status;
+  if (w->done) {
+    queue_lock.unlock();
+    if (w->status.ok()) RunAll(w->after_commit);
+    return w->status;
+  }
   std::vector<std::shared_ptr<Writer>> group(
       writers_.begin(), writers_.begin() + std::min(writers_.size(), kMaxGroup));
   queue_lock.unlock();
@@ -437,6 +454,7 @@ Status Database::WithTransaction(const std::function<Status(Tx&)>& fn) {
   for (const auto& member : group) {
     if (member != w) member->cv.notify_one();
   }
+  if (w->status.ok()) RunAll(w->after_commit);
   return w->status;
 }
 
@@ -450,6 +468,7 @@ void Database::RunGroup(const std::vector<std::shared_ptr<Writer>>& group) {
   Tx tx(this);
   if (group.size() == 1) {  // alone: no savepoint needed
     Writer* w = group.front().get();
+    tx.after_commit_ = &w->after_commit;
     w->status = RunGuarded(*w->fn, tx);
     if (w->status.ok()) w->status = StepLocked(kCommit);
     if (!w->status.ok() && !sqlite3_get_autocommit(db_)) (void)StepLocked(kRollback);
@@ -474,7 +493,9 @@ void Database::RunGroup(const std::vector<std::shared_ptr<Writer>>& group) {
     }
     Status s = StepLocked(kSavepoint);
     if (s.ok()) {
+      tx.after_commit_ = &w->after_commit;
       s = RunGuarded(*w->fn, tx);
+      tx.after_commit_ = nullptr;
       if (s.ok()) {
         s = StepLocked(kRelease);
       } else if (!sqlite3_get_autocommit(db_)) {
@@ -482,6 +503,7 @@ void Database::RunGroup(const std::vector<std::shared_ptr<Writer>>& group) {
         (void)StepLocked(kRelease);
       }
     }
+    if (!s.ok()) w->after_commit.clear();  // rolled back to its savepoint: nothing to keep
     w->status = s;
   }
   if (sqlite3_get_autocommit(db_)) {
@@ -541,10 +563,13 @@ Status Database::WithRead(const std::function<Status(Tx&)>& fn) {
     s = SqliteError(reader->db, "begin read", "BEGIN");
   } else {
     Tx tx(this, reader);
+    std::vector<std::function<void()>> after_commit;
+    tx.after_commit_ = &after_commit;
     s = RunGuarded(fn, tx);
     if (!sqlite3_get_autocommit(reader->db)) {
       (void)sqlite3_exec(reader->db, "ROLLBACK", nullptr, nullptr, nullptr);
     }
+    if (s.ok()) RunAll(after_commit);
   }
   ReleaseReader(reader);
   return s;

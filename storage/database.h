@@ -102,6 +102,13 @@ class Tx {
   Status Exec(std::string_view sql);
   int64_t LastInsertId() const;
   int Changes() const;
+  // Runs fn once what this Tx read or wrote is committed: after the COMMIT of a
+  // WithTransaction (on the caller's own thread, before WithTransaction returns OK), or when a
+  // WithRead's fn returns OK (a read sees only committed rows). Dropped when the work rolls
+  // back, a failing fn's own savepoint included. For caches of what was read: a version counter
+  // read inside a transaction that rolls back can come again later with other rows.
+  // REQUIRES: fn does not use the database.
+  void OnCommit(std::function<void()> fn);
 
   // Shorthand: prepare, bind, run.
   template <typename... Args>
@@ -156,6 +163,8 @@ class Tx {
   explicit Tx(Database* db, ReadConnection* reader = nullptr) : db_(db), reader_(reader) {}
   Database* db_;            // must outlive the Tx
   ReadConnection* reader_;  // a read connection of db_ (WithRead), or nullptr: the writer
+  // Where OnCommit keeps fn for the fn now running; nullptr (BEGIN, COMMIT ...): dropped.
+  std::vector<std::function<void()>>* after_commit_ = nullptr;
 };
 
 class Database {

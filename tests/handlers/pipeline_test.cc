@@ -1,12 +1,15 @@
-// The pipeline keeps each sender's roles in memory between changes (storage::PeopleVersion):
-// every table they are read from moves the counter, and a change is seen by the very next
-// message, whoever made it.
+// The pipeline keeps each sender's roles, the reply texts and the rules in memory between
+// changes (version counters): every table roles are read from moves the people version, a
+// change is seen by the very next message, whoever made it, and what a transaction that
+// rolled back read is never kept.
 #include "handlers/pipeline.h"
 
 #include <fmt/format.h>
 
 #include <string>
 
+#include "storage/rule_store.h"
+#include "storage/template_store.h"
 #include "storage/user_store.h"
 #include "tests/support/handler_env.h"
 
@@ -67,6 +70,47 @@ TEST_CASE("A role given or taken away is seen by the sender's next message",
   CHECK(as_staff != as_resident);  // staff see their own commands at once
   Exec(w, "DELETE FROM role_grants WHERE openid = 'o_demo_jin'");
   CHECK(w.Say("o_demo_jin", "帮助") == as_resident);
+}
+
+TEST_CASE("Texts and rules read in a transaction that rolled back are not kept",
+          "[handlers][pipeline]") {
+  HandlerEnv w;
+  w.Say("o_demo_jin", "帮助");  // the texts and rules of the current versions are in memory
+  auto override_help = [](const std::string& text) {
+    return storage::TemplateOverride{storage::kAllCommunities, "help", text, "test", 0};
+  };
+  auto rule = [](const std::string& reply) {
+    storage::Rule r;
+    r.match_kind = "exact";
+    r.pattern = "开放时间";
+    r.target_kind = "text";
+    r.target = reply;
+    return r;
+  };
+  // An edit that fails after its own transaction read the new texts and rules: the version
+  // numbers it moved to come again with the next edit.
+  Status s = w.db().WithTransaction([&](storage::Tx& tx) -> Status {
+    GEBI_RETURN_IF_ERROR(storage::UpsertTemplateOverride(tx, override_help("作废的说明")));
+    GEBI_RETURN_IF_ERROR(storage::InsertRule(tx, rule("作废的时间"), 0).status());
+    GEBI_ASSIGN_OR_RETURN(auto communities,
+                          tx.QueryRows<int64_t>("SELECT id FROM org_units WHERE kind = 'community'",
+                                                [](const storage::Stmt& st) { return st.Int(0); }));
+    for (int64_t c : communities) {
+      GEBI_ASSIGN_OR_RETURN(auto texts, w.pipeline().TemplatesFor(tx, c));
+      CHECK(texts->Render("help") == "作废的说明");
+    }
+    GEBI_ASSIGN_OR_RETURN(auto rules, w.pipeline().router().Current(tx));
+    CHECK(handlers::Router::MatchTextIn(*rules, "开放时间", std::nullopt).has_value());
+    return Status::Aborted("the edit fails after all");
+  });
+  REQUIRE(s.code() == Status::Code::kAborted);
+  CHECK(w.Say("o_demo_jin", "帮助").find("作废的说明") == std::string::npos);
+  REQUIRE_OK(w.db().WithTransaction([&](storage::Tx& tx) -> Status {
+    GEBI_RETURN_IF_ERROR(storage::UpsertTemplateOverride(tx, override_help("新的说明")));
+    return storage::InsertRule(tx, rule("早八点到晚六点"), 0).status();
+  }));
+  CHECK(w.Say("o_demo_jin", "帮助").find("新的说明") != std::string::npos);
+  CHECK(w.Say("o_demo_jin", "开放时间").find("早八点到晚六点") != std::string::npos);
 }
 
 }  // namespace

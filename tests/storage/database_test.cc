@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <thread>
+#include <vector>
 
 #include "storage/migrations.h"
 #include "tests/support/test_env.h"
@@ -104,6 +105,65 @@ TEST_CASE("Under steady writes the WAL starts over: the checkpointer catches the
   }));
   CHECK(rows == commits);  // nothing lost across the restarts
   CHECK(integrity == "ok");
+}
+
+TEST_CASE("OnCommit runs once the work is committed, never after a rollback", "[storage]") {
+  testing::TempDir dir;
+  auto opened = Database::Open(dir.File("c.db"));
+  REQUIRE_RESULT_OK(opened);
+  Database& db = **opened;
+  REQUIRE_OK(db.WithTransaction([](Tx& tx) { return tx.Exec("CREATE TABLE t(v TEXT)"); }));
+  std::atomic<int> ran{0};
+  // Committed: runs before WithTransaction returns. Failed: never.
+  REQUIRE_OK(db.WithTransaction([&](Tx& tx) {
+    tx.OnCommit([&] { ++ran; });
+    return tx.Run("INSERT INTO t(v) VALUES ('a')");
+  }));
+  CHECK(ran == 1);
+  CHECK(db.WithTransaction([&](Tx& tx) -> Status {
+            tx.OnCommit([&] { ran += 100; });
+            GEBI_RETURN_IF_ERROR(tx.Run("INSERT INTO t(v) VALUES ('b')"));
+            return Status::Aborted("changed its mind");
+          }).code() == Status::Code::kAborted);
+  CHECK(ran == 1);
+  // A read: when its fn succeeds.
+  REQUIRE_OK(db.WithRead([&](Tx& tx) {
+    tx.OnCommit([&] { ++ran; });
+    return Status::Ok();
+  }));
+  CHECK(db.WithRead([&](Tx& tx) {
+            tx.OnCommit([&] { ran += 100; });
+            return Status::NotFound("nothing");
+          }).code() == Status::Code::kNotFound);
+  CHECK(ran == 2);
+  // Many writers at once share COMMITs: each callback runs once, exactly for the fns that
+  // committed (every third one fails and rolls back to its savepoint).
+  std::atomic<int> committed{0};
+  std::atomic<int> wrong_status{0};  // assertions stay on the test's thread
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        const bool fail = (t * 50 + i) % 3 == 0;
+        Status s = db.WithTransaction([&](Tx& tx) -> Status {
+          tx.OnCommit([&] { ++committed; });
+          GEBI_RETURN_IF_ERROR(tx.Run("INSERT INTO t(v) VALUES ('g')"));
+          return fail ? Status::Aborted("fails alone") : Status::Ok();
+        });
+        if (s.ok() == fail) ++wrong_status;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(wrong_status == 0);
+  int64_t rows = 0;
+  REQUIRE_OK(db.WithRead([&](Tx& tx) -> Status {
+    GEBI_ASSIGN_OR_RETURN(auto n, tx.QueryInt("SELECT COUNT(*) FROM t WHERE v = 'g'"));
+    rows = n.value_or(0);
+    return Status::Ok();
+  }));
+  CHECK(committed == rows);
+  CHECK(rows == 400 - 134);  // 134 of the 400 numbers 0..399 are multiples of 3
 }
 
 TEST_CASE("Constraint failures map by kind and never carry the statement", "[storage]") {

@@ -59,6 +59,7 @@ class HandlerEnv {
   std::string Fingerprint();
 
   storage::Database& db() { return *db_; }
+  handlers::Pipeline& pipeline() { return *pipeline_; }
   handlers::HandlerSettings& settings() { return settings_; }
   FakeClock& clock() { return clock_; }
 
