@@ -2,8 +2,9 @@
 // of it. Every read and write happens inside a Tx (WithTransaction / WithRead), so the mutex
 // and the transaction have the same lifetime. Concurrent WithTransaction calls are committed
 // as a group (one COMMIT, each call in its own SAVEPOINT), and WAL checkpoints run on a
-// background thread, so no request waits for an fsync. Thread-safe: any thread may call any
-// method.
+// background thread beside the writer: a request waits at most for the last few hundred frames
+// a round copies under the writer's lock (so the WAL can start over), never for a whole
+// checkpoint. Thread-safe: any thread may call any method.
 #pragma once
 
 #include <sqlite3.h>
