@@ -26,6 +26,9 @@ using nlohmann::json;
 constexpr size_t kMaxRememberedSenders = 20000;
 // Communities whose reply texts are kept (each a few KiB).
 constexpr size_t kMaxRememberedTexts = 1024;
+// Replies kept for retries: WeChat retries within 15 s; a few KiB at most each.
+constexpr size_t kMaxRememberedAnswers = 4096;
+constexpr int64_t kAnswerSeconds = 60;
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -156,6 +159,7 @@ Pipeline::Pipeline(storage::Database& db, const Clock& clock, const Templates& t
       clock_(clock),
       templates_(templates),
       settings_(settings),
+      answers_(kMaxRememberedAnswers, kAnswerSeconds),
       senders_(kMaxRememberedSenders),
       texts_(kMaxRememberedTexts) {}
 
@@ -289,9 +293,11 @@ Result<std::optional<storage::LedgerEntry>> Pipeline::Answered(const std::string
 }
 
 Result<Outcome> Pipeline::Handle(const Message& m) {
-  // Everything that needs no storage happens here, before the write lock: the dedup key, the
-  // ledger's masked summary, the length check and normalising the sender's words.
   const std::string key = DedupKey(m);
+  // A retry of a delivery answered lately: its committed reply, from memory.
+  if (auto kept = answers_.Find(key, clock_.NowSeconds())) return **kept;
+  // Everything that needs no storage happens here, before the write lock: the ledger's masked
+  // summary, the length check and normalising the sender's words.
   const std::string summary = Summary(m);
   const std::string* words = SenderWords(m);
   const bool too_long =
@@ -312,7 +318,10 @@ Result<Outcome> Pipeline::Handle(const Message& m) {
                                      : Result<std::optional<storage::LedgerEntry>>(std::nullopt);
   if (answered.ok() && *answered) {
     GEBI_ASSIGN_OR_RETURN(Reply stored, DecodeReply((*answered)->reply));
-    return Outcome{std::move(stored), true, (*answered)->route};
+    auto kept =
+        std::make_shared<const Outcome>(Outcome{std::move(stored), true, (*answered)->route});
+    answers_.Put(key, kept, clock_.NowSeconds());
+    return *kept;
   }
 
   Outcome outcome;
@@ -324,6 +333,10 @@ Result<Outcome> Pipeline::Handle(const Message& m) {
       GEBI_ASSIGN_OR_RETURN(outcome.reply, DecodeReply(seen->reply));
       outcome.duplicate = true;
       outcome.route = seen->route;
+      // seen may be a delivery of this very group: kept once it is committed.
+      tx.OnCommit([this, key, kept = std::make_shared<const Outcome>(outcome)] {
+        answers_.Put(key, kept, clock_.NowSeconds());
+      });
       return Status::Ok();
     }
     const int64_t now = clock_.NowSeconds();
@@ -373,7 +386,12 @@ Result<Outcome> Pipeline::Handle(const Message& m) {
     storage::LedgerEntry e{key,     m.from_user,   m.msg_type, m.event,
                            summary, outcome.route, "ok",       EncodeReply(outcome.reply),
                            now};
-    return storage::RecordDelivery(tx, e);
+    GEBI_RETURN_IF_ERROR(storage::RecordDelivery(tx, e));
+    tx.OnCommit([this, key, now, kept = std::make_shared<const Outcome>(Outcome{
+                                      outcome.reply, true, outcome.route})] {
+      answers_.Put(key, kept, now);
+    });
+    return Status::Ok();
   });
   if (!s.ok()) {
     // Keep what the resident sent even though handling failed (never lose it), then report.

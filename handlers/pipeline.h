@@ -1,7 +1,8 @@
 // Pipeline: one inbound message from dedup to reply, inside one SQLite transaction. The first
 // delivery of a key runs its handler and stores the reply with its effects; any later
 // delivery of the same key (a WeChat retry, concurrent or after a restart) gets the stored
-// reply and changes nothing, read on a read connection when it was committed already.
+// reply and changes nothing: from memory when this process answered it lately, else read on a
+// read connection when it was committed already.
 // Thread-safe; the Database serialises the transactions.
 #pragma once
 
@@ -18,6 +19,7 @@
 #include "storage/database.h"
 #include "storage/inbound_ledger.h"
 #include "storage/recent_keys.h"
+#include "storage/recent_map.h"
 #include "storage/versioned_cache.h"
 
 namespace gebi::handlers {
@@ -71,6 +73,10 @@ class Pipeline {
   Router router_;
   // The keys this process answered lately: which deliveries to look up on a reader first.
   storage::RecentKeys answered_keys_;
+  // The replies of the deliveries answered last, once committed (as a retry gets them): a
+  // WeChat retry of one is answered from here without a read. Kept a minute at most, so a
+  // `gebi forget` (another process) reaches the retries of a forgotten message within it.
+  storage::RecentMap<std::shared_ptr<const Outcome>> answers_;
   storage::VersionedCache<std::string, Sender> senders_;  // at people_version
   // Reply texts by community (storage::kAllCommunities: none), at templates_version.
   storage::VersionedCache<int64_t, std::shared_ptr<const Templates>> texts_;

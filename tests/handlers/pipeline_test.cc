@@ -1,7 +1,7 @@
 // The pipeline keeps each sender's roles, the reply texts and the rules in memory between
 // changes (version counters): every table roles are read from moves the people version, a
 // change is seen by the very next message, whoever made it, and what a transaction that
-// rolled back read is never kept.
+// rolled back read is never kept. The replies it answered lately are kept for retries.
 #include "handlers/pipeline.h"
 
 #include <fmt/format.h>
@@ -111,6 +111,52 @@ TEST_CASE("Texts and rules read in a transaction that rolled back are not kept",
   }));
   CHECK(w.Say("o_demo_jin", "帮助").find("新的说明") != std::string::npos);
   CHECK(w.Say("o_demo_jin", "开放时间").find("早八点到晚六点") != std::string::npos);
+}
+
+TEST_CASE("A retry of a delivery answered lately is answered from memory, for a minute",
+          "[handlers][pipeline]") {
+  HandlerEnv w;
+  handlers::Message m;
+  m.from_user = "o_demo_jin";
+  m.to_user = "gh_test";
+  m.msg_type = "text";
+  m.content = "帮助";
+  m.msg_id = "88001";
+  m.create_time = w.clock().NowSeconds();
+  auto first = w.pipeline().Handle(m);
+  REQUIRE_RESULT_OK(first);
+  CHECK_FALSE(first->duplicate);
+  REQUIRE_FALSE(first->reply.content.empty());
+
+  // The retry: the same reply and route, and not one statement run for it.
+  const uint64_t statements = w.db().statements();
+  w.clock().Advance(15);
+  auto retry = w.pipeline().Handle(m);
+  REQUIRE_RESULT_OK(retry);
+  CHECK(retry->duplicate);
+  CHECK(retry->reply.content == first->reply.content);
+  CHECK(retry->route == first->route);
+  CHECK(w.db().statements() == statements);
+  CHECK(w.Count("SELECT COUNT(*) FROM inbound_ledger WHERE dedup_key = 'm:gh_test:88001'") == 1);
+
+  // Past a minute the ledger answers: the same reply, read from it.
+  w.clock().Advance(60);
+  auto later = w.pipeline().Handle(m);
+  REQUIRE_RESULT_OK(later);
+  CHECK(later->duplicate);
+  CHECK(later->reply.content == first->reply.content);
+  CHECK(w.db().statements() > statements);
+
+  // What the ledger no longer holds (gebi forget, from another process) is not answered from
+  // memory once the minute is over: the delivery is handled as new.
+  REQUIRE_OK(w.db().WithTransaction([](storage::Tx& tx) {
+    return tx.Exec("DELETE FROM inbound_ledger WHERE dedup_key = 'm:gh_test:88001'");
+  }));
+  w.clock().Advance(61);
+  auto anew = w.pipeline().Handle(m);
+  REQUIRE_RESULT_OK(anew);
+  CHECK_FALSE(anew->duplicate);
+  CHECK(w.Count("SELECT COUNT(*) FROM inbound_ledger WHERE dedup_key = 'm:gh_test:88001'") == 1);
 }
 
 }  // namespace
