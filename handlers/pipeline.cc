@@ -333,10 +333,6 @@ Result<Outcome> Pipeline::Handle(const Message& m) {
       GEBI_ASSIGN_OR_RETURN(outcome.reply, DecodeReply(seen->reply));
       outcome.duplicate = true;
       outcome.route = seen->route;
-      // seen may be a delivery of this very group: kept once it is committed.
-      tx.OnCommit([this, key, kept = std::make_shared<const Outcome>(outcome)] {
-        answers_.Put(key, kept, clock_.NowSeconds());
-      });
       return Status::Ok();
     }
     const int64_t now = clock_.NowSeconds();
@@ -386,12 +382,7 @@ Result<Outcome> Pipeline::Handle(const Message& m) {
     storage::LedgerEntry e{key,     m.from_user,   m.msg_type, m.event,
                            summary, outcome.route, "ok",       EncodeReply(outcome.reply),
                            now};
-    GEBI_RETURN_IF_ERROR(storage::RecordDelivery(tx, e));
-    tx.OnCommit([this, key, now, kept = std::make_shared<const Outcome>(Outcome{
-                                      outcome.reply, true, outcome.route})] {
-      answers_.Put(key, kept, now);
-    });
-    return Status::Ok();
+    return storage::RecordDelivery(tx, e);
   });
   if (!s.ok()) {
     // Keep what the resident sent even though handling failed (never lose it), then report.
@@ -401,6 +392,10 @@ Result<Outcome> Pipeline::Handle(const Message& m) {
     return s;
   }
   answered_keys_.Add(key);
+  // Committed (the delivery's own, or one the transaction found): a retry may get it from
+  // memory. Kept here, off the writer's lock.
+  answers_.Put(key, std::make_shared<const Outcome>(Outcome{outcome.reply, true, outcome.route}),
+               clock_.NowSeconds());
   return outcome;
 }
 

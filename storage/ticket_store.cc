@@ -116,8 +116,11 @@ constexpr std::string_view kCreatedSince =
 constexpr std::string_view kSameTextSince =
     "SELECT MAX(id) FROM tickets WHERE reporter = ?1 AND description = ?2 AND created_at >= ?3 "
     "AND status != 'cancelled'";
-constexpr std::string_view kSelectKeywords =
-    "SELECT keyword, category FROM repair_keywords ORDER BY length(keyword) DESC, keyword";
+// Longest keyword first: "热水器" (appliance) wins over "水" (plumbing). Only the matching rows
+// are sorted, and no keyword is copied out.
+constexpr std::string_view kGuessCategory =
+    "SELECT category FROM repair_keywords WHERE keyword != '' AND instr(?1, keyword) > 0 "
+    "ORDER BY length(keyword) DESC, keyword LIMIT 1";
 constexpr std::string_view kUpsertKeyword =
     "INSERT INTO repair_keywords(keyword, category) VALUES (?1, ?2) "
     "ON CONFLICT(keyword) DO UPDATE SET category = excluded.category";
@@ -258,16 +261,8 @@ Result<std::optional<RepairCategory>> GetRepairCategory(Tx& tx, std::string_view
 }
 
 Result<std::string> GuessCategory(Tx& tx, std::string_view text) {
-  GEBI_ASSIGN_OR_RETURN(Stmt st, tx.Prepare(kSelectKeywords));
-  // Steps by hand, not QueryRows: stops at the first matching keyword without reading the rest.
-  for (;;) {
-    GEBI_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    // Longest keyword first: "热水器" (appliance) wins over "水" (plumbing).
-    std::string kw = st.Text(0);
-    if (!kw.empty() && text.find(kw) != std::string_view::npos) return st.Text(1);
-  }
-  return std::string("other");
+  GEBI_ASSIGN_OR_RETURN(auto category, tx.QueryText(kGuessCategory, text));
+  return category.value_or("other");
 }
 
 Status PutRepairKeyword(Tx& tx, std::string_view keyword, std::string_view category) {
