@@ -55,7 +55,7 @@ CREATE INDEX ticket_media_ticket ON ticket_media(ticket_id);
 CREATE INDEX tickets_claimer ON tickets(claimed_by, status);
 CREATE INDEX tickets_grid ON tickets(grid_id, status);
 CREATE INDEX tickets_level ON tickets(level, status);
-CREATE INDEX tickets_reporter ON tickets(reporter, created_at);
+CREATE INDEX tickets_reporter ON tickets(reporter, created_at, status);
 CREATE INDEX tickets_status ON tickets(status, done_at);
 CREATE INDEX volunteer_skills_skill ON volunteer_skills(skill);
 CREATE TABLE access_token (
