@@ -1,9 +1,13 @@
 #include "bot/http_server.h"
 
 #include <fmt/format.h>
+#include <sys/socket.h>
 
+#include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <cstring>
+#include <memory>
 #include <thread>
 
 #include "bot/admin/api.h"
@@ -132,6 +136,30 @@ HttpServer::HttpServer(App& app, Routes routes) : app_(app) {
       });
 }
 
+Result<int> BindServer(httplib::Server& server, const std::string& host, int port) {
+  // cpp-httplib hands each socket it tries to the options callback before bind(); the last
+  // one is the socket it bound.
+  auto sock = std::make_shared<int>(-1);
+  server.set_socket_options([sock](socket_t s) {
+    int yes = 1;
+    (void)setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    *sock = s;
+  });
+  int bound = port;
+  if (port == 0) {
+    bound = server.bind_to_any_port(host);
+    if (bound <= 0) return Status::IOError(fmt::format("cannot bind {}:any", host));
+  } else if (!server.bind_to_port(host, port)) {
+    return Status::IOError(fmt::format("cannot bind {}:{} (in use?)", host, port));
+  }
+  // listen() again on a listening socket only changes its backlog (Linux and the BSDs).
+  if (::listen(*sock, kListenBacklog) != 0) {
+    return Status::IOError(
+        fmt::format("cannot listen on {}:{}: {}", host, bound, std::strerror(errno)));
+  }
+  return bound;
+}
+
 HttpServer::~HttpServer() {
   Stop();
   // The listening thread must be gone before admin_ (the routes use it) is destroyed: owners
@@ -139,15 +167,7 @@ HttpServer::~HttpServer() {
 }
 
 Result<int> HttpServer::Bind(const std::string& host, int port) {
-  if (port == 0) {
-    int p = server_.bind_to_any_port(host);
-    if (p <= 0) return Status::IOError(fmt::format("cannot bind {}:any", host));
-    return p;
-  }
-  if (!server_.bind_to_port(host, port)) {
-    return Status::IOError(fmt::format("cannot bind {}:{} (in use?)", host, port));
-  }
-  return port;
+  return BindServer(server_, host, port);
 }
 
 bool HttpServer::Listen() { return server_.listen_after_bind(); }

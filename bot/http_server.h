@@ -18,6 +18,15 @@ namespace gebi::bot {
 // the two are always compared under the same settings.
 void ApplyServerSettings(httplib::Server& server, const Config& config);
 
+// Binds server to host:port (port 0 = any free port) and returns the bound port, or
+// IOError. The port is not shared: a second server on it fails here (cpp-httplib's default
+// sets SO_REUSEPORT, which let two processes split one port's connections). The socket
+// listens with a backlog of kListenBacklog: Debian's cpp-httplib library listens with 5, and
+// a burst of new connections overflowed it; the kernel dropped those handshakes and each
+// client waited a second or more to try again.
+inline constexpr int kListenBacklog = 1024;
+Result<int> BindServer(httplib::Server& server, const std::string& host, int port);
+
 class AdminApi;
 
 // Which route groups a server carries.

@@ -1,8 +1,8 @@
 // baseline_server: the HTTP ceiling for deploy/bench.sh. A cpp-httplib server with exactly the
-// thread pool, limits, keep-alive and socket settings gebi applies (bot::ApplyServerSettings on
-// the same config file), answering every request on the webhook path with one fixed passive
-// reply of the size of gebi's help reply. No signature check, no XML, no database: whatever
-// gebi's figures lose against this is gebi's own cost.
+// thread pool, limits, keep-alive and socket settings gebi applies (bot::ApplyServerSettings
+// and bot::BindServer on the same config file), answering every request on the webhook path
+// with one fixed passive reply of the size of gebi's help reply. No signature check, no XML,
+// no database: whatever gebi's figures lose against this is gebi's own cost.
 //
 //   baseline_server --config FILE [--port N]
 // Prints "listening on HOST:PORT" once bound; stops cleanly on SIGINT/SIGTERM.
@@ -61,13 +61,12 @@ int main(int argc, char** argv) {
     res.set_content(R"({"status":"ok"})", "application/json");
   });
 
-  int bound = port == 0 ? server.bind_to_any_port(config->server.host)
-                        : (server.bind_to_port(config->server.host, port) ? port : -1);
-  if (bound <= 0) {
-    std::cerr << "baseline_server: cannot bind " << config->server.host << ":" << port << "\n";
+  auto bound = gebi::bot::BindServer(server, config->server.host, port);
+  if (!bound.ok()) {
+    std::cerr << "baseline_server: " << bound.status().ToString() << "\n";
     return 1;
   }
-  std::cout << "listening on " << config->server.host << ":" << bound << std::endl;
+  std::cout << "listening on " << config->server.host << ":" << *bound << std::endl;
   std::thread stopper([&server, signals] {
     int sig = 0;
     sigwait(&signals, &sig);

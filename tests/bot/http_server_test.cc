@@ -6,13 +6,16 @@
 #include <arpa/inet.h>
 #include <httplib.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <future>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "tests/support/test_env.h"
 
@@ -128,6 +131,54 @@ TEST_CASE("Health and reads answer while a write transaction is held", "[bot][ht
   CHECK(again->message->msg_type == first->message->msg_type);
   CHECK(again->Text() == first->Text());
   CHECK(LedgerRows(server.app()) == 1);
+}
+
+TEST_CASE("A burst of new connections is taken in whole and the port is not shared",
+          "[bot][http]") {
+  httplib::Server server;
+  auto port = bot::BindServer(server, "127.0.0.1", 0);
+  REQUIRE_RESULT_OK(port);
+
+  SECTION("64 connections opened at once all complete before anything accepts them") {
+    // Nothing calls accept(): each handshake completes only if the listen queue has room.
+    // With cpp-httplib's own backlog of 5 the kernel dropped all but 6, and those clients
+    // waited a second to try again.
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(*port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    std::vector<pollfd> fds;
+    for (int i = 0; i < 64; ++i) {
+      int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+      REQUIRE(fd >= 0);
+      int rc = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+      REQUIRE((rc == 0 || errno == EINPROGRESS));
+      fds.push_back({fd, POLLOUT, 0});
+    }
+    // Loopback handshakes finish within microseconds; a dropped one is retried after 1 s.
+    int connected = 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(800);
+    while (connected < 64 && std::chrono::steady_clock::now() < deadline) {
+      connected = 0;
+      (void)poll(fds.data(), fds.size(), 50);
+      for (const pollfd& p : fds) {
+        int err = -1;
+        socklen_t len = sizeof err;
+        if ((p.revents & POLLOUT) != 0 && getsockopt(p.fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 &&
+            err == 0) {
+          ++connected;
+        }
+      }
+    }
+    for (const pollfd& p : fds) close(p.fd);
+    CHECK(connected == 64);
+  }
+  SECTION("a second server on the same port is refused") {
+    httplib::Server second;
+    auto again = bot::BindServer(second, "127.0.0.1", *port);
+    REQUIRE_FALSE(again.ok());
+    CHECK(again.status().message().find("in use") != std::string::npos);
+  }
 }
 
 }  // namespace
