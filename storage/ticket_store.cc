@@ -34,10 +34,11 @@ Ticket ReadTicket(const Stmt& st, int first) {
 
 namespace {
 
+// level_since set here: the schema's trigger for inserts without it would rewrite the row.
 constexpr std::string_view kInsertTicket =
     "INSERT INTO tickets(grid_id, community_id, reporter, description, category, priority, "
-    "status, level, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', 'grid', ?7, "
-    "?7)";
+    "status, level, level_since, created_at, updated_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', 'grid', ?7, ?7, ?7)";
 #define GEBI_TICKET_COLUMNS                                                               \
   "SELECT id, grid_id, community_id, reporter, description, category, priority, status, " \
   "level, claimed_by, claimed_at, done_by, done_at, done_note, rating, rating_note, "     \
