@@ -26,6 +26,8 @@ constexpr std::string_view kDeletes[] = {
     "DELETE FROM parking_media WHERE openid = ?1",
     // Elderly care (v12): their family / volunteer links.
     "DELETE FROM care_links WHERE openid = ?1",
+    // Circle join requests (v10) still pending: withdrawn, no owner is asked about them.
+    "DELETE FROM circle_join_requests WHERE openid = ?1 AND status = 'pending'",
 };
 
 // Rows the numbers need: the person becomes ?2 and their own words ?3.
@@ -63,6 +65,9 @@ constexpr std::string_view kAnonymise[] = {
     "UPDATE circle_removals SET proposed_by = ?2 WHERE proposed_by = ?1",
     "UPDATE circle_removals SET confirmed_by = ?2 WHERE confirmed_by = ?1",
     "UPDATE moderation_appeals SET openid = ?2, reason = ?3 WHERE openid = ?1",
+    // Circle join requests (v10) already decided: they are counted.
+    "UPDATE circle_join_requests SET openid = ?2, name = ?3, reason = '' WHERE openid = ?1",
+    "UPDATE circle_join_requests SET decided_by = ?2 WHERE decided_by = ?1",
 };
 
 // Photos of the tickets the person reported: their home, their door.

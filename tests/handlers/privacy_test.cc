@@ -51,6 +51,15 @@ TEST_CASE("Forgetting a person removes their rows and keeps the numbers without 
   const int64_t tickets = w.Count("SELECT COUNT(*) FROM tickets");
   REQUIRE(w.Count("SELECT COUNT(*) FROM residents WHERE openid = 'o_demo_floorleader'") == 1);
 
+  // Circle join requests: one decided by someone else, one still pending.
+  REQUIRE_OK(w.db().WithTransaction([](storage::Tx& tx) {
+    return tx.Run(
+        "INSERT INTO circle_join_requests(circle_id, openid, name, status, reason, created_at) "
+        "SELECT id, 'o_demo_floorleader', '楼长老王', s.status, '不认识', 1 FROM circles, "
+        "(SELECT 'rejected' AS status UNION ALL SELECT 'pending') s WHERE circles.id = "
+        "(SELECT MIN(id) FROM circles)");
+  }));
+  REQUIRE(w.Count("SELECT COUNT(*) FROM circle_join_requests") == 2);
   auto forgotten = handlers::ForgetPerson(w.db(), w.clock(), handlers::admin::CliPrincipal(),
                                           "o_demo_floorleader");
   REQUIRE_RESULT_OK(forgotten);
@@ -70,6 +79,28 @@ TEST_CASE("Forgetting a person removes their rows and keeps the numbers without 
     CAPTURE(sql);
     CHECK(w.Count(sql) == 0);
   }
+  // Nor in any text column of any table, whatever new tables come to hold.
+  using Column = std::pair<std::string, std::string>;  // table, column
+  std::vector<Column> columns;
+  REQUIRE_OK(w.db().WithRead([&](storage::Tx& tx) -> Status {
+    auto read = [](const storage::Stmt& st) { return Column(st.Text(0), st.Text(1)); };
+    GEBI_ASSIGN_OR_RETURN(columns,
+                          tx.QueryRows<Column>("SELECT m.name, c.name FROM sqlite_master m, "
+                                               "pragma_table_info(m.name) c "
+                                               "WHERE m.type = 'table' AND c.type = 'TEXT'",
+                                               read));
+    return Status::Ok();
+  }));
+  REQUIRE(columns.size() > 50);
+  for (const auto& [table, column] : columns) {
+    CAPTURE(table, column);
+    CHECK(w.Count("SELECT COUNT(*) FROM \"" + table + "\" WHERE instr(\"" + column +
+                  "\", 'o_demo_floorleader') > 0") == 0);
+  }
+  // The pending request is withdrawn; the decided one is counted, without name or reason.
+  CHECK(w.Count("SELECT COUNT(*) FROM circle_join_requests WHERE status = 'pending'") == 0);
+  CHECK(w.Count("SELECT COUNT(*) FROM circle_join_requests WHERE openid LIKE 'forgotten-%' AND "
+                "name = '[已删除]' AND reason = ''") == 1);
   // The numbers stay: the ticket, claimed by the volunteer, under an alias.
   CHECK(w.Count("SELECT COUNT(*) FROM tickets") == tickets);
   CHECK(w.Ticket(t)->reporter.rfind("forgotten-", 0) == 0);
