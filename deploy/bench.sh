@@ -195,8 +195,8 @@ for mode in plain safe; do
 done
 
 # (e) help (plain) while one sender sends 2,000-character texts at 10/s for the whole run. The
-# flood goes through curl, so wrk's latencies are only the other residents'. Compare with
-# "(a) help plain" above.
+# flood is a second wrk (one connection, 100 ms between requests, tests/bench/flood.lua), so
+# the first wrk's latencies are only the other residents'. Compare with "(a) help plain" above.
 dir="$tmp/flood"
 write_config "$dir"
 "$build/gebi" migrate --config "$dir/gebi.toml" >/dev/null
@@ -205,20 +205,11 @@ long_text=$(printf '灯%.0s' $(seq 1 2000))
 corpus "$dir" "$dir/flood" $((seconds * 10 + 20)) --text "$long_text" --senders 1 \
   --sender-prefix o_flood_ --msgid-base 900000000
 start_server "$dir/server.log" "$build/gebi" serve --demo --config "$dir/gebi.toml"
-flood() {  # one request every 0.1 s, each in the background: the rate does not wait for replies
-  local path body
-  while IFS=$'\t' read -r path body; do
-    printf '%b' "$body" | curl -s -o /dev/null -X POST -H 'Content-Type: text/xml' \
-      --data-binary @- "http://127.0.0.1:$port$path" &
-    sleep 0.1
-  done <"$dir/flood"
-  wait
-}
-flood &
+wrk -t1 -c1 -d"${seconds}s" --timeout 10s -s "$root/tests/bench/flood.lua" \
+  "http://127.0.0.1:$port" -- "$dir/flood" 1 once 100 >"$dir/flood.out" &
 flood_pid=$!
 run_wrk "$dir/corpus" once
-kill "$flood_pid" 2>/dev/null || true
-wait "$flood_pid" 2>/dev/null || true
+wait "$flood_pid" || true
 rss=$(peak_rss_mib)
 stop_server
 # 2,000 characters is server.max_text_chars itself: the longest text that is still routed.
