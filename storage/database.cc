@@ -71,6 +71,18 @@ Status SqliteError(sqlite3* db, std::string_view what, std::string_view sql) {
   return Status::IOError(msg);
 }
 
+// Flushes the database file and its WAL to disk through SQLite's own file objects (fsync
+// applies to the file, whichever descriptor asks). Best effort: a checkpoint syncs again.
+void SyncFiles(sqlite3* db) {
+  for (int op : {SQLITE_FCNTL_FILE_POINTER, SQLITE_FCNTL_JOURNAL_POINTER}) {
+    sqlite3_file* file = nullptr;
+    if (sqlite3_file_control(db, "main", op, &file) == SQLITE_OK && file != nullptr &&
+        file->pMethods != nullptr) {
+      (void)file->pMethods->xSync(file, SQLITE_SYNC_NORMAL);
+    }
+  }
+}
+
 }  // namespace
 
 Stmt::~Stmt() {
@@ -347,6 +359,10 @@ bool Database::Checkpoint() {
   }
   // A short WAL, or a writer the passes could not catch: nothing to close this round.
   if (!last || log < options_.checkpoint_frames) return false;
+  // A pass syncs the database file only once it has copied every frame: the last one, under
+  // the writer's lock, would flush all the passes' pages (10-25 ms measured under wrk, 320 ms
+  // beside another process's writes). Synced here, beside the writer, it flushes only its own.
+  SyncFiles(checkpoint_db_);
   std::lock_guard<std::mutex> lock(mu_);
   return sqlite3_wal_checkpoint_v2(checkpoint_db_, "main", SQLITE_CHECKPOINT_PASSIVE, nullptr,
                                    nullptr) == SQLITE_OK;
