@@ -23,8 +23,10 @@ struct Config {
     int write_timeout_seconds = 5;
     int timestamp_window_seconds = 300;  // refuse signed requests older/newer than this
     // HTTP worker threads. cpp-httplib gives each open keep-alive connection a thread for its
-    // whole life, so connections beyond this wait (up to the 5 s keep-alive timeout, past
-    // WeChat's deadline): keep it >= the connections nginx / WeChat hold open to gebi.
+    // whole life. A connection beyond this waits: while one does, busy connections are answered
+    // with "Connection: close" and take turns, but an idle one keeps its thread up to the 5 s
+    // keep-alive timeout (WeChat's deadline): keep it >= the connections nginx / WeChat hold
+    // open to gebi.
     int threads = 64;
     int keep_alive_max = 1000;  // requests per keep-alive connection
     // Longest text (characters) the router sees; a longer one gets a polite "too long" reply

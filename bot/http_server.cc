@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <thread>
 
@@ -20,6 +22,29 @@ namespace gebi::bot {
 
 namespace {
 
+// cpp-httplib's pool gives a connection its thread for as long as the client keeps it open, so
+// with every thread taken a new connection waits in the queue until some client closes (under
+// wrk, 66 busy connections to 64 threads: p99 1.3 s, the longest 3.5 s; WeChat gives up at 5).
+// This queue counts the connections waiting for a thread; ApplyServerSettings closes busy
+// connections while any waits.
+class HandOffQueue : public httplib::TaskQueue {
+ public:
+  HandOffQueue(size_t threads, std::shared_ptr<std::atomic<int>> waiting)
+      : pool_(threads), waiting_(std::move(waiting)) {}
+  void enqueue(std::function<void()> fn) override {
+    waiting_->fetch_add(1, std::memory_order_relaxed);
+    pool_.enqueue([waiting = waiting_, fn = std::move(fn)] {
+      waiting->fetch_sub(1, std::memory_order_relaxed);
+      fn();
+    });
+  }
+  void shutdown() override { pool_.shutdown(); }
+
+ private:
+  httplib::ThreadPool pool_;
+  std::shared_ptr<std::atomic<int>> waiting_;
+};
+
 WebhookRequest ToWebhookRequest(const httplib::Request& req) {
   WebhookRequest w;
   w.method = req.method;
@@ -32,8 +57,19 @@ WebhookRequest ToWebhookRequest(const httplib::Request& req) {
 
 void ApplyServerSettings(httplib::Server& server, const Config& config) {
   const Config::Server& c = config.server;
-  const int threads = c.threads;
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  const auto threads = static_cast<size_t>(c.threads);
+  auto waiting = std::make_shared<std::atomic<int>>(0);
+  server.new_task_queue = [threads, waiting] { return new HandOffQueue(threads, waiting); };
+  // While a connection waits for a thread, every answer says "Connection: close": the client
+  // closes (HTTP/1.1 has it stop sending on that connection), the thread reads the end of the
+  // stream and takes the waiting connection, so busy keep-alive connections take turns.
+  // cpp-httplib calls this after it has added its own headers, just before writing them.
+  server.set_post_routing_handler([waiting](const httplib::Request&, httplib::Response& res) {
+    if (waiting->load(std::memory_order_relaxed) > 0 && !res.has_header("Connection")) {
+      res.headers.erase("Keep-Alive");
+      res.set_header("Connection", "close");
+    }
+  });
   server.set_payload_max_length(static_cast<size_t>(c.max_body_bytes));
   server.set_read_timeout(c.read_timeout_seconds, 0);
   server.set_write_timeout(c.write_timeout_seconds, 0);

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <future>
@@ -131,6 +132,64 @@ TEST_CASE("Health and reads answer while a write transaction is held", "[bot][ht
   CHECK(again->message->msg_type == first->message->msg_type);
   CHECK(again->Text() == first->Text());
   CHECK(LedgerRows(server.app()) == 1);
+}
+
+TEST_CASE("Busy keep-alive connections take turns with a connection waiting for a thread",
+          "[bot][http]") {
+  TempDir dir;
+  bot::Config config = TestConfig(dir, /*with_aes=*/false);
+  config.server.threads = 2;
+  config.server.keep_alive_max = 1000000;  // so no connection ends by its count alone
+  TestServer server(config);
+
+  SECTION("a lone client's connection is kept alive") {
+    httplib::Client cli("127.0.0.1", server.port());
+    cli.set_keep_alive(true);
+    for (int i = 0; i < 3; ++i) {
+      auto res = cli.Get("/healthz");
+      REQUIRE(res);
+      CHECK(res->status == 200);
+      CHECK_FALSE(res->has_header("Connection"));
+      CHECK(res->has_header("Keep-Alive"));
+    }
+  }
+  SECTION("a third connection to two threads is answered while the two stay busy") {
+    // Two clients ask without pause on kept-alive connections, holding both threads.
+    std::atomic<bool> stop{false};
+    std::atomic<int> answered[2] = {0, 0};
+    std::atomic<int> closes{0};
+    std::vector<std::thread> busy;
+    for (int i = 0; i < 2; ++i) {
+      busy.emplace_back([&, i] {
+        httplib::Client cli("127.0.0.1", server.port());
+        cli.set_keep_alive(true);
+        while (!stop) {
+          auto res = cli.Get("/healthz");
+          if (res && res->status == 200) ++answered[i];
+          if (res && res->get_header_value("Connection") == "close") ++closes;
+        }
+      });
+    }
+    while ((answered[0] < 20 || answered[1] < 20) && !stop) std::this_thread::yield();
+    // Before the hand-off this connection sat in the queue for as long as the two kept
+    // asking (WeChat gives up after 5 s): here, until `stop` below.
+    auto third = std::async(std::launch::async, [&] {
+      httplib::Client cli("127.0.0.1", server.port());
+      cli.set_read_timeout(10, 0);
+      return cli.Get("/healthz");
+    });
+    const bool in_time = third.wait_for(std::chrono::seconds(4)) == std::future_status::ready;
+    const int during[2] = {answered[0].load(), answered[1].load()};
+    stop = true;
+    for (auto& t : busy) t.join();
+    CHECK(in_time);
+    auto res = third.get();
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    CHECK(closes > 0);  // the busy ones were told to close while the third waited
+    CHECK(during[0] > 20);
+    CHECK(during[1] > 20);
+  }
 }
 
 TEST_CASE("A burst of new connections is taken in whole and the port is not shared",
