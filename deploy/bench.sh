@@ -55,7 +55,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A config for scenario folder $1: loopback, any free port, fresh database, server.* defaults.
+# A config for scenario folder $1: loopback, any free port, fresh database, server.* defaults
+# but for threads: one per connection wrk and the flood hold open, as a deployment sets it
+# (a connection beyond them waits for a thread, and busy ones are closed to let it in).
+threads=$((connections + 8 > 64 ? connections + 8 : 64))
 write_config() {
   local dir=$1
   mkdir -p "$dir"
@@ -63,6 +66,7 @@ write_config() {
 [server]
 host = "127.0.0.1"
 port = 0
+threads = $threads
 [wechat]
 token = "gebibenchtoken"
 appid = "wxd0000000000demo"
