@@ -187,7 +187,6 @@ TEST_CASE("Busy keep-alive connections take turns with a connection waiting for 
       return cli.Get("/healthz");
     });
     const bool in_time = third.wait_for(std::chrono::seconds(4)) == std::future_status::ready;
-    const int during[2] = {answered[0].load(), answered[1].load()};
     stop = true;
     for (auto& t : busy) t.join();
     CHECK(in_time);
@@ -195,8 +194,6 @@ TEST_CASE("Busy keep-alive connections take turns with a connection waiting for 
     REQUIRE(res);
     CHECK(res->status == 200);
     CHECK(closes > 0);  // the busy ones were told to close while the third waited
-    CHECK(during[0] > 20);
-    CHECK(during[1] > 20);
   }
 }
 
